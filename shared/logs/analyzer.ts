@@ -143,6 +143,8 @@ interface Block {
    * {@link Rule.endsRun}), or {@link PASSED_SESSION_RUN}.
    */
   run: number;
+  /** Its rule's `warning.runStart` line ended it: the tool's next run opened right under it (see `Rule.warning`). */
+  stoppedItsRun: boolean;
   /**
    * Unconfirmed (see `Rule.confirmedBy`): the first of its lines not yet read again as under no block. Its lines above
    * were, before they left the ring (see {@link LogScanner.readHeldLines}).
@@ -253,6 +255,7 @@ function newBlock(
     afterWanted: 0,
     section,
     run: section.runsEnded,
+    stoppedItsRun: false,
     rereadFrom: headLine + 1,
     afterJobEnd,
     annotated,
@@ -318,6 +321,7 @@ function writeBlockFieldsOnce(section: Section): void {
   block.lastText = 'x';
   block.quoted = 'x';
   block.inMessage = true;
+  block.stoppedItsRun = true;
   block.keyLines = [];
   block.keysFrom = 1;
   block.belowPickLeft = 1;
@@ -787,28 +791,56 @@ function mayGoOnPast(block: Block): boolean {
   return unless === undefined || ![block.headText, ...block.lines.map((l) => l.text)].some((text) => unless.test(bodyOf(block, text)));
 }
 
+/**
+ * A package runner's line that the script it ran failed, with the script's status: pnpm's (its badge between thin
+ * spaces, U+2009, without colour), yarn 1's.
+ */
+const RUNNER_SCRIPT_FAILED_RE = /^\s*ELIFECYCLE\s+Command failed with exit code (\d+)\.$|^error Command failed with exit code (\d+)\.$/;
+
+/** Where the scanner last asked whether a report stood under a passing run's heading, and the answer. */
+interface PassedHeadingMemo {
+  readonly section: Section;
+  readonly heading: RegExp;
+  readonly taskPrefix: string;
+  readonly line: number;
+  readonly under: boolean;
+}
+
 /** make's cascade rule: its `make: *** [Makefile:4: html] Error 1` says that target's recipe failed. */
 const MAKE_CASCADE_RULE = CASCADE_RULES.find((rule) => rule.id === 'cascade.make') as Rule;
-/** Of its lines, GNU make's status line for a target whose recipe's command failed (`make[1]: *** [html] Error 1` before 4.0). */
-const MAKE_TARGET_FAILED_RE = /\] Error \d+$/;
+/**
+ * Of its lines, the status line for a target whose recipe's command failed: GNU make's (`make[1]: *** [html] Error 1`
+ * before 4.0), BSD make's (`*** Error code 1 (continuing)`).
+ */
+const MAKE_TARGET_FAILED_RE = /\] Error \d+$|^\*\*\* (?:\[\S+\] )?Error code \d+/;
 
-/** The lines (each occurrence's) make says a target failed on. */
-function makeTargetFailures(ranked: readonly RankedCandidate[]): Set<number> {
-  const lines = new Set<number>();
+/**
+ * ninja's line over a failed edge, its outputs (`FAILED: lint.stamp `): the edge's command follows it, then what the
+ * command printed (ninja 1.11, run here), where make prints its status line under the output.
+ */
+const NINJA_EDGE_FAILED_RE = /^FAILED: \S/;
+
+/** Where make says a target failed: the lines of its status lines (each occurrence's), and the first lines of a failed ninja edge's output. */
+function makeTargetFailures(ranked: readonly RankedCandidate[]): { statusAt: Set<number>; outputFrom: Set<number> } {
+  const statusAt = new Set<number>();
+  const outputFrom = new Set<number>();
   for (const { block } of ranked) {
-    if (block.rule === MAKE_CASCADE_RULE && MAKE_TARGET_FAILED_RE.test(block.headText)) for (const { headLine } of [block, ...block.repeats]) lines.add(headLine);
+    if (block.rule === MAKE_CASCADE_RULE && MAKE_TARGET_FAILED_RE.test(block.headText)) for (const { headLine } of [block, ...block.repeats]) statusAt.add(headLine);
+    else if (block.wrapper && NINJA_EDGE_FAILED_RE.test(block.headText)) outputFrom.add(block.headLine + 2);
   }
-  return lines;
+  return { statusAt, outputFrom };
 }
 
 /**
  * Whether make's status line stands right under `block` (or under a repeat of it): the command that printed it exited
  * non-zero with it as its last words, so it failed that command (Asciidoctor's warnings under --failure-level=WARN,
  * puppet-lint's under --fail-on-warnings). The same tools under the same make without the option print no such line
- * there, and the next target's output follows.
+ * there, and the next target's output follows. ninja says it above the output instead: the block opens the output of
+ * an edge it reported `FAILED:` (`ninja -k 0` goes on to the next edge).
  */
-function failedItsTarget(block: Block, targetFailedAt: ReadonlySet<number>): boolean {
-  return targetFailedAt.has(block.endLine + 1) || block.repeats.some((repeat) => targetFailedAt.has(repeat.endLine + 1));
+function failedItsTarget(block: Block, targetFailed: ReturnType<typeof makeTargetFailures>): boolean {
+  const { statusAt, outputFrom } = targetFailed;
+  return [block, ...block.repeats].some((copy) => statusAt.has(copy.endLine + 1) || outputFrom.has(copy.startLine));
 }
 
 /** Whether `block`'s rule is a `warning: { lastStops }` one (see `Rule.warning`). */
@@ -819,17 +851,40 @@ function stopsAtLast(block: Block): boolean {
 
 /**
  * Of a `warning: { lastStops }` rule's reports, the last in each step: the one its tool may have stopped on. A report
- * printed again is none: Agda prints a passing run's warnings again under `———— All done; warnings encountered`.
+ * printed again is none: Agda prints a passing run's warnings again under `———— All done; warnings encountered`,
+ * nor one under that heading alone. With the tool's runs told apart (`warning.runStart`), each run's last report too.
  */
 function lastReportsOfStoppingTools(warnings: readonly RankedCandidate[]): Set<Block> {
   const last = new Map<string, Block>();
+  const stopped = new Set<Block>();
   for (const { block } of warnings) {
-    if (!stopsAtLast(block) || block.repeats.length > 0) continue;
+    if (!stopsAtLast(block) || block.repeats.length > 0 || block.run === PASSED_SESSION_RUN) continue;
+    if (block.stoppedItsRun) stopped.add(block);
     const key = `${block.section.id} ${block.rule.id}`;
     const seen = last.get(key);
     if (seen === undefined || seen.startLine < block.startLine) last.set(key, block);
   }
-  return new Set(last.values());
+  for (const block of last.values()) stopped.add(block);
+  return stopped;
+}
+
+/**
+ * A `lastStops` tool's passing run prints every warning it printed again under its heading (`warning.passedUnder`),
+ * or only there when they come from a cache: a report above a report under the heading, of the same rule and step,
+ * printed once (no copy under the heading) was none of that run's warnings. It came from an earlier run, which ended
+ * on it (Agda's type error, then a cached file's warning under `———— All done`).
+ */
+function markRunsEndedAbovePassedHeading(warnings: readonly RankedCandidate[]): void {
+  const lastPassed = new Map<string, number>();
+  for (const { block } of warnings) {
+    if (block.run !== PASSED_SESSION_RUN || !stopsAtLast(block)) continue;
+    const key = `${block.section.id} ${block.rule.id}`;
+    lastPassed.set(key, Math.max(lastPassed.get(key) ?? 0, block.startLine));
+  }
+  if (lastPassed.size === 0) return;
+  for (const { block } of warnings) {
+    if (stopsAtLast(block) && block.run !== PASSED_SESSION_RUN && block.repeats.length === 0 && block.endLine < (lastPassed.get(`${block.section.id} ${block.rule.id}`) ?? 0)) block.stoppedItsRun = true;
+  }
 }
 
 /**
@@ -847,8 +902,10 @@ function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
   // A warning its tool printed again after its run passed (Agda's `———— All done; warnings encountered`) failed
   // nothing: it ranks as a passed session's report, below a file's error the same step's loop checked before it.
   for (const r of warnings) if (r.block.repeats.length > 0 && stopsAtLast(r.block)) r.score -= 40;
-  const targetFailedAt = warnings.length === 0 ? new Set<number>() : makeTargetFailures(ranked);
-  const passable = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE || (warnings.includes(r) && !failedItsTarget(r.block, targetFailedAt)));
+  markRunsEndedAbovePassedHeading(warnings);
+  const targetFailedAt = warnings.length === 0 ? { statusAt: new Set<number>(), outputFrom: new Set<number>() } : makeTargetFailures(ranked);
+  // A report its tool's next run opened under stopped its own run, as make's status line says of a target's.
+  const passable = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE || (warnings.includes(r) && !r.block.stoppedItsRun && !failedItsTarget(r.block, targetFailedAt)));
   if (passable.length === 0) return;
   const lastOfTool = lastReportsOfStoppingTools(warnings);
   // The steps' failures that may have stopped them, asked their category once each: a log may hold hundreds of
@@ -910,6 +967,8 @@ export class LogScanner {
    * while none does.
    */
   private quotePastLimit: Block | null = null;
+  /** {@link LogScanner.underPassedHeading}'s last answer, for the report it opened. */
+  private passedHeadingMemo: PassedHeadingMemo | null = null;
   /** A rule with `tallyAbove` whose headline opened a block in this section: lines are tried as its list's heading. */
   private tallyListRule: Rule | null = null;
   /**
@@ -1276,8 +1335,18 @@ export class LogScanner {
       return;
     }
 
+    const lastWord = this.open;
+    // A package runner passes its script's status on with a line of its own between the closing line and the step's
+    // exit line (pnpm's ` ELIFECYCLE  Command failed with exit code 5.`, yarn 1's `error Command failed with exit code
+    // 5.`): stating the tool's status, it confirms the closing line as the exit line does (see Rule.confirmedByExit).
+    if (lastWord !== null && lastWord.rule.confirmedByExit !== undefined && lastWord.endLine === line - 1) {
+      const failed = RUNNER_SCRIPT_FAILED_RE.exec(bodyOf(lastWord, text));
+      if (failed !== null && Number(failed[1] ?? failed[2]) === lastWord.rule.confirmedByExit) lastWord.confirmed = true;
+    }
     const marker = matchExitMarker(text);
     if (marker) {
+      // The tool's closing line right above the step's failure with the tool's status was its last word (see Rule.confirmedByExit).
+      if (this.open !== null && this.open.rule.confirmedByExit === marker.code && this.open.endLine === line - 1) this.open.confirmed = true;
       this.closeOpen();
       this.quotePastLimit = null;
       // Exit 137 is SIGKILL, in CI nearly always the OOM killer: the marker is itself the evidence, unless the step
@@ -1323,6 +1392,8 @@ export class LogScanner {
       if (open.rule.confirmedByNext === true && this.untilHeadline && open.lineCount === 1) open.confirmed = true;
       this.untilHeadline = false;
       if (open.rule.interleaved !== undefined && this.passesOver(open, open.rule.interleaved, text)) return;
+      const warning = open.rule.warning;
+      if (typeof warning === 'object' && warning.runStart?.test(bodyOf(open, text)) === true) open.stoppedItsRun = true;
       this.closeOpen();
       if (open.tailLines !== null && open.lineCount >= (open.rule.maxLines ?? DEFAULT_MAX_LINES)) {
         this.quotePastLimit = open;
@@ -1695,7 +1766,7 @@ export class LogScanner {
         return !this.untilHeadline && !(text.startsWith('##[error]') && rule.re.test(text.slice(9)));
       }
       case 'indent': {
-        if (open.inMessage || indentOf(text) > open.indent) return true;
+        if ((open.inMessage && rule.message?.stop?.test(text) !== true) || indentOf(text) > open.indent) return true;
         if (isGenericContinuation(line, text, at, start)) return true;
         const after = rule.contAfter;
         // The blank run is compared before `blank` is asked: a log's first `contAfter` with `blank` would otherwise be a
@@ -1718,6 +1789,8 @@ export class LogScanner {
       mayBeWrapper(text) ? null : text, mayHoldPathHint(text) ? null : text,
     );
     if (rule.lookback?.heading !== undefined) block.headingLine = this.headingAbove(rule.lookback.heading, startLine, taskPrefix);
+    const warning = rule.warning;
+    if (typeof warning === 'object' && warning.passedUnder !== undefined && this.underPassedHeading(warning.passedUnder, warning.runStart, line, taskPrefix)) block.run = PASSED_SESSION_RUN;
     if (rule.tallyAbove !== undefined) this.openTallyListEntry(rule, line, taskPrefix, startLine);
     // Whichever rule took the line: Maven's goal line also holds the cause it failed on (`No space left on device`).
     const closing = rule.closing ?? closingRuleOf(text);
@@ -1731,6 +1804,35 @@ export class LogScanner {
       if (rule.runStart !== undefined) this.setAsidePassedSessions(rule.runStart, line, taskPrefix);
       this.section.runsEnded++;
     }
+  }
+
+  /**
+   * Whether the report opening on line `line` stands under a passing run's heading (`Rule.warning`'s `passedUnder`):
+   * going up through the step's lines the scanner still keeps, the heading comes before the line a run opens with.
+   */
+  private underPassedHeading(heading: RegExp, runStart: RegExp | undefined, line: number, taskPrefix: string): boolean {
+    // Read up to the last report it was asked for (its answer holds above it): each line once, not the ring's
+    // RING_SIZE lines for each of a log's thousands of reports. Behind a task runner's prefix, that task's lines only.
+    const memo = this.passedHeadingMemo;
+    const upTo = memo !== null && memo.section === this.section && memo.heading === heading && memo.taskPrefix === taskPrefix && memo.line < line ? memo.line : -1;
+    let under = false;
+    for (let l = line - 1; l > this.section.outputFrom && line - l < RING_SIZE; l--) {
+      if (l === upTo) {
+        under = (memo as PassedHeadingMemo).under;
+        break;
+      }
+      const raw = this.ringAt(l);
+      if (raw === null) break;
+      const text = taskPrefix === '' ? raw : taskBody(taskPrefix, raw);
+      if (text === null) continue;
+      if (runStart?.test(text) === true) break;
+      if (heading.test(text)) {
+        under = true;
+        break;
+      }
+    }
+    this.passedHeadingMemo = { section: this.section, heading, taskPrefix, line, under };
+    return under;
   }
 
   /**
@@ -2008,7 +2110,7 @@ export class LogScanner {
     if (quoteStart !== undefined || message !== undefined) {
       const body = bodyOf(block, text);
       if (quoteStart?.test(body) === true) addQuoted(block, body);
-      if (message !== undefined) block.inMessage = (block.inMessage || message.open.test(body)) && !message.end.test(body);
+      if (message !== undefined) block.inMessage = (block.inMessage || message.open.test(body)) && !message.end.test(body) && (line === block.headLine || message.stop?.test(body) !== true);
     }
     if (block.lines.length < MAX_STORED_LINES) block.lines.push({ line, text: cut(text) });
     const pick = block.rule.pick;
@@ -2112,6 +2214,8 @@ export class LogScanner {
     if (!block.confirmed) return this.rereadUnconfirmed(block);
     if (nextLine !== undefined && !this.hasNextLine(block, nextLine)) return;
     if (block.rule.headNext && !this.dropAnnouncingLine(block)) return;
+    const names = block.rule.lookback?.names;
+    if (names !== undefined && block.startLine < block.headLine) this.dropMisnamingLine(block, names);
     if (block.rule.languageFrom !== undefined) this.takeLanguage(block, block.rule.languageFrom);
     // Two failures are the same when their headline and their explaining line both match (two go tests failing
     // with the same message are still two failures; thirty identical tracebacks are one).
@@ -2343,6 +2447,29 @@ export class LogScanner {
     // The announcing line (`rake aborted!`) becomes context: the lines just above what the block shows.
     if (block.before === null) block.beforeFrom = next.line;
     return true;
+  }
+
+  /**
+   * Drops the line the look-back pulled above the headline when it names what ran then (go test -v's `=== RUN
+   * TestRestock`, or any part of `TestSuite/TestRestock`) and the report's own lines name others only (a goroutine TestLevel left running: see the rule's
+   * `lookback.names`). A report that names nothing keeps it: the line is all it has.
+   */
+  private dropMisnamingLine(block: Block, names: { readonly line: RegExp; readonly frame: RegExp }): void {
+    this.readStored(block);
+    const pulled = block.lines[0];
+    const ran = pulled !== undefined && pulled.line < block.headLine ? names.line.exec(bodyOf(block, pulled.text))?.[1]?.split('/') : undefined;
+    if (ran === undefined) return;
+    let namesOther = false;
+    for (const stored of block.lines) {
+      const named = stored.line > block.headLine ? names.frame.exec(bodyOf(block, stored.text))?.[1] : undefined;
+      if (named !== undefined && ran.includes(named)) return;
+      namesOther ||= named !== undefined;
+    }
+    if (!namesOther) return;
+    block.lines.shift();
+    block.lineCount--;
+    block.startLine = block.headLine;
+    if (block.before === null) block.beforeFrom = block.headLine;
   }
 
   /** Whether the line right under the headline of `block`, still as it opened, matches `nextLine` (see {@link Rule.nextLine}). */
@@ -2900,8 +3027,8 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactExcer
   return failure;
 }
 
-/** A line GNU make prints of itself (`make[1]: …`, `gmake: …`), not a recipe's command's. */
-const MAKE_OWN_LINE_RE = /^(?:g?make|mingw32-make)(?:\[\d+\])?: /;
+/** A line make prints of itself (GNU make's `make[1]: …`, `gmake: …`, BSD make's `*** Error code 1`), not a recipe's command's. */
+const MAKE_OWN_LINE_RE = /^(?:g?make|mingw32-make)(?:\[\d+\])?: |^\*\*\* (?:\[\S+\] )?Error code /;
 
 /** Assembles the {@link LogAnalysis} from a finished scan. */
 export function buildAnalysis(

@@ -41,8 +41,10 @@ export interface Rule {
    * match is a message of one line. `indent` mode; read like `contAfter` (such a block takes no line unread).
    * `blankEnds`: a blank line ends it too where the headline matches it, for a message `end` never comes to (deno's
    * sanitizer errors); not every message of the rule's (deno's assertEquals puts blank lines around its diff).
+   * `stop`: a line it matches ends the message above it and is judged as any other line of the block (the next
+   * report's headline, for a message whose end is a code the tool may leave out: mypy's `--hide-error-codes`).
    */
-  readonly message?: { readonly open: RegExp; readonly end: RegExp; readonly blankEnds?: RegExp };
+  readonly message?: { readonly open: RegExp; readonly end: RegExp; readonly blankEnds?: RegExp; readonly stop?: RegExp };
   /** Terminator for `until` and `paragraph` modes (the terminating line is not part of the block). */
   readonly end?: RegExp;
   /**
@@ -82,9 +84,13 @@ export interface Rule {
    * Extractor's banner, then jest's report, then its warnings: `run-p` runs both with no labels). With `heading`, the
    * line its `re` matches above the block's first line, over lines its `through` matches only (the tests of the file
    * that passed before the failed one), is listed with the report and those between are not: the file Octave's
-   * test() names once over all its tests. With `when`, only a headline it matches looks back.
+   * test() names once over all its tests. With `when`, only a headline it matches looks back. With `names`, the
+   * pulled line names what ran when the report came (its `line` capture, go test -v's `=== RUN   TestX/sub`, each
+   * `/`-separated part a name): a report whose own lines name such things (the `frame` capture of each) but never one
+   * of those came from elsewhere (a goroutine another test left running), and the pulled line is dropped when the
+   * block closes. A suite's method run as a subtest (`TestSuite/TestLevel`) is named by its part.
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean; readonly heading?: { readonly re: RegExp; readonly through: RegExp }; readonly when?: RegExp };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean; readonly heading?: { readonly re: RegExp; readonly through: RegExp }; readonly when?: RegExp; readonly names?: { readonly line: RegExp; readonly frame: RegExp } };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -139,6 +145,12 @@ export interface Rule {
    * in guillemets, where its message is a failure's). The scanner reads every line of such a block until one matches.
    */
   readonly confirmedBy?: RegExp;
+  /**
+   * With `confirmedBy`: the step's exit line right under the headline confirms it too when it states this status, the
+   * tool's own for the failure (its last word before it failed the step). Another status is the step's next command's,
+   * which may fail without a word (`git diff --quiet --exit-code`) after the tool passed.
+   */
+  readonly confirmedByExit?: number;
   readonly rereadHead?: boolean;
   /**
    * With `confirmedBy`, in `until` mode: the rule's next headline, ending the block right under its headline,
@@ -276,9 +288,12 @@ export interface Rule {
    * --failure-level=WARN). `lastStops`: its tool stops at its first error and prints its warnings in the same shape
    * (Agda 2.6): the last of the rule's reports in a step may be the error that stopped it, and ranks above the ones
    * before it, which it went on past; it is a warning in turn when a failure of another tool follows it. Read once per
-   * such block, when the scan ends.
+   * such block, when the scan ends. `runStart`: the line the tool's next run opens with (a loop over files), which
+   * ends the block: the report it ends is its run's last, the one that stopped it. `passedUnder`: the heading under
+   * which a passing run lists its warnings (again, or alone when they come from a cache): a report under it, above
+   * any `runStart`, passed (read from the lines the scanner keeps when the report opens).
    */
-  readonly warning?: boolean | { readonly unless?: RegExp; readonly stoppedByTally?: boolean; readonly lastStops?: boolean };
+  readonly warning?: boolean | { readonly unless?: RegExp; readonly stoppedByTally?: boolean; readonly lastStops?: boolean; readonly runStart?: RegExp; readonly passedUnder?: RegExp };
 }
 
 /**
@@ -297,13 +312,13 @@ export function uniformRule(rule: Rule): Rule {
     extend: rule.extend,
     cont: rule.cont,
     contAfter: rule.contAfter && { prev: rule.contAfter.prev, re: rule.contAfter.re, blank: rule.contAfter.blank },
-    message: rule.message && { open: rule.message.open, end: rule.message.end, blankEnds: rule.message.blankEnds },
+    message: rule.message && { open: rule.message.open, end: rule.message.end, blankEnds: rule.message.blankEnds, stop: rule.message.stop },
     end: rule.end,
     hunks: rule.hunks,
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
-    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest, absorbsFromFirst: rule.lookback.absorbsFromFirst, heading: rule.lookback.heading, when: rule.lookback.when },
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest, absorbsFromFirst: rule.lookback.absorbsFromFirst, heading: rule.lookback.heading, when: rule.lookback.when, names: rule.lookback.names },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
@@ -314,6 +329,7 @@ export function uniformRule(rule: Rule): Rule {
     under: rule.under && { header: rule.under.header, through: rule.under.through, alone: rule.under.alone },
     nextLine: rule.nextLine,
     confirmedBy: rule.confirmedBy,
+    confirmedByExit: rule.confirmedByExit,
     rereadHead: rule.rereadHead,
     confirmedByNext: rule.confirmedByNext,
     keyLines: rule.keyLines && {
@@ -337,7 +353,7 @@ export function uniformRule(rule: Rule): Rule {
     runStart: rule.runStart,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
-    warning: typeof rule.warning === 'object' ? { unless: rule.warning.unless, stoppedByTally: rule.warning.stoppedByTally, lastStops: rule.warning.lastStops } : rule.warning,
+    warning: typeof rule.warning === 'object' ? { unless: rule.warning.unless, stoppedByTally: rule.warning.stoppedByTally, lastStops: rule.warning.lastStops, runStart: rule.warning.runStart, passedUnder: rule.warning.passedUnder } : rule.warning,
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -1021,9 +1037,12 @@ export const RULES: readonly Rule[] = uniformRules([
     cont: /^(?:\S+\.zig|\?{3}):(?:\d+|\?):(?:\d+|\?): 0x[0-9a-f]+ in |^(?:error return context|stack trace):$/ },
   // A panic in a goroutine the test started ends the test binary before the test can report: no `--- FAIL` line
   // names it, only go test -v's `=== RUN   TestX` right above the `panic:` (a panic in the test's own goroutine has
-  // its `--- FAIL` in between).
+  // its `--- FAIL` in between). A goroutine an earlier test left running panics under whichever test runs then: its
+  // trace names its own test, in a frame (`pkg.TestLevel.func1()`, `pkg.(*S).TestLevel(…)`) or where it was started
+  // (`created by pkg.TestLevel`, ` in goroutine N` since go 1.21), and the `=== RUN` of another is dropped. A suite's
+  // method (testify's suite.Run) runs as a subtest, `=== RUN   TestInvSuite/TestLevel`, its frames `(*InvSuite).TestLevel`.
   { id: 'go.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200, re: /^panic: /, cont: /^(?:goroutine |\S[^\s(]*\(.*\)$|\[signal )/,
-    lookback: { re: /^=== RUN\s/, lines: 1, inclusive: true } },
+    lookback: { re: /^=== RUN\s/, lines: 1, inclusive: true, names: { line: /^=== RUN\s+((?:Test|Benchmark|Fuzz|Example)\S*)/, frame: /^(?:created by )?\S*\.((?:Test|Benchmark|Fuzz|Example)\w*)(?:\.func\d+(?:\.\d+)*)?(?:\(| in goroutine \d+$|$)/ } } },
   // gotestsum's summary: `=== FAIL: internal/cart TestTotal (0.00s)` (a package's own failure has no test name), the
   // test's output indented below it.
   { id: 'gotestsum.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
@@ -1516,10 +1535,16 @@ export const RULES: readonly Rule[] = uniformRules([
   // Pyright's CLI: `  path.py:42:16 - error: message` under the file's name, the detail and `(rule)` indented below.
   // A notch under mypy's: where both fail in one run (pre-commit hooks), mypy's lines, found first until now, stay first.
   { id: 'pyright.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 20, re: /^\s+\S+\.pyi?:\d+:\d+ - error: \S/ },
-  // Under --pretty mypy wraps a message at the terminal's width (80 columns without one): the rest of it, flush left,
-  // ends with its error code (`"int")  [operator]`), or the code stands alone (`[no-untyped-def]`).
+  // Under --pretty mypy wraps an error's message, its code included, at the terminal's width (80 columns without one;
+  // `soft_wrap` in mypy/util.py, no indent, a quoted type never split) over as many lines as it takes: the message
+  // ends with its code (`"int")  [operator]`, or the code alone, `[no-untyped-def]`), or, codes hidden, at the source
+  // line --pretty prints under it, four spaces in. Where neither comes (codes hidden, no --pretty: nothing wrapped),
+  // the next diagnostic or mypy's summary ends it, or a line soft_wrap never prints (it joins words with one space:
+  // a blank line, or two spaces other than the code's, `F.    [100%]`, end it when --no-error-summary lets the next
+  // tool's output follow). Notes are never wrapped.
   { id: 'mypy.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
-    re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: |^(?!\S+\.pyi?:\d+)(?:\S.* {2})?\[[a-z][\w-]*\]$/,
+    re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: /,
+    message: { open: /: error: /, end: /(?:^| {2})\[[a-z][\w-]*\]$|^\s/, stop: /^\S+\.pyi?:(?:\d+(?::\d+)?:)? (?:error|note|warning): |^Found \d+ errors? in |^Success: |^\s*$| {2}(?!\[[a-z][\w-]*\]$)/ },
     fileOf: /^(\S+\.pyi?):\d+/, tally: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/ },
   // GHC (alone, under cabal or stack): `src/X.hs:12:5: error:`, placed `12:5-9` over columns and `(12,5)-(14,7)` over
   // lines, `<no location info>: error:` for none (a module it cannot find); since 9.4 a code follows (`error: [GHC-83865]`), and under -Werror the flag (`[-Wunused-imports,
@@ -2022,10 +2047,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // error look alike, but Agda stops at its first error: the last report is the error (`warning: { lastStops }`);
   // a 2.6.4 report that says `error:` is one wherever it stands (`unless`: a loop's first file's error stays first).
   // The message keys the report with its place (`keyFrom`): a file's place lines are one digit-blind template.
-  { id: 'agda.error', category: 'compilation', weight: 80, extend: 'paragraph', gap: 0, maxLines: 40, warning: { lastStops: true, unless: /^\S+\.l?agda\S*:\d+\.\d+\S*: error: / },
+  // A run opens with `Checking M (/…/M.agda).` flush left, each import's indented a space a level: over files in a
+  // loop, the report right above the next run's line stopped its own run (`runStart`). A file loaded from its
+  // interface (a cached `_build`) prints its warnings only under the `All done` heading (`passedUnder`).
+  { id: 'agda.error', category: 'compilation', weight: 80, extend: 'paragraph', gap: 0, maxLines: 40,
+    warning: { lastStops: true, unless: /^\S+\.l?agda\S*:\d+\.\d+\S*: error: /, runStart: /^Checking \S+ \(\S+\)\.$/, passedUnder: /^———— All done; warnings encountered / },
     keyFrom: /^(?!\S+\.l?agda\S*:\d+[,.]\d)\S/,
     re: /^\S+\.l?agda(?:\.md|\.rst|\.tex|\.org)?:\d+(?:,\d+-(?:\d+,)?\d+$|\.\d+(?:-(?:\d+\.)?\d+)?: error: )/,
-    end: /^(?:\S+\.l?agda\S*:\d+[,.]\d+(?:-|: )|———— )/ },
+    end: /^(?:\S+\.l?agda\S*:\d+[,.]\d+(?:-|: )|———— |Checking \S+ \(\S+\)\.$)/ },
   // SWIG: `swig/geo.i:6: Error: Unable to find 'geo_types.i'`, `…: Error: Syntax error - possibly a missing semicolon
   // (';').` at an interface file's place (a header's, `x.h:3: Error: …`, is gas.error's shape); its `Warning 401: …`
   // lines fail nothing.
@@ -2038,9 +2067,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // lines (sbt prints every error so): the closing line, which says `errors`, takes the report above it back to the
   // first message, shown first. A run that generated the docs (`[info] html generated at ./docs`, `json generated
   // at …`, printed before the closing line) passed: its warnings failed nothing, and its closing line, standing
-  // alone, is confirmed by no message (`confirmedBy`).
+  // alone, is confirmed by no message (`confirmedBy`). Unless the step fails right under it with exit 5
+  // (`confirmedByExit`): under --treatWarningsAsErrors a warning raised while the docs are written fails the run after
+  // `generated at` (OutputError in TypeDoc's cli), its output a passing run's line for line. Another status there is
+  // the next command's (`typedoc && git diff --quiet --exit-code docs` fails without a word, exit 1).
   { id: 'typedoc.found', category: 'compilation', weight: 56, extend: 'line', re: /^\[(?:warning|error)\] Found \d+ errors? and \d+ warnings?$/,
-    confirmedBy: /^\[(?:warning|error)\] (?!Found \d+ errors? and )/,
+    confirmedBy: /^\[(?:warning|error)\] (?!Found \d+ errors? and )/, confirmedByExit: 5,
     lookback: { re: /^\[(?:warning|error)\] /, lines: 200, inclusive: true, through: /^\[(?:warning|error|info)\] (?!\S+ generated at )/, farthest: /^\[(?:warning|error)\] Found \d+ errors? and / },
     pick: [{ re: /^\[(?:warning|error)\] (?!Found \d+ errors? and )/ }] },
 
@@ -2313,7 +2345,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // …` alike; over one file it prints no path (`ERROR: ntp not in autoload module layout on line 1 (check: …)`).
   // Warnings fail a `--fail-on-warnings` run, and nothing without it (exit 0): `warning`, unless an ERROR finding,
   // which fails every run, is among them (one block: the findings are consecutive lines). Keyword `on line N (check: `.
-  { id: 'puppet-lint.finding', category: 'lint', weight: 76, extend: 'line', warning: { unless: /^(?:\S+\.pp - )?ERROR: / }, re: /^(?:\S+\.pp - )?(?:ERROR|WARNING): .* on line \d+ \(check: \w+\)$/ },
+  // Before 3.0 the default format ended at the line (`%{path} - %{KIND}: %{message} on line %{line}`, lib/puppet-lint.rb):
+  // read with its path (keyword `.pp - warning: `); without one, `WARNING: … on line 6` is any tool's warning.
+  { id: 'puppet-lint.finding', category: 'lint', weight: 76, extend: 'line', warning: { unless: /^(?:\S+\.pp - )?ERROR: / },
+    re: /^(?:\S+\.pp - (?:ERROR|WARNING): .* on line \d+(?: \(check: \w+\))?|(?:ERROR|WARNING): .* on line \d+ \(check: \w+\))$/ },
   // Verilator: `%Error: rtl/x.v:5:19: Can't find definition of variable: 'dat'`, `%Warning-WIDTH: rtl/x.v:9:17:
   // Operator ASSIGNW expects 4 bits …` (the warning's code after the dash), each with indented lines under it (`: ...
   // In instance x`, the source excerpt, once per code `... For warning description see …`), and `%Error: Exiting due
@@ -2917,7 +2952,10 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
     closing: { through: /^(?:_{3,} summary _{3,}|ERROR: {2,}\S+: (?:commands failed|InvocationError\b.*)|  \S+: (?:commands succeeded|skipped\b.*)|  congratulations :\))$/ } },
   // make's status lines (`make: *** [Makefile:4: html] Error 1`) each end a target's run: under `make -k` each failed
   // target's report is a cause of its own (`endsRun`), a docs build's warning beside the next target's failed test.
-  { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', endsRun: true, re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting/ },
+  // BSD make (bmake, FreeBSD's) says it on a line of its own, `*** Error code 1` (` (continuing)` under -k; `*** [x]
+  // Error code 1` in parallel mode), then `Stop.` and `bmake: stopped in /dir`.
+  { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', endsRun: true,
+    re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting|^\*\*\* (?:\[\S+\] )?Error code \d+/ },
   { id: 'cascade.build-failed', category: 'unknown', weight: 14, extend: 'line',
     re: /^(?:FAILURE: Build failed with an exception|BUILD FAILED|\[ERROR\] BUILD FAILURE|\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*|Build FAILED\.|error: could not compile|error: aborting due to|error: build failed|error: test failed|Error: Process completed with exit code|Tests? failed\.?$|Testing failed:|Command failed with status)/ },
   { id: 'cascade.summary', category: 'test_failure', weight: 16, extend: 'line',
@@ -3123,10 +3161,11 @@ export const GENERIC_CONT = STACK_CONT;
  * CPython's `python3: No module named pytest` hold no other keyword, nor npm's echo of a script that runs concurrently
  * behind docker compose's prefix (`app-1  | > concurrently -n lint,typecheck …`, whose task names it teaches): they are
  * keywords here rather than line-start shapes, which the line filter's automaton for line starts would have to read with every other shape and every task
- * prefix (that cost its tables 25 KB of the bundles).
+ * prefix (that cost its tables 25 KB of the bundles). Agda's `Checking M (/…/M.agda).` (a run's first line, which ends
+ * the report above it: `agda.error`'s `end`) holds none either.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at |installation candidate|server misbehaving)| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at |installation candidate|server misbehaving)| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d|\.l?agda\b|\.pp - warning: /i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

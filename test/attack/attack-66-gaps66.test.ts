@@ -92,10 +92,10 @@ describe("Agda 2.6.4's reports that say `error:` are errors wherever they stand:
   });
 
   // Agda 2.6.2 prints a warning as it prints its error, and stops at its first error: the step's last report is taken
-  // for the error and those before it for warnings. Over two files that both fail, the first file's error is taken
-  // for a warning too and ranks below the second's (it was first before session 66). Nothing printed tells the end of
-  // one run from an import's `Checking` line in the next, so this stays.
-  it.fails("keeps the first file's type error first when Agda 2.6.2 over two files in a loop fails on both", async () => {
+  // for the error and those before it for warnings. Over two files that both fail, the first file's error was taken
+  // for a warning too and ranked below the second's. Fixed in session 67: a run's `Checking` line is flush left, an
+  // import's indented (Agda's import chase, run here), so the next run's line ends the report that stopped its run.
+  it("keeps the first file's type error first when Agda 2.6.2 over two files in a loop fails on both", async () => {
     const log = failedStepLog('for f in src/Vec.agda src/List.agda; do agda -i src "$f" || rc=1; done; exit $rc', [
       'Checking Vec (/home/runner/work/agda-lists/agda-lists/src/Vec.agda).',
       '/home/runner/work/agda-lists/agda-lists/src/Vec.agda:17,7-10',
@@ -116,10 +116,10 @@ describe("TypeDoc's `[info] html generated at` says the docs were written, not t
   // TypeDoc 0.28.20's cli: under --treatWarningsAsErrors a warning raised while the output is written (an unsupported
   // highlight language, a link to a missing anchor) fails the run after the docs are generated (OutputError, exit 5).
   // Its output is the passing run's line for line: only the step's status and its command's option tell them apart,
-  // and the look-back stops at `generated at` whatever the status, so the run's report is typedoc.found no more (the
-  // step's lines are still listed by generic.step-output when nothing else failed). A fix reads the section's status
-  // at the end of the scan; left for the lead.
-  it.fails('reads the warning that failed a --treatWarningsAsErrors run after the docs were generated (exit 5)', async () => {
+  // and the look-back stops at `generated at` whatever the status, so the run's report was typedoc.found no more (the
+  // step's lines were still listed by generic.step-output when nothing else failed). Fixed in session 67: the step's
+  // exit status right under the closing line confirms it (typedoc.found's `confirmedByExit`).
+  it('reads the warning that failed a --treatWarningsAsErrors run after the docs were generated (exit 5)', async () => {
     // Prepare: TypeDoc 0.28.20 over a comment with a ```promql block (real output, colour cut, exit 5)
     const log = failedStepLog('npx typedoc --treatWarningsAsErrors --out docs/api src/index.ts', [
       '[warning] Unsupported highlight language promql will not be highlighted in comment for get',

@@ -122,10 +122,9 @@ describe("attack 66 (langs66): the session's rules on other tools' lines and oth
     expect(analysis.failures.map((f) => f.rule)).not.toContain('junit-xml.failure');
   });
 
-  // Open: the wrapped message's middle line neither ends with the error code nor is indented, and the engine reads a
-  // block line by line: taking any flush-left line after a message whose code has not come yet would take other
-  // tools' lines after mypy runs that hide their codes (mypy before 0.990, --hide-error-codes), which look the same.
-  it.fails('lists the whole of a mypy --pretty message wrapped over three lines (its middle line ends with no code)', async () => {
+  // Fixed in session 67: the message runs from its headline down to its code, the source line under it, the next
+  // diagnostic or mypy's summary (mypy.error's `message`); a run hiding its codes ends each message at the next line.
+  it('lists the whole of a mypy --pretty message wrapped over three lines (its middle line ends with no code)', async () => {
     // Prepare: mypy 1.0.1 --pretty (real output), a message naming two long types
     const log = ghaStep('mypy --pretty src', [
       'src/ledger/m.py:8: error: Argument 1 to "consume_ledger_entries" has incompatible type',
@@ -143,10 +142,10 @@ describe("attack 66 (langs66): the session's rules on other tools' lines and oth
     ]));
   });
 
-  // Open: a goroutine a passed test left running panics while the next test runs; the `=== RUN` above the panic names
-  // the wrong test (the trace's `created by …TestLevel` names the right one, below the headline: a look-back cannot
-  // ask it).
-  it.fails("does not list the next test's `=== RUN` over a panic in a goroutine an earlier test started", async () => {
+  // Fixed in session 67: a goroutine a passed test left running panics while the next test runs; the trace's
+  // `created by …TestLevel` names the right test, and go.panic's `lookback.names` drops the `=== RUN` of another when
+  // the block closes.
+  it("does not list the next test's `=== RUN` over a panic in a goroutine an earlier test started", async () => {
     // Prepare: go 1.19 test -v (real output): TestLevel passes and its goroutine panics under TestRestock
     const log = ghaStep('go test -v ./...', [
       '=== RUN   TestLevel',
