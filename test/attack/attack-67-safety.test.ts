@@ -1,0 +1,109 @@
+import { describe, it } from 'vitest';
+import { checksInLinearTime, closedRows, describeAccepted, describeFindings, type FindingRow } from '../support/patches.js';
+
+// Session 67: the safety rows session 66 and its review left open (`attack-66-safety.test.ts`, `review-66-safety.test.ts`
+// list them, marked closed there where fixed here), and other spellings of each form found while fixing them. Each row
+// was written first and failed (`it.fails`) before its fix; ordinary code near each new reading is kept as rows that
+// must be accepted.
+
+/** A download named by other forms than `name = download(u)`: a tuple, `with … as`, `for … in`, Go's `:=`. */
+const DOWNLOAD_NAMED_OTHERWISE: FindingRow[] = [
+  ['tests/t.py', "p, _ = download_file(u)\nsubprocess.run(['sh', p])"],
+  ['tests/t_test.go', 'p, err := downloadFile(u)\nexec.Command(p).Run()'],
+  ['tests/t.py', "with download_file(u) as p:\n    subprocess.run(['sh', p])"],
+  ['tests/t.py', "for p in [download_file(u)]:\n    subprocess.run(['sh', p])"],
+  ['tests/t.py', "async with download_file(u) as p:\n    await asyncio.create_subprocess_exec('sh', p)"],
+];
+
+/** A response written to a file named by a name, or on a later line than the response's read. */
+const RESPONSE_WRITTEN: FindingRow[] = [
+  ['tests/t.py', "open(p, 'wb').write(urlopen(u).read())\nsubprocess.run(['sh', p])"],
+  ['tests/t.py', "with urlopen(u) as r: open(p, 'wb').write(r.read())\nsubprocess.run(['sh', p])"],
+  ['tests/t.py', "r = urlopen(u)\nopen('/tmp/b', 'wb').write(r.read())\nos.system('sh /tmp/b')"],
+  // `open`'s mode after the path hid the write from the reading (refused before only where the path ended in `.sh`).
+  ['tests/t.py', "open('/tmp/b', 'wb').write(urlopen(u).read())\nos.system('sh /tmp/b')"],
+];
+
+/** A download's name handed on: an annotated or tuple copy, appended to an argument list. */
+const NAME_HANDED_ON: FindingRow[] = [
+  ['tests/t.py', "p = download_file(u)\nq, r = p, 1\nsubprocess.run(['sh', q])"],
+  ['tests/t.py', "p = download_file(u)\nargs = ['sh']\nargs.extend([p])\nsubprocess.run(args)"],
+  ['tests/x.test.js', "const p = await download(u);\nconst args = ['-e'];\nargs.push(p);\nspawn('sh', args);"],
+];
+
+/** Process calls the reading did not name: Go's and Deno's `Command`, Ruby's backticks, `%x` and Open3, zx's and Bun's `$`. */
+const OTHER_PROCESS_CALLS: FindingRow[] = [
+  ['tests/t_test.go', 'p := downloadFile(u)\nexec.Command("sh", p).Run()'],
+  ['tests/t_test.go', 'p := downloadFile(u)\ncmd := exec.CommandContext(ctx, "sh", p)\ncmd.Run()'],
+  ['tests/t.rb', 'p = download_file(u)\nout = `sh #{p}`'],
+  ['tests/t.rb', 'p = download_file(u)\nout = %x(sh #{p})'],
+  ['tests/t.rb', 'p = download_file(u)\nout = %x{sh #{p}}'],
+  ['tests/t.rb', "p = download_file(u)\nout, status = Open3.capture2e('sh', p)"],
+  ['tests/x.test.js', 'const p = await download(u);\nconst out = await $`sh ${p}`;'],
+  ['tests/x.test.js', "const p = await download(u);\nconst child = new Deno.Command('sh', { args: [p] });\nawait child.output();"],
+  ['tests/x.test.ts', "const p = await download(u);\nawait Bun.$`sh ${p}`;"],
+];
+
+/** An alias called in other ways: a method defined before the download, a Map's `get`, a comment in a renaming destructuring. */
+const ALIASES_CALLED_OTHERWISE: FindingRow[] = [
+  ['tests/t.py', 'class T:\n    def go(self, c):\n        return os.system(c)\np = urlretrieve(u)[0]\nT().go(p)'],
+  ['tests/x.test.js', "const p = await download(u);\nconst m = new Map([['r', require]]);\nm.get('r')(p);"],
+  ['tests/x.test.js', "const p = await download(u);\nconst { execSync: /* x */ go } = require('child_process');\ngo(`sh ${p}`);"],
+  ['tests/x.test.js', "const p = await download(u);\nconst { execSync /* x */ : go } = require('child_process');\ngo(`sh ${p}`);"],
+  ['tests/x.test.js', "const p = await download(u);\nModule['_load'](p);"],
+  ['tests/x.test.js', 'const p = await download(u);\nModule["_load"](p, null, false);'],
+];
+
+/** Spellings tried beside the open rows that the check refused before this session: kept as rows that must stay refused. */
+const ALREADY_REFUSED: FindingRow[] = closedRows([
+  ['tests/t.rb', "p = download_file(u)\nOpen3.popen3('sh', p) { |i, o, e, t| t.value }"],
+  ['tests/t.py', 'class T:\n    def go(self, c):\n        return os.system(c)\np = urlretrieve(u)[0]\nt = T()\nt.go(p)'],
+  ['tests/x.test.js', "const p = await download(u);\nBun.spawn(['sh', p]);"],
+  ['tests/x.test.js', "const p = await download(u);\nDeno.run({ cmd: ['sh', p] });"],
+]);
+
+/**
+ * Open: a literal path written by `open(…, 'wb')` and given to a process call after its first word (`subprocess.run(['sh',
+ * '/tmp/b'])`): the argument list is read as one command line only with its strings joined, where `open`'s mode joins the
+ * path too (`/tmp/b wb`); reading each literal in a process call's arguments as the run file refuses `subprocess.run(['tar',
+ * 'xf', f])` of every download, which the shell reading tells apart.
+ */
+const OPEN: FindingRow[] = [['tests/t.py', "r = urlopen(u)\nopen('/tmp/b', 'wb').write(r.read())\nsubprocess.run(['sh', '/tmp/b'])"]];
+
+describeFindings('attack 67', [
+  ['already refused before this session', ALREADY_REFUSED],
+  ['a download named otherwise', closedRows(DOWNLOAD_NAMED_OTHERWISE)],
+  ['a response written to a named or later file', closedRows(RESPONSE_WRITTEN)],
+  ['a download\'s name handed on', closedRows(NAME_HANDED_ON)],
+  ['other process calls', closedRows(OTHER_PROCESS_CALLS)],
+  ['an alias called otherwise', closedRows(ALIASES_CALLED_OTHERWISE)],
+  ['open', OPEN],
+]);
+
+describeAccepted('attack 67: ordinary code near the new readings', [
+  ['tests/t.py', "p, size = download_file(u)\nassert size > 0\nsubprocess.run(['make', 'test'])"],
+  ['tests/t.py', "with download_file(u) as p:\n    assert os.path.getsize(p) > 0\nsubprocess.run(['make', 'test'])"],
+  ['tests/t.py', "for name in ['a.csv', 'b.csv']:\n    df = pd.read_csv(name)\nsubprocess.run(['make', 'test'])"],
+  ['tests/t.py', "r = urlopen(u)\nopen('out.json', 'wb').write(r.read())\nsubprocess.run(['make', 'test'])"],
+  ['tests/t.py', "p = download_file(u)\nargs = ['pytest']\nargs.append('-q')\nsubprocess.run(args)"],
+  ['tests/t_test.go', 'p, err := downloadFile(u)\nif err != nil {\n\tt.Fatal(err)\n}\nout, _ := exec.Command("go", "version").Output()'],
+  ['tests/t.rb', 'out = `git rev-parse HEAD`\nputs "at #{out}"'],
+  ['tests/t.rb', "out, status = Open3.capture2e('git', 'status')"],
+  ['tests/x.test.js', "const p = await download(u);\nexpect(fs.statSync(p).size).toBeGreaterThan(0);\nconsole.log(`saved ${p}`);\nawait $`git status`;"],
+  ['tests/x.test.js', "const m = new Map([['a', 1]]);\nexpect(m.get('a')).toBe(1);"],
+  ['tests/x.test.js', "const { execSync: /* sync */ run } = require('child_process');\nrun('git status');"],
+  ['tests/t.py', 'class T:\n    def go(self, c):\n        return os.system(c)\nT().go("make test")'],
+]);
+
+describe('attack 67: the new readings cost linear time', () => {
+  it('checks many tuple downloads in linear time', () => checksInLinearTime('tests/t.py', 'tuple download', 'p, q = download_file(u)\n'));
+  it('checks one long tuple in linear time', () => checksInLinearTime('tests/t.py', 'tuple names', 'a, '));
+  it('checks many with-downloads in linear time', () => checksInLinearTime('tests/t.py', 'with … as', 'with download_file(u, ( as p: '));
+  it('checks many for-downloads in linear time', () => checksInLinearTime('tests/t.py', 'for … in', 'for a, b in [download_file(u)]: '));
+  it('checks many annotated copies in linear time', () => checksInLinearTime('tests/t.py', 'annotated copy', 'p = download_file(u)\nq: str = p\n'));
+  it('checks many appends in linear time', () => checksInLinearTime('tests/t.py', 'list append', 'p = download_file(u); args.append(p); '));
+  it('checks many writes after a read in linear time', () => checksInLinearTime('tests/t.py', 'write after a read', "r = urlopen(u); open(p, 'wb').write(r.read()); "));
+  it('checks many comments in a destructuring in linear time', () => checksInLinearTime('tests/x.test.js', 'commented destructuring', 'execSync: /* x */ /* y */ '));
+  it('checks many member calls of an alias in linear time', () => checksInLinearTime('tests/x.test.js', 'member call', "const m = new Map([['r', require]]); m.get('r')(p).go(p)"));
+  it('checks many Ruby command strings in linear time', () => checksInLinearTime('tests/t.rb', 'backticks', 'p = download_file(u)\n`sh #{p} %x(sh #{p}) $`'));
+});
