@@ -363,18 +363,24 @@ const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*(?:[ \t]*,[ \t]*[A-Za-z_$][\
 const DOWNLOAD_BOUND = /\bwith\s+(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\([^\n]{0,200}?\)\s*as\s+([A-Za-z_]\w*)|\bfor\s*\(?\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*(?:\s*,\s*[A-Za-z_$][\w$]*){0,8})\s+(?:in|of)\s+[[(]?\s*(?:await\s+)?(?=[\w$.]*download)/gi;
 /**
  * A name given a value on one line (read to 200 characters), group 1 the names (a tuple's, with an annotation: `q: str =
- * p`, `q, r = p, 1`; session 67) and 2 the value; or a list a value is added to (`args.append(p)`, `args.push(p)`), 3 and 4.
+ * p`, `q, r = p, 1`; session 67) and 2 the value; or a list a value is added to (`args.append(p)`, `args.push(p)`), 3 and 4;
+ * or a handle `with … as f` gives (5 the value, 6 the name).
  */
-const NAME_COPIED = /(?<![\w$.])([A-Za-z_$][\w$]*(?:[ \t]*,[ \t]*[A-Za-z_$][\w$]*){0,8})(?:[ \t]*:[ \t]*[\w$.[\]|, ]{1,60}?)?[ \t]*:?=(?![=>])([^\n;]{1,200})|(?<![\w$.])([A-Za-z_$][\w$]*)\s*\.\s*(?:append|extend|push|unshift|insert|add|concat)\s*\(([^\n;]{1,200})/g;
+const NAME_COPIED = /(?<![\w$.])([A-Za-z_$][\w$]*(?:[ \t]*,[ \t]*[A-Za-z_$][\w$]*){0,8})(?:[ \t]*:[ \t]*[\w$.[\]|, ]{1,60}?)?[ \t]*:?=(?![=>])([^\n;]{1,200})|(?<![\w$.])([A-Za-z_$][\w$]*)\s*\.\s*(?:append|extend|push|unshift|insert|add|concat)\s*\(([^\n;]{1,200})|\bwith\s+([^\n]{1,200}?)\s+as\s+([A-Za-z_]\w*)/g;
 /** The rest of a line empty, or a statement's end (sticky: tried where a match ends). */
 const LINE_ENDS = /[ \t]*(?:$|[\n;#])/y;
 /**
  * Where a download's name may be mentioned and the download stay that file: printed or read as a table (`print(p)`,
- * `pd.read_csv(p)`; not `open(p)`, whose text may then be run as code). Any other mention (`q = p`, `shutil.copy(p, …)`,
- * `sys.path.insert(0, os.path.dirname(p))`, `ctypes.cdll[p]`) may carry it to a file run by another name.
+ * `pd.read_csv(p)`), or opened for reading (`open(p)`, `open(p, 'rb')`; session 67, review 64's R1 rest): its name is then
+ * marked, so that what is read from it (`with open(p) as f: data = f.read()`) is the download where it is given to a process
+ * call or a code sink, and a write or a copy given it may save it anywhere ({@link CARRIED_TO_A_FILE}). Any other mention
+ * (`q = p`, `shutil.copy(p, …)`, `sys.path.insert(0, os.path.dirname(p))`, `ctypes.cdll[p]`) may carry it to a file run
+ * by another name.
  */
-const READ_ONLY_BEFORE = /\b(print|read_(?:csv|json|table|parquet|excel))\s*\(\s*$/;
-const READ_ONLY_AFTER = /^\s*\)/;
+const READ_ONLY_BEFORE = /\b(print|read_(?:csv|json|table|parquet|excel)|open)\s*\(\s*$/;
+const READ_ONLY_AFTER = /^\s*(?:,\s*["']?r[bt]?["']?\s*)?\)/;
+/** A write or a copy, whose arguments (to the line's end) may hold a download's text: any file may then be the download. */
+const CARRIED_TO_A_FILE = /\b(?:write\w*|copy\w*|dump)\s*\(([^\n]{0,200})/g;
 /** More one-argument downloads than this in one text: none of them is named (bounds the scan of their mentions). */
 const NAMED_DOWNLOADS_READ = 20;
 /**
@@ -780,6 +786,11 @@ function savedFiles(text: string): SavedFiles {
   // that name only read as data later: the download is that name (review 64: a later `subprocess.run(['make', 'test'])`
   // runs no download). Used in place (`sys.path.append(urlretrieve(u)[0])`), kept in a tuple, or its name handed on:
   // any file may be it.
+  const marked = new Map<string, number>();
+  const mark = (names: string[], end: number) => {
+    for (const name of names) if (!marked.has(name)) marked.set(name, end);
+    files.add({ names: names.map((name) => `\0${name}`), globs: [], any: false }, end);
+  };
   const returnedPaths = [...text.matchAll(DOWNLOAD_TO_RETURNED_PATH)];
   const readers = new Map<string, boolean>();
   for (const match of returnedPaths) {
@@ -789,14 +800,10 @@ function savedFiles(text: string): SavedFiles {
     LINE_ENDS.lastIndex = end;
     const named = match[1] !== undefined && path && returnedPaths.length <= NAMED_DOWNLOADS_READ && LINE_ENDS.test(text) && onlyReadAfter(text, match[1], end, readers);
     files.add(named ? { names: normalizedPaths(match[1]!), globs: [], any: false } : { names: [], globs: [], any: true }, end);
+    if (named) mark([match[1]!], end);
   }
   // A download's result is held under its name marked (`\0p`): code that loads it by that name runs it (`require(p)`,
   // fileRunByCode), a shell word naming it (`return p`) does not.
-  const marked = new Map<string, number>();
-  const mark = (names: string[], end: number) => {
-    for (const name of names) if (!marked.has(name)) marked.set(name, end);
-    files.add({ names: names.map((name) => `\0${name}`), globs: [], any: false }, end);
-  };
   const namesOf = (list: string) => list.split(/\s*,\s*/);
   for (const match of text.matchAll(NAMED_DOWNLOAD)) {
     const end = match.index! + match[0].length;
@@ -814,8 +821,11 @@ function savedFiles(text: string): SavedFiles {
   // A name given a value that names a marked one is marked too, from there (`q = p`, `cmd = ['sh', p]`; session 66), and
   // a list one is added to (`args.append(p)`; session 67).
   for (const copy of text.matchAll(NAME_COPIED)) {
-    const names = namesOf((copy[1] ?? copy[3])!).filter((name) => !marked.has(name));
-    if (names.length > 0 && (copy[2] ?? copy[4])!.match(/[\w$]+/g)?.some((token) => marked.get(token)! <= copy.index!)) mark(names, copy.index! + copy[0].length);
+    const names = namesOf((copy[1] ?? copy[3] ?? copy[6])!).filter((name) => !marked.has(name));
+    if (names.length > 0 && (copy[2] ?? copy[4] ?? copy[5])!.match(/[\w$]+/g)?.some((token) => marked.get(token)! <= copy.index!)) mark(names, copy.index! + copy[0].length);
+  }
+  for (const write of text.matchAll(CARRIED_TO_A_FILE)) {
+    if (write[1]!.match(/[\w$]+/g)?.some((token) => marked.get(token)! <= write.index!)) files.add({ names: [], globs: [], any: true }, write.index! + write[0].length);
   }
   return files;
 }

@@ -163,7 +163,9 @@ export function secretsSent(written: string): boolean {
   // A path built in pieces read as one (`Path.home() / '.aws' / 'credentials'`, `path.join(home, '.aws', 'credentials')`):
   // any two strings one `/` or `,` apart are read joined by `/`.
   // A value on the line after its `=` is read joined to it too (session 67: `data=\n  os.environ[…]`).
-  const joined = written.replace(/([([{,=])\s*\n\s*/g, '$1 ').replace(/["']\s*[/,]\s*["']/g, '/');
+  // A line that starts with a member's `.` goes on the line before, as JavaScript reads a chain (session 67: supertest's
+  // `request(app)` then `.post(…)` and `.send(…)` one a line).
+  const joined = written.replace(/([([{,=])\s*\n\s*|\n[ \t]*(?=\.[ \t]*[A-Za-z_$])/g, '$1 ').replace(/["']\s*[/,]\s*["']/g, '/');
   const text = credentialCarriersRead(appSendsRenamed(joined));
   // The whole environment sent in a call spread over lines (session 67): `dangerous-code.ts` reads it on one line only.
   return text === null || FORMS.test(text) || ENVIRONMENT_SENT_RE.test(text) || carriedAndSent(text);

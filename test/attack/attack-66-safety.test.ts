@@ -172,11 +172,11 @@ describe('attack 66: an override with an escape or a NUL inside a word', () => {
 });
 
 /**
- * Open false refusal (Medium, refused before this session too): supertest's chain written over lines, one call a line;
- * the chain's start is read on the `send`'s line only (reading across lines needs the next chain's start told apart).
+ * False refusal (Medium, refused before this session too; fixed in session 67): supertest's chain written over lines,
+ * one call a line; a line that starts with a member's `.` is now read on the line before, as JavaScript reads it.
  */
-describe('attack 66: open false refusals', () => {
-  it.fails('accepts supertest\'s chain over lines', () => expectAccepted('test/a.test.js', "const res = await request(app)\n  .post('/hook')\n  .send({ token: process.env.GITHUB_TOKEN });"));
+describe('attack 66: false refusals', () => {
+  it('accepts supertest\'s chain over lines', () => expectAccepted('test/a.test.js', "const res = await request(app)\n  .post('/hook')\n  .send({ token: process.env.GITHUB_TOKEN });"));
 });
 
 describe('attack 66: the new readings cost linear time', () => {
