@@ -355,18 +355,18 @@ const DOWNLOAD_TO_RETURNED_PATH = /(?:(?<![\w.])([A-Za-z_]\w*)(\s*,\s*[A-Za-z_]\
  * the statement (`URL(u).readBytes()`, `openStream()`, a response's `body()`). The callee is looked ahead for `download` and then read once: read as
  * `[\w$.]*download[\w$]*`, each `download` in one long word was tried with the rest of the word (review 65's cost row).
  */
-const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*(?:[ \t]*,[ \t]*[A-Za-z_$][\w$]*){0,8})(?:\s*:\s*[\w$.[\]|, ]{1,60}?)?\s*:?=\s*(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of)|new\s+File)?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))|\b(?:copyURLToFile\([^;]{1,200}?,|ofFile\(|(?:(?<=(?:URL\(|(?:Stream|body)\(\))[\s\S]{0,300})|(?=[^;]{0,300}?(?:URL\(|(?:Stream|body)\(\))))(?:Files\.write\w*\(|File\((?=[^;]{0,300}?\)\.write(?:Bytes|Text)\b)))\s*(?:(?:new\s+File|Paths?\.(?:get|of))\(\s*)?(?:"([^"\n]{1,300})"|([\w$]+))/gi;
+const NAMED_DOWNLOAD = /(?<![\w$.])[([]?([A-Za-z_$][\w$]*(?:[ \t]*,[ \t]*[A-Za-z_$][\w$]*){0,8}),?[)\]]?(?:\s*:\s*[\w$.[\]|, ]{1,60}?)?\s*:?=\s*(?:await\s+)?\[?\s*(?=[\w$.]*download)[\w$.]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of)|new\s+File)?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))|\b(?:copyURLToFile\([^;]{1,200}?,|ofFile\(|(?:(?<=(?:URL\(|(?:Stream|body)\(\))[\s\S]{0,300})|(?=[^;]{0,300}?(?:URL\(|(?:Stream|body)\(\))))(?:Files\.write\w*\(|File\((?=[^;]{0,300}?\)\.write(?:Bytes|Text)\b)))\s*(?:(?:new\s+File|Paths?\.(?:get|of))\(\s*)?(?:"([^"\n]{1,300})"|([\w$]+))/gi;
 /**
- * A download's result named by `with download(u) as p` (group 1) or `for p in [download(u)]` (group 2, `for (const p of
+ * A download's result named by `with download(u) as p` (group 1; a later item too, `with a() as d, download(u) as p`) or `for p in [download(u)]` (group 2, `for (const p of
  * …)` too; session 67).
  */
-const DOWNLOAD_BOUND = /\bwith\s+(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\([^\n]{0,200}?\)\s*as\s+([A-Za-z_]\w*)|\bfor\s*\(?\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*(?:\s*,\s*[A-Za-z_$][\w$]*){0,8})\s+(?:in|of)\s+[[(]?\s*(?:await\s+)?(?=[\w$.]*download)/gi;
+const DOWNLOAD_BOUND = /(?:\bwith\s+|,\s*)(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\([^\n]{0,200}?\)\s*as\s+([A-Za-z_]\w*)|\bfor\s*\(?\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*(?:\s*,\s*[A-Za-z_$][\w$]*){0,8})\s+(?:in|of)\s+[[(]?\s*(?:await\s+)?(?=[\w$.]*download)/gi;
 /**
  * A name given a value on one line (read to 200 characters), group 1 the names (a tuple's, with an annotation: `q: str =
- * p`, `q, r = p, 1`; session 67) and 2 the value; or a list a value is added to (`args.append(p)`, `args.push(p)`), 3 and 4;
+ * p`, `q, r = p, 1`, `args += [p]`, `args[1] = p`; session 67) and 2 the value; or a list a value is added to (`args.append(p)`, `args.push(p)`), 3 and 4;
  * or a handle `with … as f` gives (5 the value, 6 the name).
  */
-const NAME_COPIED = /(?<![\w$.])([A-Za-z_$][\w$]*(?:[ \t]*,[ \t]*[A-Za-z_$][\w$]*){0,8})(?:[ \t]*:[ \t]*[\w$.[\]|, ]{1,60}?)?[ \t]*:?=(?![=>])([^\n;]{1,200})|(?<![\w$.])([A-Za-z_$][\w$]*)\s*\.\s*(?:append|extend|push|unshift|insert|add|concat)\s*\(([^\n;]{1,200})|\bwith\s+([^\n]{1,200}?)\s+as\s+([A-Za-z_]\w*)/g;
+const NAME_COPIED = /(?<![\w$.])([A-Za-z_$][\w$]*(?:[ \t]*,[ \t]*[A-Za-z_$][\w$]*){0,8})(?:\[[^\]\n]{0,40}\])?(?:[ \t]*:[ \t]*[\w$.[\]|, ]{1,60}?)?[ \t]*[:+]?=(?![=>])([^\n;]{1,200})|(?<![\w$.])([A-Za-z_$][\w$]*)\s*\.\s*(?:append|extend|push|unshift|insert|add|concat)\s*\(([^\n;]{1,200})|\bwith\s+([^\n]{1,200}?)\s+as\s+([A-Za-z_]\w*)/g;
 /** The rest of a line empty, or a statement's end (sticky: tried where a match ends). */
 const LINE_ENDS = /[ \t]*(?:$|[\n;#])/y;
 /**
@@ -969,12 +969,12 @@ function runnerAliasesResolved(text: string): string {
     for (const name of names) if (!calls.has(name)) calls.set(name, `x.${run}`);
   }
   // Called by its name, or through a key or a member of what it names (`d['r'](p)`, `tools.load(p)`, a Map's
-  // `m.get('r')(p)`), or by a key or a method bound to one on anything (`{'r': os.system}['r'](p)`, a table of runners
+  // `m.get('r')(p)`, an optional call `?.(`), or by a key or a method bound to one on anything (`{'r': os.system}['r'](p)`, a table of runners
   // indexed in place; `T().go(p)` of a `def go(self, c)` that runs `c`; session 67): the call then starts a line, where
   // the command reading reads a call.
   return calls.size === 0
     ? text
-    : text.replace(/(?<![\w$.])([A-Za-z_$][\w$]*)(?:\s*\[[^[\]\n]{0,40}\]|\s*\.\s*get\s*\([^()\n]{0,40}\)|\s*\.\s*[\w$]+)?(?=\s*\()|(?:\[|\.)\s*["'\x60]?([\w$]+)["'\x60]?\s*\]?(?=\s*\()/g, (call, name?: string, key?: string) => {
+    : text.replace(/(?<![\w$.])([A-Za-z_$][\w$]*)(?:\s*\[[^[\]\n]{0,40}\]|\s*\.\s*get\s*\([^()\n]{0,40}\)|\s*\.\s*[\w$]+)?(?:\s*\?\.)?(?=\s*\()|(?:\[|\.)\s*["'\x60]?([\w$]+)["'\x60]?\s*\]?(?:\s*\?\.)?(?=\s*\()/g, (call, name?: string, key?: string) => {
         const alias = (name ? call.match(/[\w$]+/g)! : [key!]).find((word) => calls.has(word));
         return alias ? `${key ? '\n' : ''}${calls.get(alias)}` : call;
       });

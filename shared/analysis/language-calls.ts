@@ -139,9 +139,10 @@ export function fileRunByCode(text: string, files: SavedFiles): boolean {
  * `new ProcessBuilder("sh", p.toString())`), may be run by it. Read at the end of any name too (`asyncio.create_subprocess_exec`,
  * found attacking the reading): a download given to a call named like one fails closed. In any case (review 66:
  * `subprocess.Popen(['sh', p])`). Session 67: Go's `exec.Command`/`CommandContext` and `new Deno.Command`, Ruby's
- * `Open3.capture2e` and its command strings (`%x(…)`, a backtick string that interpolates `#{…}`), zx's and Bun's `` $`…` ``.
+ * `Open3.capture2e` and its command strings (`%x(…)`, a backtick string that interpolates `#{…}`), zx's and Bun's `` $`…` ``
+ * (zx's given options too, `` $({ … })`…` ``).
  */
-const PROCESS_ARGUMENTS = new RegExp(String.raw`(?:${RUNNER_NAMES}|ProcessBuilder|Command\w*|capture\w*)\s*\(|%x[({[]|\$(?=\x60)|\x60(?=[^\x60\n]{0,200}?#\{)`, 'gi');
+const PROCESS_ARGUMENTS = new RegExp(String.raw`(?:${RUNNER_NAMES}|ProcessBuilder|Command\w*|capture\w*)\s*\(|%x[({[]|\$(?:\([^()\n]{0,100}\))?(?=\x60)|\x60(?=[^\x60\n]{0,200}?#\{)`, 'gi');
 
 
 /**

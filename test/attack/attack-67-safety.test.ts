@@ -71,6 +71,18 @@ const OPENED_DOWNLOAD_CARRIED: FindingRow[] = closedRows([
   ['tests/t.py', "tmp = urlretrieve(url)[0]\nwith open(tmp, 'w') as f: f.write('x')\nsubprocess.run(['sh', 'tests/h.sh'])"],
 ]);
 
+/** Found attacking this session's readings: a tuple in brackets, a second `with` item, `+=` and an index, zx's options, `?.(`. */
+const OWN_READINGS_ATTACKED: FindingRow[] = [
+  ['tests/t.py', "(p, _) = download_file(u)\nsubprocess.run(['sh', p])"],
+  ['tests/t.py', "[p] = [download_file(u)]\nsubprocess.run(['sh', p])"],
+  ['tests/t.py', "p, = download_file(u)\nsubprocess.run(['sh', p])"],
+  ['tests/t.py', "with tempfile.TemporaryDirectory() as d, download_file(u) as p:\n    subprocess.run(['sh', p])"],
+  ['tests/t.py', "p = download_file(u)\nargs = ['sh']\nargs += [p]\nsubprocess.run(args)"],
+  ['tests/t.py', "p = download_file(u)\nargs = ['sh', None]\nargs[1] = p\nsubprocess.run(args)"],
+  ['tests/x.test.js', "const p = await download(u);\nawait $({ stdio: 'inherit' })`sh ${p}`;"],
+  ['tests/x.test.js', "const p = await download(u);\nconst m = new Map([['r', require]]);\nm.get('r')?.(p);"],
+];
+
 /** Spellings tried beside the open rows that the check refused before this session: kept as rows that must stay refused. */
 const ALREADY_REFUSED: FindingRow[] = closedRows([
   ['tests/t.rb', "p = download_file(u)\nOpen3.popen3('sh', p) { |i, o, e, t| t.value }"],
@@ -129,6 +141,7 @@ const OPEN: FindingRow[] = [['tests/t.py', "r = urlopen(u)\nopen('/tmp/b', 'wb')
 describeFindings('attack 67', [
   ['already refused before this session', ALREADY_REFUSED],
   ['a download opened and what is read from it carried', OPENED_DOWNLOAD_CARRIED],
+  ['its own readings attacked', closedRows(OWN_READINGS_ATTACKED)],
   ['a download named otherwise', closedRows(DOWNLOAD_NAMED_OTHERWISE)],
   ['a response written to a named or later file', closedRows(RESPONSE_WRITTEN)],
   ['a download\'s name handed on', closedRows(NAME_HANDED_ON)],
@@ -151,6 +164,9 @@ describeAccepted('attack 67: ordinary code near the new readings', [
   ['tests/x.test.js', "const m = new Map([['a', 1]]);\nexpect(m.get('a')).toBe(1);"],
   ['tests/x.test.js', "const { execSync: /* sync */ run } = require('child_process');\nrun('git status');"],
   ['tests/t.py', 'class T:\n    def go(self, c):\n        return os.system(c)\nT().go("make test")'],
+  ['tests/t.py', "(out, err) = proc.communicate()\nwith open('a.txt') as f, download_file(u) as p:\n    assert os.path.getsize(p) > 0\nsubprocess.run(['make', 'test'])"],
+  ['tests/t.py', "args = ['pytest']\nargs += ['-q']\nargs[0] = 'py.test'\nsubprocess.run(args)"],
+  ['tests/x.test.js', "const m = new Map([['a', () => 1]]);\nm.get('a')?.();\nawait $({ cwd: dir })`git status`;"],
   // A token held in a variable and sent in a header, to GitHub's API, to a client; a query of no secret.
   ['tests/t.py', "token = os.environ['GITHUB_TOKEN']\nrequests.get(u, headers={'Authorization': f'token {token}'})"],
   ['tests/t.py', "token = os.environ['GITHUB_TOKEN']\ngh = Github(token)\nrepo = gh.get_repo('o/r')"],
