@@ -167,6 +167,18 @@ describeAccepted('attack 67: ordinary code near the new readings', [
   ['tests/t.py', "(out, err) = proc.communicate()\nwith open('a.txt') as f, download_file(u) as p:\n    assert os.path.getsize(p) > 0\nsubprocess.run(['make', 'test'])"],
   ['tests/t.py', "args = ['pytest']\nargs += ['-q']\nargs[0] = 'py.test'\nsubprocess.run(args)"],
   ['tests/x.test.js', "const m = new Map([['a', () => 1]]);\nm.get('a')?.();\nawait $({ cwd: dir })`git status`;"],
+  // Ordinary test code tried against the session's readings at its end: tokens in headers and clients, commands without a download.
+  ['tests/t.py', "token = os.environ['GITHUB_TOKEN']\nresp = requests.post(url, json={'title': t}, headers={'Authorization': f'token {token}'})"],
+  ['test/a.test.js', "const token = process.env.GITHUB_TOKEN;\nconst res = await fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ title }) });"],
+  ['tests/t.py', "GH_TOKEN = os.environ['GITHUB_TOKEN']\nsubprocess.run(['gh', 'pr', 'list'], env={**os.environ, 'GH_TOKEN': GH_TOKEN})"],
+  ['tests/t.py', "token = os.environ['GITHUB_TOKEN']\nsession.headers.update({'Authorization': f'token {token}'})\nsession.post(u, json={'a': 1})"],
+  ['test/a.test.js', "const { GITHUB_TOKEN, GITHUB_REPOSITORY } = process.env;\nconst [owner, repo] = GITHUB_REPOSITORY.split('/');\nawait octokit.rest.issues.create({ owner, repo, title: 'x' });"],
+  ['test/a.test.js', "const token = process.env.NPM_TOKEN;\nexpect(token).toBeDefined();\nawait request(app)\n  .post('/publish')\n  .set('Authorization', `Bearer ${token}`)\n  .send({ name: 'pkg' });"],
+  ['tests/t.py', "token = os.getenv('GITHUB_TOKEN')\nif not token:\n    pytest.skip('no token')\nclient = Github(auth=Auth.Token(token))"],
+  ['tests/t.py', "data = {'name': 'x'}\nrequests.post(u, data=data)\nfor p in paths:\n    subprocess.run(['black', p])"],
+  ['tests/t.rb', "sha = `git rev-parse HEAD`.strip\nputs \"at #{sha}\""],
+  ['tests/t_test.go', "out, err := exec.Command(\"git\", \"status\").Output()\nif err != nil {\n\tt.Fatal(err)\n}"],
+  ['tests/t.py', "with open('data.json') as f, open('out.json', 'w') as g:\n    g.write(f.read())\nsubprocess.run(['make'])"],
   // A token held in a variable and sent in a header, to GitHub's API, to a client; a query of no secret.
   ['tests/t.py', "token = os.environ['GITHUB_TOKEN']\nrequests.get(u, headers={'Authorization': f'token {token}'})"],
   ['tests/t.py', "token = os.environ['GITHUB_TOKEN']\ngh = Github(token)\nrepo = gh.get_repo('o/r')"],
