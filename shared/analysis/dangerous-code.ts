@@ -355,12 +355,13 @@ const DOWNLOAD_TO_RETURNED_PATH = /(?:(?<![\w.])([A-Za-z_]\w*)(\s*,\s*[A-Za-z_]\
  * the statement (`URL(u).readBytes()`, `openStream()`, a response's `body()`). The callee is looked ahead for `download` and then read once: read as
  * `[\w$.]*download[\w$]*`, each `download` in one long word was tried with the rest of the word (review 65's cost row).
  */
-const NAMED_DOWNLOAD = /(?<![\w$.])[([]?([A-Za-z_$][\w$]*(?:[ \t]*,[ \t]*[A-Za-z_$][\w$]*){0,8}),?[)\]]?(?:\s*:\s*[\w$.[\]|, ]{1,60}?)?\s*:?=\s*(?:await\s+)?\[?\s*(?=[\w$.]*download)[\w$.]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of)|new\s+File)?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))|\b(?:copyURLToFile\([^;]{1,200}?,|ofFile\(|(?:(?<=(?:URL\(|(?:Stream|body)\(\))[\s\S]{0,300})|(?=[^;]{0,300}?(?:URL\(|(?:Stream|body)\(\))))(?:Files\.write\w*\(|File\((?=[^;]{0,300}?\)\.write(?:Bytes|Text)\b)))\s*(?:(?:new\s+File|Paths?\.(?:get|of))\(\s*)?(?:"([^"\n]{1,300})"|([\w$]+))/gi;
+const NAMED_DOWNLOAD = /(?<![\w$.])[([]?([A-Za-z_$][\w$]*(?:[ \t]*,[ \t]*[A-Za-z_$][\w$]*){0,8}),?[)\]]?(?:\s*:\s*[\w$.[\]|, ]{1,60}?)?\s*:?=\s*(?:await\s+)?[[(]?\s*(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of)|new\s+File)?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))|\b(?:copyURLToFile\([^;]{1,200}?,|ofFile\(|(?:(?<=(?:URL\(|(?:Stream|body)\(\))[\s\S]{0,300})|(?=[^;]{0,300}?(?:URL\(|(?:Stream|body)\(\))))(?:Files\.write\w*\(|File\((?=[^;]{0,300}?\)\.write(?:Bytes|Text)\b)))\s*(?:(?:new\s+File|Paths?\.(?:get|of))\(\s*)?(?:"([^"\n]{1,300})"|([\w$]+))/gi;
 /**
  * A download's result named by `with download(u) as p` (group 1; a later item too, `with a() as d, download(u) as p`) or `for p in [download(u)]` (group 2, `for (const p of
- * …)` too; session 67).
+ * …)` too; session 67). Review 67: `with (download(u) as p)`, `as (p)`, and a `for` over a call of the downloads
+ * (`enumerate([download(u)])`, `map(download, us)`).
  */
-const DOWNLOAD_BOUND = /(?:\bwith\s+|,\s*)(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\([^\n]{0,200}?\)\s*as\s+([A-Za-z_]\w*)|\bfor\s*\(?\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*(?:\s*,\s*[A-Za-z_$][\w$]*){0,8})\s+(?:in|of)\s+[[(]?\s*(?:await\s+)?(?=[\w$.]*download)/gi;
+const DOWNLOAD_BOUND = /(?:\bwith\s*\(?\s*|,\s*)(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\([^\n]{0,200}?\)\s*as\s*\(?\s*([A-Za-z_]\w*)|\bfor\s*\(?\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*(?:\s*,\s*[A-Za-z_$][\w$]*){0,8})\s+(?:in|of)\s+(?:[\w$.]+\s*\(\s*){0,2}[[(]?\s*(?:await\s+)?(?=[\w$.]*download)/gi;
 /**
  * A name given a value on one line (read to 200 characters), group 1 the names (a tuple's, with an annotation: `q: str =
  * p`, `q, r = p, 1`, `args += [p]`, `args[1] = p`; session 67) and 2 the value; or a list a value is added to (`args.append(p)`, `args.push(p)`), 3 and 4;
@@ -821,7 +822,9 @@ function savedFiles(text: string): SavedFiles {
   // A name given a value that names a marked one is marked too, from there (`q = p`, `cmd = ['sh', p]`; session 66), and
   // a list one is added to (`args.append(p)`; session 67).
   for (const copy of text.matchAll(NAME_COPIED)) {
-    const names = namesOf((copy[1] ?? copy[3] ?? copy[6])!).filter((name) => !marked.has(name));
+    // A chained assignment's inner names too (`q = r = p`; review 67).
+    const chained = copy[2] === undefined ? [] : (/^[ \t]*([A-Za-z_$][\w$]*)[ \t]*=(?![=>])/.exec(copy[2])?.slice(1) ?? []);
+    const names = [...namesOf((copy[1] ?? copy[3] ?? copy[6])!), ...chained].filter((name) => !marked.has(name));
     if (names.length > 0 && (copy[2] ?? copy[4] ?? copy[5])!.match(/[\w$]+/g)?.some((token) => marked.get(token)! <= copy.index!)) mark(names, copy.index! + copy[0].length);
   }
   for (const write of text.matchAll(CARRIED_TO_A_FILE)) {
@@ -939,7 +942,7 @@ const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*[
 const PROCESS_NAMED = new RegExp(String.raw`(?<![\w$])${RUNNER_NAMES}\b`);
 const RUNNER = String.raw`(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))`;
 const RUNNER_ALIAS = new RegExp(
-  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,200}?)\s*:?=[^\n;]{0,200}${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*[:,]\s*(?:\{\s*value:\s*)?${RUNNER}(?=\s*[,})\]])|\b(${RUNNER_NAMES})(?:\s|\/\*[^*]{0,80}\*\/)*:(?:\s|\/\*[^*]{0,80}\*\/)*([A-Za-z_$][\w$]*)`,
+  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,200}?)\s*:?=[^\n;]{0,200}${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*[:,]\s*(?:\{\s*value:\s*)?${RUNNER}(?=\s*[,})\]])|\b(${RUNNER_NAMES})(?:\s|\/\*[^*]{0,80}\*\/|\/\/[^\n]{0,80}\n)*:(?:\s|\/\*[^*]{0,80}\*\/|\/\/[^\n]{0,80}\n)*([A-Za-z_$][\w$]*)`,
   'gim',
 );
 /**
@@ -947,6 +950,11 @@ const RUNNER_ALIAS = new RegExp(
  * (`const a = require('a')`, `r = subprocess.run(['make'])`), so the name is no alias. What is read off the call stays
  * an alias (`require('child_process').execSync`).
  */
+/**
+ * A name given another name, a key or a member of one, or a Map's `get` (`go = run`, `const r = m.get('r')`, `f = t['r']`),
+ * as the whole statement: group 2 the name the value starts with. Not a call's result (`out = run('ls')`).
+ */
+const ALIAS_COPIED = /(?<![\w$.])([A-Za-z_$][\w$]*)[ \t]*=(?![=>])[ \t]*([A-Za-z_$][\w$]*)(?:[ \t]*(?:\??\.[ \t]*get[ \t]*\([^()\n]{0,40}\)|\[[^[\]\n]{0,40}\]|\??\.[ \t]*[\w$]+))?[ \t]*(?=[;\n]|$)/g;
 const RESULT_HOLDER = /^\s*\((?![^\n]*\)\s*\.)[^\n]*\)\s*;?\s*$/;
 /**
  * `text` with each call by a {@link RUNNER_ALIAS} name written as a call of what it is first bound to, every alias in one
@@ -968,13 +976,19 @@ function runnerAliasesResolved(text: string): string {
     const run = (/equire/.test(runner) && alias[0].slice(alias[0].indexOf('=')).match(PROCESS_NAMED)?.[0]) || runner;
     for (const name of names) if (!calls.has(name)) calls.set(name, `x.${run}`);
   }
+  // An alias of an alias (`const r = m.get('r')`, `go = run`; review 67): a name given a value that starts with one.
+  if (calls.size > 0) {
+    for (const copy of text.matchAll(ALIAS_COPIED)) {
+      if (calls.has(copy[2]!) && !calls.has(copy[1]!)) calls.set(copy[1]!, calls.get(copy[2]!)!);
+    }
+  }
   // Called by its name, or through a key or a member of what it names (`d['r'](p)`, `tools.load(p)`, a Map's
   // `m.get('r')(p)`, an optional call `?.(`), or by a key or a method bound to one on anything (`{'r': os.system}['r'](p)`, a table of runners
   // indexed in place; `T().go(p)` of a `def go(self, c)` that runs `c`; session 67): the call then starts a line, where
   // the command reading reads a call.
   return calls.size === 0
     ? text
-    : text.replace(/(?<![\w$.])([A-Za-z_$][\w$]*)(?:\s*\[[^[\]\n]{0,40}\]|\s*\.\s*get\s*\([^()\n]{0,40}\)|\s*\.\s*[\w$]+)?(?:\s*\?\.)?(?=\s*\()|(?:\[|\.)\s*["'\x60]?([\w$]+)["'\x60]?\s*\]?(?:\s*\?\.)?(?=\s*\()/g, (call, name?: string, key?: string) => {
+    : text.replace(/(?<![\w$.])([A-Za-z_$][\w$]*)(?:\s*(?:\?\.\s*)?\[[^[\]\n]{0,40}\]|\s*\??\.\s*get\s*\([^()\n]{0,40}\)|\s*\??\.\s*[\w$]+)?(?:\s*\?\.)?(?=\s*\()|(?:\[|\.)\s*["'\x60]?([\w$]+)["'\x60]?\s*\]?(?:\s*\?\.)?(?=\s*\()/g, (call, name?: string, key?: string) => {
         const alias = (name ? call.match(/[\w$]+/g)! : [key!]).find((word) => calls.has(word));
         return alias ? `${key ? '\n' : ''}${calls.get(alias)}` : call;
       });

@@ -140,9 +140,11 @@ export function fileRunByCode(text: string, files: SavedFiles): boolean {
  * found attacking the reading): a download given to a call named like one fails closed. In any case (review 66:
  * `subprocess.Popen(['sh', p])`). Session 67: Go's `exec.Command`/`CommandContext` and `new Deno.Command`, Ruby's
  * `Open3.capture2e` and its command strings (`%x(…)`, a backtick string that interpolates `#{…}`), zx's and Bun's `` $`…` ``
- * (zx's given options too, `` $({ … })`…` ``).
+ * (zx's given options too, `` $({ … })`…` ``). Review 67: Ruby's `%x` with any delimiter (`%x<…>`, `%x|…|`), `Open3.pipeline*`,
+ * Go's `os.StartProcess` and `&exec.Cmd{…}`, and any tagged template (zx's `$` renamed or bound to options, `const sh = $({…})`, execa's `` execa`…` ``): a tag is a
+ * function given the template's parts, which a download's name in it may reach (not `` return `…` ``).
  */
-const PROCESS_ARGUMENTS = new RegExp(String.raw`(?:${RUNNER_NAMES}|ProcessBuilder|Command\w*|capture\w*)\s*\(|%x[({[]|\$(?:\([^()\n]{0,100}\))?(?=\x60)|\x60(?=[^\x60\n]{0,200}?#\{)`, 'gi');
+const PROCESS_ARGUMENTS = new RegExp(String.raw`(?:${RUNNER_NAMES}|ProcessBuilder|Command\w*|capture\w*|pipeline\w*|StartProcess)\s*\(|\bexec\s*\.\s*Cmd\s*\{|%x[^\w\s]|(?<![\w$])(?!(?:return|await|yield|typeof|void|case|throw|in|of|else|do|new|delete|instanceof)(?![\w$]))[A-Za-z_$][\w$]*(?:\([^()\n]{0,100}\))?[ \t]*(?=\x60)|\x60(?=[^\x60\n]{0,200}?#\{)`, 'gi');
 
 
 /**

@@ -55,10 +55,38 @@ const PROCESS_CALLS_OTHERWISE: FindingRow[] = [
   ['tests/x.test.js', 'const p = await download(u);\nawait execa`sh ${p}`;'],
 ];
 
+/**
+ * R67-4 (High): aliases and names handed on next to session 67's: an alias of an alias (`const r = m.get('r')`), `?.` on
+ * a member (`o?.r?.(p)`), a line comment in a renaming destructuring, a chained copy (`q = r = p`), Go's
+ * `os.StartProcess` and `&exec.Cmd{…}` (session 67's open row).
+ */
+const ALIASES_OTHERWISE: FindingRow[] = [
+  ['tests/x.test.js', "const p = await download(u);\nconst m = new Map([['r', require]]);\nconst r = m.get('r');\nr(p);"],
+  ['tests/x.test.js', 'const p = await download(u);\nconst o = { r: require };\no?.r?.(p);'],
+  ['tests/x.test.js', "const p = await download(u);\nconst { execSync: // x\n  go } = require('child_process');\ngo(`sh ${p}`);"],
+  ['tests/x.test.js', "const p = await download(u);\nconst run = execSync;\nconst go = run;\ngo(`sh ${p}`);"],
+  ['tests/t.py', "p = download_file(u)\nq = r = p\nsubprocess.run(['sh', r])"],
+  ['tests/t_test.go', 'p, _ := downloadFile(u)\nos.StartProcess("/bin/sh", []string{"sh", p}, &os.ProcAttr{})'],
+  ['tests/t_test.go', 'p, err := downloadFile(u)\ncmd := &exec.Cmd{Path: "/bin/sh", Args: []string{"sh", p}}\ncmd.Run()'],
+];
+
+/**
+ * Open (R67-4's rest, for time): a runner called through `.apply` or `Reflect.apply` (the arguments are an array after a
+ * receiver), `_load` renamed by a destructuring, Go's `cmd.Args = append(cmd.Args, p)` (a field of a command built apart).
+ */
+const ALIASES_OPEN: FindingRow[] = [
+  ['tests/x.test.js', 'const p = await download(u);\nconst o = { r: require };\no.r.apply(null, [p]);'],
+  ['tests/x.test.js', 'const p = await download(u);\nReflect.apply(require, null, [p]);'],
+  ['tests/x.test.js', "const p = await download(u);\nconst { _load: ld } = require('module');\nld(p);"],
+  ['tests/t_test.go', 'p, err := downloadFile(u)\ncmd := exec.Command("sh")\ncmd.Args = append(cmd.Args, p)\ncmd.Run()'],
+];
+
 describeFindings('review 67', [
   ['R67-1 fetched text held in a name and run later', closed(FETCHED_TEXT_RUN_LATER)],
-  ['R67-2 a download bound otherwise', DOWNLOAD_BOUND_OTHERWISE],
-  ['R67-3 process calls otherwise', PROCESS_CALLS_OTHERWISE],
+  ['R67-2 a download bound otherwise', closed(DOWNLOAD_BOUND_OTHERWISE)],
+  ['R67-3 process calls otherwise', closed(PROCESS_CALLS_OTHERWISE)],
+  ['R67-4 aliases and names handed on otherwise', closed(ALIASES_OTHERWISE)],
+  ['R67-4 open', ALIASES_OPEN],
 ]);
 
 describeAccepted('review 67: ordinary code near its fixes', [
@@ -68,4 +96,11 @@ describeAccepted('review 67: ordinary code near its fixes', [
   ['tests/t.py', "resp = client.get('/api/items')\nitems = resp.json()\nos.system('make lint')\nsubprocess.run(['pytest', '-q', 'tests/'])"],
   ['tests/x.test.js', "const res = await request(app).get('/');\nexecSync('npm run lint', { env: { ...process.env, BODY: res.text } });"],
   ['tests/t.py', "with urlopen(u) as r:\n    data = json.load(r)\nassert data['ok']\nsubprocess.run(['make'])"],
+  // R67-2 to R67-4: other `with` and `for` forms, templates that are no tag's, tags given no download, a call's result.
+  ['tests/t.py', "with (open('a.txt') as f, open('b.txt') as g):\n    g.write(f.read())\nfor i, name in enumerate(names):\n    subprocess.run(['black', name])"],
+  ['tests/x.test.js', "const p = await download(u);\nconsole.log(`saved ${p}`);\nconst msg = `at ${p}`;\nexpect(fs.existsSync(p)).toBe(true);"],
+  ['tests/x.test.js', 'function where(p) {\n  return `saved ${p}`;\n}\nconst q = sql`SELECT * FROM t WHERE id = ${id}`;\nconst h = html`<p>${name}</p>`;'],
+  ['tests/x.test.js', "const p = await download(u);\nconst run = execSync;\nconst out = run('git status');\nexpect(out.includes('clean')).toBe(true);\nexpect(fs.statSync(p).size).toBeGreaterThan(0);"],
+  ['tests/t.py', "a = b = 0\np = download_file(u)\nassert os.path.getsize(p) > 0\nsubprocess.run(['make', 'test'])"],
+  ['tests/t_test.go', 'cmd := &exec.Cmd{Path: "/usr/bin/git", Args: []string{"git", "status"}}\nif err := cmd.Run(); err != nil {\n\tt.Fatal(err)\n}'],
 ]);
