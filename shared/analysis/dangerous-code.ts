@@ -382,6 +382,13 @@ const READ_ONLY_BEFORE = /\b(print|read_(?:csv|json|table|parquet|excel)|open)\s
 const READ_ONLY_AFTER = /^\s*(?:,\s*["']?r[bt]?["']?\s*)?\)/;
 /** A write or a copy, whose arguments (to the line's end) may hold a download's text: any file may then be the download. */
 const CARRIED_TO_A_FILE = /\b(?:write\w*|copy\w*|dump)\s*\(([^\n]{0,200})/g;
+/**
+ * The file a {@link CARRIED_TO_A_FILE} write names: a path its call is given first (`writeFileSync('f', x)`, `File.write`),
+ * or the path of `open('f', 'w')`/`Path('f')` it is called on; quoted (group 2), or a path with a slash the quotes were
+ * taken from (group 3, the unquoted reading).
+ */
+const WRITTEN_PATH_AFTER = /^(?:writeFileSync|writeFile|write_file|write)\s*\(\s*(?:(["'\x60])([^"'\x60\n$]{1,200})\1|([\w.-]*\/[\w./-]{1,200}))\s*,/;
+const WRITTEN_PATH_BEFORE = /\b(?:open|Path|File)\s*\(\s*(?:(["'])([^"'\n]{1,200})\1|([\w.-]*\/[\w./-]{1,200}))\s*(?:,[^()\n]{0,40})?\)\s*\.\s*$/;
 /** More one-argument downloads than this in one text: none of them is named (bounds the scan of their mentions). */
 const NAMED_DOWNLOADS_READ = 20;
 /**
@@ -817,7 +824,9 @@ function savedFiles(text: string): SavedFiles {
     const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
     const end = match.index! + match[0].length;
     files.add({ names: normalizedPaths(name), globs: [], any: false }, end);
-    if (match[3] ?? match[6]) mark([name], end);
+    // A name alone (`open(p, 'wb')`), not the first word of a path the quotes were taken from (`open(tests/x.html, wb)`,
+    // the unquoted reading: review 67, a later `run([pytest, tests/t.py])` was read as given the download).
+    if (match[3] !== undefined || (match[6] !== undefined && /^\s*[,)]/.test(match[0].slice(match[0].indexOf(match[6], 4) + match[6].length)))) mark([name], end);
   }
   // A name given a value that names a marked one is marked too, from there (`q = p`, `cmd = ['sh', p]`; session 66), and
   // a list one is added to (`args.append(p)`; session 67).
@@ -828,7 +837,15 @@ function savedFiles(text: string): SavedFiles {
     if (names.length > 0 && (copy[2] ?? copy[4] ?? copy[5])!.match(/[\w$]+/g)?.some((token) => marked.get(token)! <= copy.index!)) mark(names, copy.index! + copy[0].length);
   }
   for (const write of text.matchAll(CARRIED_TO_A_FILE)) {
-    if (write[1]!.match(/[\w$]+/g)?.some((token) => marked.get(token)! <= write.index!)) files.add({ names: [], globs: [], any: true }, write.index! + write[0].length);
+    if (!write[1]!.match(/[\w$]+/g)?.some((token) => marked.get(token)! <= write.index!)) continue;
+    // To a path written in the call or just before it, that file (review 67: `fs.writeFileSync('fixtures/out.txt', text)`
+    // then `npm test` was refused, any file being the download); to anything else, any file may be it.
+    const lineStart = text.lastIndexOf('\n', write.index!) + 1;
+    const target = WRITTEN_PATH_AFTER.exec(write[0]) ?? WRITTEN_PATH_BEFORE.exec(text.slice(Math.max(lineStart, write.index! - 200), write.index!));
+    const path = target === null ? undefined : (target[2] ?? target[3])!;
+    // The path is marked too (`\0tests/h.py`): a process call given it anywhere in its arguments may run it
+    // (`subprocess.run([sys.executable, 'tests/h.py'])`), as a download's marked name.
+    files.add(path === undefined ? { names: [], globs: [], any: true } : { names: [...normalizedPaths(path), `\0${path}`], globs: [], any: false }, write.index! + write[0].length);
   }
   return files;
 }

@@ -88,6 +88,13 @@ const ALIASES_OPEN: FindingRow[] = [
  * R67-5 (High): the job's token handed on to a second name (`s = t`, `u2 = u + t`, `body = JSON.stringify({ t })`; session
  * 67's open row), or sent as a copy of its text (`t.encode()`, `t[:]`), or added to a URL after a string (`u + '?t=' + t`).
  */
+/** Beside R67-7: the text of an opened download written to a file that is then run, by its path or through a name. */
+const WRITTEN_THEN_RUN: FindingRow[] = [
+  ['tests/x.test.js', "const p = await download(u);\nconst text = fs.readFileSync(p, 'utf8');\nfs.writeFileSync('fixtures/run.sh', text);\nexecSync('sh fixtures/run.sh');"],
+  ['tests/x.test.js', "const p = await download(u);\nconst text = fs.readFileSync(p, 'utf8');\nfs.writeFileSync(out, text);\nexecSync(`sh ${dir}/x.sh`);"],
+  ['tests/t.py', "tmp = urlretrieve(url)[0]\nwith open(tmp) as f: data = f.read()\nPath('tests/h.sh').write_text(data)\nsubprocess.run(['sh', 'tests/h.sh'])"],
+];
+
 const TOKEN_HANDED_ON: FindingRow[] = [
   ['tests/t.py', "t = os.environ['GITHUB_TOKEN']\nu2 = u + t\nrequests.get(u2)"],
   ['tests/t.py', "t = os.environ['GITHUB_TOKEN']\ns = t\nrequests.post(u, data=s)"],
@@ -127,6 +134,7 @@ describeFindings('review 67', [
   ['R67-4 aliases and names handed on otherwise', closed(ALIASES_OTHERWISE)],
   ['R67-4 open', ALIASES_OPEN],
   ['R67-5 the job\'s token handed on', closed(TOKEN_HANDED_ON)],
+  ['R67-7 a download\'s text written to a named file and run', closed(WRITTEN_THEN_RUN)],
   ['R67-5 open', SECRETS_OPEN],
 ]);
 
@@ -144,6 +152,13 @@ describeAccepted('review 67: ordinary code near its fixes', [
   ['tests/x.test.js', "const p = await download(u);\nconst run = execSync;\nconst out = run('git status');\nexpect(out.includes('clean')).toBe(true);\nexpect(fs.statSync(p).size).toBeGreaterThan(0);"],
   ['tests/t.py', "a = b = 0\np = download_file(u)\nassert os.path.getsize(p) > 0\nsubprocess.run(['make', 'test'])"],
   ['tests/t_test.go', 'cmd := &exec.Cmd{Path: "/usr/bin/git", Args: []string{"git", "status"}}\nif err := cmd.Run(); err != nil {\n\tt.Fatal(err)\n}'],
+  // R67-7 (Medium, false refusals of session 67's readings, fixed): a response written to a file under a directory and a
+  // test run there (the unquoted reading's `open(tests/x.html, wb)` marked `tests` as the download's name); a download's
+  // text written to a file the call names, then the project's tests run (any file was read as the download).
+  ['tests/t.py', "r = requests.get(u)\nopen('tests/fixtures/page.html', 'wb').write(r.content)\nsubprocess.run(['pytest', 'tests/test_page.py'])"],
+  ['tests/t.py', "open('tests/fixtures/page.html', 'wb').write(requests.get(u).content)\nsubprocess.run(['pytest', 'tests/test_page.py'])"],
+  ['tests/x.test.js', "const p = await download(u);\nconst text = fs.readFileSync(p, 'utf8');\nfs.writeFileSync('fixtures/out.txt', text);\nexecSync('npm test -- fixtures/out.test.js');"],
+  ['tests/t.py', "tmp = urlretrieve(url)[0]\nwith open(tmp) as f: data = f.read()\nPath('tests/fixtures/data.csv').write_text(data)\nsubprocess.run(['make', 'test'])"],
   // R67-5: a token handed to headers, a client, a child's env, a clone URL to GitHub; whether it is set, sent.
   ['tests/t.py', "token = os.environ['GITHUB_TOKEN']\nheaders = {'Authorization': f'token {token}', 'Accept': 'application/vnd.github+json'}\nrequests.post(u, json=payload, headers=headers)"],
   ['tests/t.py', "token = os.environ['GITHUB_TOKEN']\nauth = ('x-access-token', token)\nrequests.get(u, auth=auth)"],
