@@ -280,8 +280,8 @@ function namesReadOnLaterLines(text: string, assignments: readonly RegExpExecArr
   const environment = environmentValues(text);
   for (const match of assignments) {
     // Python's `with urlopen(u) as r:` names what was fetched before the name, on its line (review 67).
-    if (match[3] !== undefined) {
-      if (within(sourcesAt, Math.max(match.index - ASSIGNED_REACH, text.lastIndexOf('\n', match.index) + 1), match.index) && !given.has(match[3])) given.set(match[3], match.index + match[0].length);
+    if (match[3]) {
+      if (within(sourcesAt, Math.max(match.index - ASSIGNED_REACH, text.lastIndexOf('\n', match.index)), match.index)) given.set(match[3], match.index);
       continue;
     }
     const after = match[1] ?? match[2];
@@ -304,7 +304,7 @@ function namesReadOnLaterLines(text: string, assignments: readonly RegExpExecArr
  */
 const ENVIRONMENT_OPTION = /\benv\s*[=:]\s*\{([^{}]{0,400})\}/g;
 /** One entry of {@link ENVIRONMENT_OPTION}: its key (quoted, group 2, or bare, group 3), a name as its value (group 4). */
-const ENVIRONMENT_ENTRY = /(?:^|,)\s*(?:(["'])(\w+)\1|(\w+))\s*:\s*([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*){0,4})\s*(?=,|\s*$)/g;
+const ENVIRONMENT_ENTRY = /(?:^|,)\s*(?:(["'])(\w+)\1|(\w+))\s*:\s*([A-Za-z_$][\w$]*)\s*(?=,|\s*$)/g;
 /**
  * Environment variables whose value a program runs or reads as its options or where to load code from (`NODE_OPTIONS`,
  * `LD_PRELOAD`, `BASH_ENV`, `PYTHONSTARTUP`, a manager's `npm_config_*`, a path, a proxy), read broadly: any other

@@ -387,8 +387,9 @@ const CARRIED_TO_A_FILE = /\b(?:write\w*|copy\w*|dump)\s*\(([^\n]{0,200})/g;
  * or the path of `open('f', 'w')`/`Path('f')` it is called on; quoted (group 2), or a path with a slash the quotes were
  * taken from (group 3, the unquoted reading).
  */
-const WRITTEN_PATH_AFTER = /^(?:writeFileSync|writeFile|write_file|write)\s*\(\s*(?:(["'\x60])([^"'\x60\n$]{1,200})\1|([\w.-]*\/[\w./-]{1,200}))\s*,/;
-const WRITTEN_PATH_BEFORE = /\b(?:open|Path|File)\s*\(\s*(?:(["'])([^"'\n]{1,200})\1|([\w.-]*\/[\w./-]{1,200}))\s*(?:,[^()\n]{0,40})?\)\s*\.\s*$/;
+const WRITTEN_PATH = String.raw`(?:(["'\x60])([^"'\x60\n$]{1,200})\1|([\w.-]*\/[\w./-]+))`;
+const WRITTEN_PATH_AFTER = new RegExp(String.raw`^write(?:FileSync|File|_file)?\s*\(\s*${WRITTEN_PATH}\s*,`);
+const WRITTEN_PATH_BEFORE = new RegExp(String.raw`\b(?:open|Path|File)\s*\(\s*${WRITTEN_PATH}\s*(?:,[^()\n]{0,40})?\)\s*\.\s*$`);
 /** More one-argument downloads than this in one text: none of them is named (bounds the scan of their mentions). */
 const NAMED_DOWNLOADS_READ = 20;
 /**
@@ -832,7 +833,7 @@ function savedFiles(text: string): SavedFiles {
   // a list one is added to (`args.append(p)`; session 67).
   for (const copy of text.matchAll(NAME_COPIED)) {
     // A chained assignment's inner names too (`q = r = p`; review 67).
-    const chained = copy[2] === undefined ? [] : (/^[ \t]*([A-Za-z_$][\w$]*)[ \t]*=(?![=>])/.exec(copy[2])?.slice(1) ?? []);
+    const chained = /^[ \t]*([\w$]+)[ \t]*=(?![=>])/.exec(copy[2] ?? '')?.slice(1) ?? [];
     const names = [...namesOf((copy[1] ?? copy[3] ?? copy[6])!), ...chained].filter((name) => !marked.has(name));
     if (names.length > 0 && (copy[2] ?? copy[4] ?? copy[5])!.match(/[\w$]+/g)?.some((token) => marked.get(token)! <= copy.index!)) mark(names, copy.index! + copy[0].length);
   }
@@ -958,8 +959,10 @@ const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*[
 /** A process call's name on its own (not `require`). */
 const PROCESS_NAMED = new RegExp(String.raw`(?<![\w$])${RUNNER_NAMES}\b`);
 const RUNNER = String.raw`(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))`;
+/** A blank or a comment, in a renaming destructuring (`{ execSync: /* x *\/ go }`, a line comment too: review 67). */
+const BLANK = String.raw`(?:\s|\/\*[^*]{0,80}\*\/|\/\/[^\n]{0,80}\n)`;
 const RUNNER_ALIAS = new RegExp(
-  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,200}?)\s*:?=[^\n;]{0,200}${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*[:,]\s*(?:\{\s*value:\s*)?${RUNNER}(?=\s*[,})\]])|\b(${RUNNER_NAMES})(?:\s|\/\*[^*]{0,80}\*\/|\/\/[^\n]{0,80}\n)*:(?:\s|\/\*[^*]{0,80}\*\/|\/\/[^\n]{0,80}\n)*([A-Za-z_$][\w$]*)`,
+  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,200}?)\s*:?=[^\n;]{0,200}${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*[:,]\s*(?:\{\s*value:\s*)?${RUNNER}(?=\s*[,})\]])|\b(${RUNNER_NAMES})${BLANK}*:${BLANK}*([A-Za-z_$][\w$]*)`,
   'gim',
 );
 /**
@@ -971,7 +974,7 @@ const RUNNER_ALIAS = new RegExp(
  * A name given another name, a key or a member of one, or a Map's `get` (`go = run`, `const r = m.get('r')`, `f = t['r']`),
  * as the whole statement: group 2 the name the value starts with. Not a call's result (`out = run('ls')`).
  */
-const ALIAS_COPIED = /(?<![\w$.])([A-Za-z_$][\w$]*)[ \t]*=(?![=>])[ \t]*([A-Za-z_$][\w$]*)(?:[ \t]*(?:\??\.[ \t]*get[ \t]*\([^()\n]{0,40}\)|\[[^[\]\n]{0,40}\]|\??\.[ \t]*[\w$]+))?[ \t]*(?=[;\n]|$)/g;
+const ALIAS_COPIED = /(?<![\w$.])([\w$]+)[ \t]*=[ \t]*([\w$]+)(?:[ \t]*(?:\??\.[ \t]*get[ \t]*\([^()\n]{0,40}\)|\[[^\]\n]{0,40}\]|\??\.[\w$]+))?[ \t]*(?=[;\n]|$)/g;
 const RESULT_HOLDER = /^\s*\((?![^\n]*\)\s*\.)[^\n]*\)\s*;?\s*$/;
 /**
  * `text` with each call by a {@link RUNNER_ALIAS} name written as a call of what it is first bound to, every alias in one

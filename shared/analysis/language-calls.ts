@@ -144,7 +144,7 @@ export function fileRunByCode(text: string, files: SavedFiles): boolean {
  * Go's `os.StartProcess` and `&exec.Cmd{…}`, and any tagged template (zx's `$` renamed or bound to options, `const sh = $({…})`, execa's `` execa`…` ``): a tag is a
  * function given the template's parts, which a download's name in it may reach (not `` return `…` ``).
  */
-const PROCESS_ARGUMENTS = new RegExp(String.raw`(?:${RUNNER_NAMES}|ProcessBuilder|Command\w*|capture\w*|pipeline\w*|StartProcess)\s*\(|\bexec\s*\.\s*Cmd\s*\{|%x[^\w\s]|(?<![\w$])(?!(?:return|await|yield|typeof|void|case|throw|in|of|else|do|new|delete|instanceof)(?![\w$]))[A-Za-z_$][\w$]*(?:\([^()\n]{0,100}\))?[ \t]*(?=\x60)|\x60(?=[^\x60\n]{0,200}?#\{)`, 'gi');
+const PROCESS_ARGUMENTS = new RegExp(String.raw`(?:${RUNNER_NAMES}|ProcessBuilder|Command\w*|capture\w*|pipeline\w*|StartProcess)\s*\(|\bexec\s*\.\s*Cmd\s*\{|%x[^\w\s]|(?<![\w$])(?!(?:return|await|yield|typeof|case|in|of)\b)[\w$]+(?:\([^()\n]{0,99}\))?[ \t]*(?=\x60)|\x60(?=[^\x60\n]{0,200}?#\{)`, 'gi');
 
 
 /**

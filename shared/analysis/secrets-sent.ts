@@ -134,7 +134,7 @@ function credentialCarriersRead(text: string): string | null {
     grown = false;
     let held = mentionOf(names);
     for (const copy of text.matchAll(CARRIER_COPIED)) {
-      if (names.has(copy[1]!) || HEADER_VALUE.test(copy[0]) || WHETHER_SET.test(copy[2]!) || !held.test(copy[2]!)) continue;
+      if (names.has(copy[1]!) || NOT_THE_TEXT.test(copy[2]!) || !held.test(copy[2]!)) continue;
       names.add(copy[1]!);
       grown = true;
       if (names.size > MAX_CARRIERS) return null;
@@ -143,10 +143,10 @@ function credentialCarriersRead(text: string): string | null {
   }
   if (grown || names.size > MAX_CARRIERS) return null;
   // A shorthand key keeps its key (`{ body }`, `{ t }`; not an f-string's `{t}`).
-  return text.replace(mentionOf(names, 'g'), (name, at: number) => {
-    const read = 'process.env.GITHUB_TOKEN';
-    return /(?:(?<![$#])\{[ \t]|,)[ \t]*$/.test(text.slice(Math.max(0, at - 20), at)) && /^(?:[ \t]*,|[ \t]+\})/.test(text.slice(at + name.length, at + name.length + 4)) ? `${name}: ${read}` : read;
-  });
+  return text.replace(
+    mentionOf(names, 'g'),
+    (name, at: number) => (/(?:(?<![$#])\{[ \t]|,)[ \t]*$/.test(text.slice(Math.max(0, at - 9), at)) && /^(?:[ \t]*,|[ \t]+\})/.test(text.slice(at + name.length, at + name.length + 9)) ? `${name}: ` : '') + 'process.env.GITHUB_TOKEN',
+  );
 }
 
 /**
@@ -159,11 +159,12 @@ function mentionOf(names: ReadonlySet<string>, flags = ''): RegExp {
 /** How many times the copies are read for names handed the token ({@link credentialCarriersRead}). */
 const CARRIER_ROUNDS = 4;
 /** A name given a value on one line (group 2), `const`/`let`/`var` or a type before it or not. */
-const CARRIER_COPIED = /(?<![\w$.])([A-Za-z_$][\w$]*)(?:[ \t]*:[^=\n]{1,60}?)?[ \t]*=(?![=>])([^\n;]{1,200})/g;
-/** Whether a token is set or how long it is (`bool(t)`, `t is None`, `!!t`, `t.length`): no part of its text. */
-const WHETHER_SET = /\b(?:bool|len|Boolean|isinstance)\s*\(|\bis\s+(?:not\s+)?None\b|[!=]==?|!!|\.\s*(?:length|size)\b|\bnot\s/;
-/** A header's value or a client's credential: a token there passes, as it does written in place. */
-const HEADER_VALUE = /\b(?:authorization|bearer|token\s|auth\w*|headers?)\b/i;
+const CARRIER_COPIED = /(?<![\w$.])([\w$]+)(?:[ \t]*:[^=\n]{1,60}?)?[ \t]*=(?![=>])([^\n;]{1,200})/g;
+/**
+ * A header's or a client's value (a token there passes, as it does written in place; read in the value, not the name an
+ * attacker picks), or whether a token is set or how long it is (`bool(t)`, `t is None`, `!!t`, `t.length`): no copy of its text to send.
+ */
+const NOT_THE_TEXT = /\b(?:auth\w*|headers?|bool|len|Boolean)\b|\bis\s+(?:not\s+)?None|[!=]==?|!!|\.length\b/i;
 
 /**
  * A test client's `send` on an app in the test's own process (supertest's `request(app).post('/hook').send({…})`), group

