@@ -389,7 +389,7 @@ const CARRIED_TO_A_FILE = /\b(?:write\w*|copy\w*|dump)\s*\(([^\n]{0,200})/g;
  */
 const WRITTEN_PATH = String.raw`(?:(["'\x60])([^"'\x60\n$]{1,200})\1|([\w.-]*\/[\w./-]+))`;
 const WRITTEN_PATH_AFTER = new RegExp(String.raw`^write(?:FileSync|File|_file)?\s*\(\s*${WRITTEN_PATH}\s*,`);
-const WRITTEN_PATH_BEFORE = new RegExp(String.raw`\b(?:open|Path|File)\s*\(\s*${WRITTEN_PATH}\s*(?:,[^()\n]{0,40})?\)\s*\.\s*$`);
+const WRITTEN_PATH_BEFORE = new RegExp(String.raw`\b(?:open|Path)\s*\(\s*${WRITTEN_PATH}\s*(?:,[^()\n]{0,40})?\)\s*\.\s*$`);
 /** More one-argument downloads than this in one text: none of them is named (bounds the scan of their mentions). */
 const NAMED_DOWNLOADS_READ = 20;
 /**
@@ -824,7 +824,8 @@ function savedFiles(text: string): SavedFiles {
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
     const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
     const end = match.index! + match[0].length;
-    files.add({ names: normalizedPaths(name), globs: [], any: false }, end);
+    // A quoted path is marked too (review 67: `subprocess.run(['sh', '/tmp/b'])`, session 67's open row).
+    files.add({ names: [...normalizedPaths(name), ...(match[2] ?? match[5] ?? match[8] ? [`\0${name}`] : [])], globs: [], any: false }, end);
     // A name alone (`open(p, 'wb')`), not the first word of a path the quotes were taken from (`open(tests/x.html, wb)`,
     // the unquoted reading: review 67, a later `run([pytest, tests/t.py])` was read as given the download).
     if (match[3] !== undefined || (match[6] !== undefined && /^\s*[,)]/.test(match[0].slice(match[0].indexOf(match[6], 4) + match[6].length)))) mark([name], end);
@@ -971,10 +972,10 @@ const RUNNER_ALIAS = new RegExp(
  * an alias (`require('child_process').execSync`).
  */
 /**
- * A name given another name, a key or a member of one, or a Map's `get` (`go = run`, `const r = m.get('r')`, `f = t['r']`),
+ * A name given another name, a key or a member of one, or a method's result (`go = run`, a Map's `const r = m.get('r')`, `f = t['r']`),
  * as the whole statement: group 2 the name the value starts with. Not a call's result (`out = run('ls')`).
  */
-const ALIAS_COPIED = /(?<![\w$.])([\w$]+)[ \t]*=[ \t]*([\w$]+)(?:[ \t]*(?:\??\.[ \t]*get[ \t]*\([^()\n]{0,40}\)|\[[^\]\n]{0,40}\]|\??\.[\w$]+))?[ \t]*(?=[;\n]|$)/g;
+const ALIAS_COPIED = /(?<![\w$.])([\w$]+)[ \t]*=[ \t]*([\w$]+)(?:[ \t]*(?:\??\.[\w$]+(?:[ \t]*\([^()\n]{0,40}\))?|\[[^\]\n]{0,40}\]))?[ \t]*(?=[;\n]|$)/g;
 const RESULT_HOLDER = /^\s*\((?![^\n]*\)\s*\.)[^\n]*\)\s*;?\s*$/;
 /**
  * `text` with each call by a {@link RUNNER_ALIAS} name written as a call of what it is first bound to, every alias in one

@@ -129,7 +129,7 @@ export function fileRunByCode(text: string, files: SavedFiles): boolean {
   // A download's result, held under its marked name (`p = download_file(u)`), given to a process call: the marked name
   // is otherwise matched only by code that loads a file, and a process call's argument list is not read as shell words.
   return [...text.matchAll(PROCESS_ARGUMENTS)].some(
-    (call) => call.index! >= files.first && firstArgument(text, call.index! + call[0].length, true).match(/(?<![\w$.'"])[A-Za-z_$][\w$]*|(?<=["'\x60])[^"'\x60\s]{1,300}(?=["'\x60])/g)?.some((name) => files.holds(`\0${name}`, call.index!)),
+    (call) => call.index! >= files.first && firstArgument(text, call.index! + call[0].length, true).match(/(?<![\w$.'"])[A-Za-z_$][\w$]*|(?<=["'\x60])[^"'\x60\s]+(?=["'\x60])/g)?.some((name) => files.holds(`\0${name}`, call.index!)),
   );
 }
 

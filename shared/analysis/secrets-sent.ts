@@ -154,7 +154,7 @@ function credentialCarriersRead(text: string): string | null {
  * `t.trim()`, `t[:]`; review 67).
  */
 function mentionOf(names: ReadonlySet<string>, flags = ''): RegExp {
-  return new RegExp(String.raw`(?<![\w$.'"])(?:${[...names].join('|').replace(/\$/g, '\\$')})(?![\w$]|\s*(?:\.\s*(?!(?:encode|decode|strip|[lr]strip|trim\w*|toString|upper|lower)\s*\()\w|\[(?!\s*:\s*\])|=[^=]|:))`, flags);
+  return new RegExp(String.raw`(?<![\w$.'"])(?:${[...names].join('|').replace(/\$/g, '\\$')})(?![\w$]|\s*(?:\.\s*(?!(?:(?:en|de)code|[lr]?strip|trim\w*|toString)\s*\()\w|\[(?!\s*:\s*\])|=[^=]|:))`, flags);
 }
 /** How many times the copies are read for names handed the token ({@link credentialCarriersRead}). */
 const CARRIER_ROUNDS = 4;
@@ -164,7 +164,7 @@ const CARRIER_COPIED = /(?<![\w$.])([\w$]+)(?:[ \t]*:[^=\n]{1,60}?)?[ \t]*=(?![=
  * A header's or a client's value (a token there passes, as it does written in place; read in the value, not the name an
  * attacker picks), or whether a token is set or how long it is (`bool(t)`, `t is None`, `!!t`, `t.length`): no copy of its text to send.
  */
-const NOT_THE_TEXT = /\b(?:auth\w*|headers?|bool|len|Boolean)\b|\bis\s+(?:not\s+)?None|[!=]==?|!!|\.length\b/i;
+const NOT_THE_TEXT = /\b(?:auth\w*|headers?|bool\w*|len)\b|\bis\s+(?:not\s+)?None|[!=]==?|!!|\.length\b/i;
 
 /**
  * A test client's `send` on an app in the test's own process (supertest's `request(app).post('/hook').send({…})`), group
