@@ -57,7 +57,7 @@ const INTERPRETER = String.raw`(?:["'](?:[\w.\\/-]*[\\/])?(?:(?:ba|z|da|k)?sh|py
 /**
  * Where a sink's argument opens: its call, also through `.call`/`.apply`/`.bind(…)(`, `?.(`, or its name closed first
  * (`(0, eval)(`, `__dict__['exec'](`, `getattr(builtins, 'exec')(`); `Reflect.apply` of one; a timer given no function
- * (`setTimeout(code)`, not a socket's `req.setTimeout(ms, …)`, nor an arrow function typed or after a comment); `eval`/`instance_eval`/`exec` without parentheses (Ruby, Perl, a shell), whose argument is the
+ * (`setTimeout(code)`, not a socket's `req.setTimeout(ms, …)`, nor an arrow function typed or after a comment); `eval`/`instance_eval`/`exec` without parentheses (Ruby, Perl, a shell; PowerShell's `iex`, review 67), whose argument is the
  * rest of the line; a Clojure form (not Perl's block `(eval {`); an argument list that runs a shell's or an interpreter's `-c`; Python's `shell=True`.
  */
 const SINK = /* @__PURE__ */ (() => new RegExp(
@@ -68,7 +68,7 @@ const SINK = /* @__PURE__ */ (() => new RegExp(
     String.raw`(?<![\w$])(?:${SINK_NAMES})(?:(?:\s*\.\s*(?:call|apply|bind\s*\([^()\n]{0,80}\)\s*))?(?:\s*\?\.)?\s*\(|["']?\s*[)\]]\s*(?:\?\.)?\s*\()`,
     String.raw`\breflect\s*\.\s*apply\s*\((?=\s*(?:[\w$]+\s*\.\s*)?(?:eval|exec\w*|function)\b)`,
     String.raw`(?:(?<![.\w$])|\b(?:window|globalthis|self|global)\s*\.\s*)set(?:timeout|interval)\s*\((?!(?:\s*(?:\/\/[^\n]{0,200}\n|\/\*[^*]{0,200}\*\/)){0,8}\s*(?:async\b|function\b|(?:[\w$]+|\([^()]{0,200}\)(?:\s*:[^=;()]{1,80})?)\s*=>))`,
-    String.raw`(?<![\w$.])(?:(?:instance_|class_|module_)?eval|exec)[ \t]+(?=[%$@"'\x60]|q[qwx]?\s*[^\w\s]|[\w:]+\s*(?:\.|::|\(|->))`,
+    String.raw`(?<![\w$.-])(?:(?:instance_|class_|module_)?eval|exec|iex|invoke-expression)[ \t]+(?=[%$@"'\x60]|q[qwx]?\s*[^\w\s]|[\w:]+\s*(?:\.|::|\(|->))`,
     // A Clojure form; not Perl's `(eval {…})`, a block run to catch its errors (patch:fp, session 49: CPAN's FTP.pm).
     String.raw`\(\s*(?:load-string|load-reader|eval|read-string)\s+(?![\s{])`,
     String.raw`[(\[](?=(?:\s*[\w.]+\s*,)?\s*${INTERPRETER}\s*,\s*(?:\{\s*args\s*:\s*)?(?:\[?\s*["'][^"'\n]{0,40}["']\s*,\s*){0,4}\[?\s*["'](?:-[a-z]*c|-e|-p|--eval|-command|\/c)["'\s])`,
@@ -279,6 +279,11 @@ function namesReadOnLaterLines(text: string, assignments: readonly RegExpExecArr
   const given = new Map<string, number>();
   const environment = environmentValues(text);
   for (const match of assignments) {
+    // Python's `with urlopen(u) as r:` names what was fetched before the name, on its line (review 67).
+    if (match[3]) {
+      if (within(sourcesAt, Math.max(match.index - ASSIGNED_REACH, text.lastIndexOf('\n', match.index)), match.index)) given.set(match[3], match.index);
+      continue;
+    }
     const after = match[1] ?? match[2];
     if (after === undefined) continue;
     const from = match.index + match[0].length;
@@ -333,8 +338,8 @@ function fetchedRuns(path: string, text: string, sources: RegExp, chained = true
   const openerLineEnd = lineEnds(text);
   // An opener in a string or a comment that no bracket closes is prose (`system (e.g. …`), read to its line's end.
   const spanEnd = (opener: number) => (close[opener]! < text.length || seen[opener] ? Math.min(close[opener]!, opener + SPAN_MAX) : openerLineEnd(opener));
-  // Where a name given a fetch's result is read after it on its line; across lines, the approval's warning says it
-  // (`downloadsAndRuns`). Each line's names are looked for once, from the first of them.
+  // Where a name given a fetch's result is read after it on its line (on later lines: namesReadOnLaterLines); a download
+  // and a run no name links stay the approval's warning (`downloadsAndRuns`). Each line's names are looked for once, from the first of them.
   const assignedLineEnd = lineEnds(text);
   const read: number[] = [];
   const given = new Map<string, number>();
@@ -363,7 +368,9 @@ function fetchedRuns(path: string, text: string, sources: RegExp, chained = true
     for (const name of bound.match(WORD) ?? []) if (!given.has(name)) given.set(name, from);
   }
   readOnLine();
-  if (!chained) read.push(...namesReadOnLaterLines(text, assignments, fetchedAt));
+  // On any later line too (review 67): a fetch's text held in a name and run later (`s = requests.get(u).text`, then
+  // `exec(s)`) is a download run, as a decoder's output is; a name read only as data (`assert r.ok`) runs nothing.
+  read.push(...namesReadOnLaterLines(text, assignments, fetchedAt));
   read.sort((a, b) => a - b);
   const fetchedOrRead = [...fetchedAt, ...read].sort((a, b) => a - b);
   const callbackSinks: number[] = [];

@@ -355,18 +355,41 @@ const DOWNLOAD_TO_RETURNED_PATH = /(?:(?<![\w.])([A-Za-z_]\w*)(\s*,\s*[A-Za-z_]\
  * the statement (`URL(u).readBytes()`, `openStream()`, a response's `body()`). The callee is looked ahead for `download` and then read once: read as
  * `[\w$.]*download[\w$]*`, each `download` in one long word was tried with the rest of the word (review 65's cost row).
  */
-const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*)(?:\s*:\s*[\w$.[\]|, ]{1,60}?)?\s*:?=\s*(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of)|new\s+File)?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))|\b(?:copyURLToFile\([^;]{1,200}?,|ofFile\(|(?:(?<=(?:URL\(|(?:Stream|body)\(\))[\s\S]{0,300})|(?=[^;]{0,300}?(?:URL\(|(?:Stream|body)\(\))))(?:Files\.write\w*\(|File\((?=[^;]{0,300}?\)\.write(?:Bytes|Text)\b)))\s*(?:(?:new\s+File|Paths?\.(?:get|of))\(\s*)?(?:"([^"\n]{1,300})"|([\w$]+))/gi;
-/** A name given a value on one line (read to 200 characters), group 1 the name and 2 the value. */
-const NAME_COPIED = /(?<![\w$.])([A-Za-z_$][\w$]*)[ \t]*=(?![=>])([^\n;]{1,200})/g;
+const NAMED_DOWNLOAD = /(?<![\w$.])[([]?([A-Za-z_$][\w$]*(?:[ \t]*,[ \t]*[A-Za-z_$][\w$]*){0,8}),?[)\]]?(?:\s*:\s*[\w$.[\]|, ]{1,60}?)?\s*:?=\s*(?:await\s+)?[[(]?\s*(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of)|new\s+File)?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))|\b(?:copyURLToFile\([^;]{1,200}?,|ofFile\(|(?:(?<=(?:URL\(|(?:Stream|body)\(\))[\s\S]{0,300})|(?=[^;]{0,300}?(?:URL\(|(?:Stream|body)\(\))))(?:Files\.write\w*\(|File\((?=[^;]{0,300}?\)\.write(?:Bytes|Text)\b)))\s*(?:(?:new\s+File|Paths?\.(?:get|of))\(\s*)?(?:"([^"\n]{1,300})"|([\w$]+))/gi;
+/**
+ * A download's result named by `with download(u) as p` (group 1; a later item too, `with a() as d, download(u) as p`) or `for p in [download(u)]` (group 2, `for (const p of
+ * …)` too; session 67). Review 67: `with (download(u) as p)`, `as (p)`, and a `for` over a call of the downloads
+ * (`enumerate([download(u)])`, `map(download, us)`).
+ */
+const DOWNLOAD_BOUND = /(?:\bwith\s*\(?\s*|,\s*)(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\([^\n]{0,200}?\)\s*as\s*\(?\s*([A-Za-z_]\w*)|\bfor\s*\(?\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*(?:\s*,\s*[A-Za-z_$][\w$]*){0,8})\s+(?:in|of)\s+(?:[\w$.]+\s*\(\s*){0,2}[[(]?\s*(?:await\s+)?(?=[\w$.]*download)/gi;
+/**
+ * A name given a value on one line (read to 200 characters), group 1 the names (a tuple's, with an annotation: `q: str =
+ * p`, `q, r = p, 1`, `args += [p]`, `args[1] = p`; session 67) and 2 the value; or a list a value is added to (`args.append(p)`, `args.push(p)`), 3 and 4;
+ * or a handle `with … as f` gives (5 the value, 6 the name).
+ */
+const NAME_COPIED = /(?<![\w$.])([A-Za-z_$][\w$]*(?:[ \t]*,[ \t]*[A-Za-z_$][\w$]*){0,8})(?:\[[^\]\n]{0,40}\])?(?:[ \t]*:[ \t]*[\w$.[\]|, ]{1,60}?)?[ \t]*[:+]?=(?![=>])([^\n;]{1,200})|(?<![\w$.])([A-Za-z_$][\w$]*)\s*\.\s*(?:append|extend|push|unshift|insert|add|concat)\s*\(([^\n;]{1,200})|\bwith\s+([^\n]{1,200}?)\s+as\s+([A-Za-z_]\w*)/g;
 /** The rest of a line empty, or a statement's end (sticky: tried where a match ends). */
 const LINE_ENDS = /[ \t]*(?:$|[\n;#])/y;
 /**
  * Where a download's name may be mentioned and the download stay that file: printed or read as a table (`print(p)`,
- * `pd.read_csv(p)`; not `open(p)`, whose text may then be run as code). Any other mention (`q = p`, `shutil.copy(p, …)`,
- * `sys.path.insert(0, os.path.dirname(p))`, `ctypes.cdll[p]`) may carry it to a file run by another name.
+ * `pd.read_csv(p)`), or opened for reading (`open(p)`, `open(p, 'rb')`; session 67, review 64's R1 rest): its name is then
+ * marked, so that what is read from it (`with open(p) as f: data = f.read()`) is the download where it is given to a process
+ * call or a code sink, and a write or a copy given it may save it anywhere ({@link CARRIED_TO_A_FILE}). Any other mention
+ * (`q = p`, `shutil.copy(p, …)`, `sys.path.insert(0, os.path.dirname(p))`, `ctypes.cdll[p]`) may carry it to a file run
+ * by another name.
  */
-const READ_ONLY_BEFORE = /\b(print|read_(?:csv|json|table|parquet|excel))\s*\(\s*$/;
-const READ_ONLY_AFTER = /^\s*\)/;
+const READ_ONLY_BEFORE = /\b(print|read_(?:csv|json|table|parquet|excel)|open)\s*\(\s*$/;
+const READ_ONLY_AFTER = /^\s*(?:,\s*["']?r[bt]?["']?\s*)?\)/;
+/** A write or a copy, whose arguments (to the line's end) may hold a download's text: any file may then be the download. */
+const CARRIED_TO_A_FILE = /\b(?:write\w*|copy\w*|dump)\s*\(([^\n]{0,200})/g;
+/**
+ * The file a {@link CARRIED_TO_A_FILE} write names: a path its call is given first (`writeFileSync('f', x)`, `File.write`),
+ * or the path of `open('f', 'w')`/`Path('f')` it is called on; quoted (group 2), or a path with a slash the quotes were
+ * taken from (group 3, the unquoted reading).
+ */
+const WRITTEN_PATH = String.raw`(?:(["'\x60])([^"'\x60\n$]{1,200})\1|([\w.-]*\/[\w./-]+))`;
+const WRITTEN_PATH_AFTER = new RegExp(String.raw`^write(?:FileSync|File|_file)?\s*\(\s*${WRITTEN_PATH}\s*,`);
+const WRITTEN_PATH_BEFORE = new RegExp(String.raw`\b(?:open|Path)\s*\(\s*${WRITTEN_PATH}\s*(?:,[^()\n]{0,40})?\)\s*\.\s*$`);
 /** More one-argument downloads than this in one text: none of them is named (bounds the scan of their mentions). */
 const NAMED_DOWNLOADS_READ = 20;
 /**
@@ -386,9 +409,11 @@ function onlyReadAfter(text: string, name: string, from: number, bound: Map<stri
 /**
  * A file written with what a fetch returns, on one line: PHP's `file_put_contents(f, file_get_contents('https://…'))` and
  * `copy('https://…', f)`, Node's `fs.writeFileSync(f, await (await fetch(u)).text())`, Ruby's `File.write(f,
- * URI.open(u).read)`, Python's `Path(f).write_bytes(urlopen(u).read())`.
+ * URI.open(u).read)`, Python's `Path(f).write_bytes(urlopen(u).read())`; or within 300 characters after such a read (`with
+ * urlopen(u) as r: open(f, 'wb').write(r.read())`, `r = urlopen(u)` on the line before; session 67). `open`'s mode may
+ * follow its path on another line: the reading puts a line break after a string closed in a call.
  */
-const DOWNLOAD_WRITE = /(?:\b(?:file_put_contents|writeFileSync|writeFile|File\s*\.\s*(?:bin)?write|IO\s*\.\s*(?:bin)?write)\s*\(\s*(?:(["'])([^"'\n]+)\1|(\$?[A-Za-z_]\w*))\s*,|\b(?:Path|open)\s*\(\s*(?:(["'])([^"'\n]+)\4|([A-Za-z_]\w*))[^\n)]{0,40}\)\s*\.\s*write(?:_text|_bytes)?\s*\()[^\n]{0,300}?\b(?:file_get_contents\s*\(\s*["']?(?:https?|ftp):|fetch\s*\(|urlopen\s*\(|(?:requests|httpx|axios)\s*\.\s*get\s*\(|URI\s*\.\s*open\s*\(|Net::HTTP\s*\.\s*get\b)|\bcopy\s*\(\s*["'](?:https?|ftp):\/\/[^"'\n]*["']\s*,\s*(?:(["'])([^"'\n]+)\7|(\$[A-Za-z_]\w*))\s*\)/g;
+const DOWNLOAD_WRITE = /(?:\b(?:file_put_contents|writeFileSync|writeFile|File\s*\.\s*(?:bin)?write|IO\s*\.\s*(?:bin)?write)\s*\(\s*(?:(["'])([^"'\n]+)\1|(\$?[A-Za-z_]\w*))\s*,|\b(?:Path|open)\s*\(\s*(?:(["'])([^"'\n]+)\4|([A-Za-z_]\w*))[^)]{0,40}\)\s*\.\s*write(?:_text|_bytes)?\s*\()(?:[^\n]{0,300}?\b(?:file_get_contents\s*\(\s*["']?(?:https?|ftp):|fetch\s*\(|urlopen\s*\(|(?:requests|httpx|axios)\s*\.\s*get\s*\(|URI\s*\.\s*open\s*\(|Net::HTTP\s*\.\s*get\b)|(?<=\b(?:fetch|urlopen|(?:requests|httpx|axios)\s*\.\s*get|URI\s*\.\s*open)\s*\([\s\S]{0,300}))|\bcopy\s*\(\s*["'](?:https?|ftp):\/\/[^"'\n]*["']\s*,\s*(?:(["'])([^"'\n]+)\7|(\$[A-Za-z_]\w*))\s*\)/g;
 /** {@link READS_DATA} at a stage's first word, or as a stage's text, and a pipe (not `||`) at a stage's end. */
 const READER_AT = new RegExp(READS_DATA, 'y');
 const READER_WHOLE = new RegExp(`^${READS_DATA}`);
@@ -770,6 +795,11 @@ function savedFiles(text: string): SavedFiles {
   // that name only read as data later: the download is that name (review 64: a later `subprocess.run(['make', 'test'])`
   // runs no download). Used in place (`sys.path.append(urlretrieve(u)[0])`), kept in a tuple, or its name handed on:
   // any file may be it.
+  const marked = new Map<string, number>();
+  const mark = (names: string[], end: number) => {
+    for (const name of names) if (!marked.has(name)) marked.set(name, end);
+    files.add({ names: names.map((name) => `\0${name}`), globs: [], any: false }, end);
+  };
   const returnedPaths = [...text.matchAll(DOWNLOAD_TO_RETURNED_PATH)];
   const readers = new Map<string, boolean>();
   for (const match of returnedPaths) {
@@ -779,25 +809,45 @@ function savedFiles(text: string): SavedFiles {
     LINE_ENDS.lastIndex = end;
     const named = match[1] !== undefined && path && returnedPaths.length <= NAMED_DOWNLOADS_READ && LINE_ENDS.test(text) && onlyReadAfter(text, match[1], end, readers);
     files.add(named ? { names: normalizedPaths(match[1]!), globs: [], any: false } : { names: [], globs: [], any: true }, end);
+    if (named) mark([match[1]!], end);
   }
   // A download's result is held under its name marked (`\0p`): code that loads it by that name runs it (`require(p)`,
   // fileRunByCode), a shell word naming it (`return p`) does not.
-  const marked = new Map<string, number>();
+  const namesOf = (list: string) => list.split(/\s*,\s*/);
   for (const match of text.matchAll(NAMED_DOWNLOAD)) {
     const end = match.index! + match[0].length;
-    if (match[1] && !marked.has(match[1])) marked.set(match[1], end);
-    files.add({ names: match[1] ? [`\0${match[1]}`] : normalizedPaths((match[2] ?? match[3] ?? match[4] ?? match[5])!), globs: [], any: false }, end);
+    if (match[1]) mark(namesOf(match[1]), end);
+    else files.add({ names: normalizedPaths((match[2] ?? match[3] ?? match[4] ?? match[5])!), globs: [], any: false }, end);
   }
-  // A name given a value that names a marked one is marked too, from there (`q = p`, `cmd = ['sh', p]`; session 66).
-  for (const copy of text.matchAll(NAME_COPIED)) {
-    const end = copy.index! + copy[0].length;
-    if (marked.has(copy[1]!) || !copy[2]!.match(/[\w$]+/g)?.some((token) => marked.get(token)! <= copy.index!)) continue;
-    marked.set(copy[1]!, end);
-    files.add({ names: [`\0${copy[1]}`], globs: [], any: false }, end);
-  }
+  for (const match of text.matchAll(DOWNLOAD_BOUND)) mark(namesOf((match[1] ?? match[2])!), match.index! + match[0].length);
+  // A response written to a file a name holds (`open(p, 'wb').write(urlopen(u).read())`): the name is marked too (session 67).
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
     const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
-    files.add({ names: normalizedPaths(name), globs: [], any: false }, match.index! + match[0].length);
+    const end = match.index! + match[0].length;
+    // A quoted path is marked too (review 67: `subprocess.run(['sh', '/tmp/b'])`, session 67's open row).
+    files.add({ names: [...normalizedPaths(name), ...(match[2] ?? match[5] ?? match[8] ? [`\0${name}`] : [])], globs: [], any: false }, end);
+    // A name alone (`open(p, 'wb')`), not the first word of a path the quotes were taken from (`open(tests/x.html, wb)`,
+    // the unquoted reading: review 67, a later `run([pytest, tests/t.py])` was read as given the download).
+    if (match[3] !== undefined || (match[6] !== undefined && /^\s*[,)]/.test(match[0].slice(match[0].indexOf(match[6], 4) + match[6].length)))) mark([name], end);
+  }
+  // A name given a value that names a marked one is marked too, from there (`q = p`, `cmd = ['sh', p]`; session 66), and
+  // a list one is added to (`args.append(p)`; session 67).
+  for (const copy of text.matchAll(NAME_COPIED)) {
+    // A chained assignment's inner names too (`q = r = p`; review 67).
+    const chained = /^[ \t]*([\w$]+)[ \t]*=(?![=>])/.exec(copy[2] ?? '')?.slice(1) ?? [];
+    const names = [...namesOf((copy[1] ?? copy[3] ?? copy[6])!), ...chained].filter((name) => !marked.has(name));
+    if (names.length > 0 && (copy[2] ?? copy[4] ?? copy[5])!.match(/[\w$]+/g)?.some((token) => marked.get(token)! <= copy.index!)) mark(names, copy.index! + copy[0].length);
+  }
+  for (const write of text.matchAll(CARRIED_TO_A_FILE)) {
+    if (!write[1]!.match(/[\w$]+/g)?.some((token) => marked.get(token)! <= write.index!)) continue;
+    // To a path written in the call or just before it, that file (review 67: `fs.writeFileSync('fixtures/out.txt', text)`
+    // then `npm test` was refused, any file being the download); to anything else, any file may be it.
+    const lineStart = text.lastIndexOf('\n', write.index!) + 1;
+    const target = WRITTEN_PATH_AFTER.exec(write[0]) ?? WRITTEN_PATH_BEFORE.exec(text.slice(Math.max(lineStart, write.index! - 200), write.index!));
+    const path = target === null ? undefined : (target[2] ?? target[3])!;
+    // The path is marked too (`\0tests/h.py`): a process call given it anywhere in its arguments may run it
+    // (`subprocess.run([sys.executable, 'tests/h.py'])`), as a download's marked name.
+    files.add(path === undefined ? { names: [], globs: [], any: true } : { names: [...normalizedPaths(path), `\0${path}`], globs: [], any: false }, write.index! + write[0].length);
   }
   return files;
 }
@@ -910,8 +960,10 @@ const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*[
 /** A process call's name on its own (not `require`). */
 const PROCESS_NAMED = new RegExp(String.raw`(?<![\w$])${RUNNER_NAMES}\b`);
 const RUNNER = String.raw`(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))`;
+/** A blank or a comment, in a renaming destructuring (`{ execSync: /* x *\/ go }`, a line comment too: review 67). */
+const BLANK = String.raw`(?:\s|\/\*[^*]{0,80}\*\/|\/\/[^\n]{0,80}\n)`;
 const RUNNER_ALIAS = new RegExp(
-  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,200}?)\s*:?=[^\n;]{0,200}${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*[:,]\s*(?:\{\s*value:\s*)?${RUNNER}(?=\s*[,})\]])|\b(${RUNNER_NAMES})\s*:\s*([A-Za-z_$][\w$]*)`,
+  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,200}?)\s*:?=[^\n;]{0,200}${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*[:,]\s*(?:\{\s*value:\s*)?${RUNNER}(?=\s*[,})\]])|\b(${RUNNER_NAMES})${BLANK}*:${BLANK}*([A-Za-z_$][\w$]*)`,
   'gim',
 );
 /**
@@ -919,6 +971,11 @@ const RUNNER_ALIAS = new RegExp(
  * (`const a = require('a')`, `r = subprocess.run(['make'])`), so the name is no alias. What is read off the call stays
  * an alias (`require('child_process').execSync`).
  */
+/**
+ * A name given another name, a key or a member of one, or a method's result (`go = run`, a Map's `const r = m.get('r')`, `f = t['r']`),
+ * as the whole statement: group 2 the name the value starts with. Not a call's result (`out = run('ls')`).
+ */
+const ALIAS_COPIED = /(?<![\w$.])([\w$]+)[ \t]*=[ \t]*([\w$]+)(?:[ \t]*(?:\??\.[\w$]+(?:[ \t]*\([^()\n]{0,40}\))?|\[[^\]\n]{0,40}\]))?[ \t]*(?=[;\n]|$)/g;
 const RESULT_HOLDER = /^\s*\((?![^\n]*\)\s*\.)[^\n]*\)\s*;?\s*$/;
 /**
  * `text` with each call by a {@link RUNNER_ALIAS} name written as a call of what it is first bound to, every alias in one
@@ -940,10 +997,22 @@ function runnerAliasesResolved(text: string): string {
     const run = (/equire/.test(runner) && alias[0].slice(alias[0].indexOf('=')).match(PROCESS_NAMED)?.[0]) || runner;
     for (const name of names) if (!calls.has(name)) calls.set(name, `x.${run}`);
   }
-  // Called by its name, or through a key or a member of what it names (`d['r'](p)`, `tools.load(p)`), or by a key bound
-  // to one on anything (`{'r': os.system}['r'](p)`, a table of runners indexed in place: the call then starts a line, where
-  // the command reading reads a call).
-  return calls.size === 0 ? text : text.replace(/(?<![\w$.])([A-Za-z_$][\w$]*)(?:\s*\[[^[\]\n]{0,40}\]|\s*\.\s*[\w$]+)?(?=\s*\()|\[\s*["'\x60]([\w$]+)["'\x60]\s*\](?=\s*\()/g, (call, name?: string, key?: string) => (calls.has((name ?? key)!) ? `${key ? '\n' : ''}${calls.get((name ?? key)!)}` : call));
+  // An alias of an alias (`const r = m.get('r')`, `go = run`; review 67): a name given a value that starts with one.
+  if (calls.size > 0) {
+    for (const copy of text.matchAll(ALIAS_COPIED)) {
+      if (calls.has(copy[2]!) && !calls.has(copy[1]!)) calls.set(copy[1]!, calls.get(copy[2]!)!);
+    }
+  }
+  // Called by its name, or through a key or a member of what it names (`d['r'](p)`, `tools.load(p)`, a Map's
+  // `m.get('r')(p)`, an optional call `?.(`), or by a key or a method bound to one on anything (`{'r': os.system}['r'](p)`, a table of runners
+  // indexed in place; `T().go(p)` of a `def go(self, c)` that runs `c`; session 67): the call then starts a line, where
+  // the command reading reads a call.
+  return calls.size === 0
+    ? text
+    : text.replace(/(?<![\w$.])([A-Za-z_$][\w$]*)(?:\s*(?:\?\.\s*)?\[[^[\]\n]{0,40}\]|\s*\??\.\s*get\s*\([^()\n]{0,40}\)|\s*\??\.\s*[\w$]+)?(?:\s*\?\.)?(?=\s*\()|(?:\[|\.)\s*["'\x60]?([\w$]+)["'\x60]?\s*\]?(?:\s*\?\.)?(?=\s*\()/g, (call, name?: string, key?: string) => {
+        const alias = (name ? call.match(/[\w$]+/g)! : [key!]).find((word) => calls.has(word));
+        return alias ? `${key ? '\n' : ''}${calls.get(alias)}` : call;
+      });
 }
 
 /**

@@ -13,8 +13,8 @@ import { BITS_CMDLET, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, WEB_CMDLETS } from './dow
 export const FETCH = String.raw`(?:(?:${DOWNLOAD_PROGRAMS})(?:\.exe)?|${WEB_CMDLETS}|${BITS_CMDLET}|certutil(?:\.exe)?(?=\s[^\n|;&]{0,80}?[-/]urlcache\b)|bitsadmin(?:\.exe)?(?=\s[^\n|;&]{0,80}?[-/](?:transfer|addfile)\b)|${GH_DOWNLOADS}|npm\s+pack|pip[\d.]*\s+download)`;
 
 /**
- * A download and, elsewhere, a way to run code: `payload = urlopen(url).read()` on one line and `exec(payload)` on
- * the next is the same download-and-run the patch check's patterns (dangerous-code.ts) refuse on one line. Across lines, whether what runs is
+ * A download and, elsewhere, a way to run code (the patch check refuses one whose run a name links to the download:
+ * `payload = urlopen(url).read()`, then `exec(payload)`; review 67). Otherwise whether what runs is
  * what was downloaded is a question of data flow that patterns cannot answer: a test that starts a server and
  * fetches its health page has both and is honest, while a patch that writes the download to a file and requires it
  * has no run call a list could name. So this is a warning for the person asked to approve a fix PR (the approval

@@ -476,8 +476,19 @@ const HEX_BYTES = /\b(?:(?:0x)?[0-9a-f]{2}(?:[ \t]*[,:;-][ \t]*|[ \t]+)){11,}(?:
  */
 const TERMINAL_CONTROLS = /\x1b(?:[\]P]([^\x07\x1b]*)(?:\x07|\x1b\\)?|\[[0-?]*[ -/]*[@-~]|[ -/]*[0-~])|\x9b[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g;
 
+/**
+ * A combining mark written after a letter (`ign\u0301ore`): NFKC makes one letter of the two (`ń`), which a model still
+ * reads as the word (session 67). A line holding one is read a second time with the marks taken out, after any
+ * character (review 67: after a digit read as a letter, `1\u0301gnore`); a precomposed letter (`é` in French, as most
+ * text writes it) is read as before.
+ */
+const COMBINING_MARKS = /\p{M}+/gu;
+
 function normalizeText(text: string): string[] {
-  return /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/.test(text) ? ['', ' '].flatMap((gap) => normalizedForms(text.replace(TERMINAL_CONTROLS, (_, enclosed?: string) => (gap ? ` ${enclosed ?? ''} ` : '')))) : normalizedForms(text);
+  const unmarked = text.replace(COMBINING_MARKS, '');
+  const forms = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/.test(text) ? ['', ' '].flatMap((gap) => normalizedForms(text.replace(TERMINAL_CONTROLS, (_, enclosed?: string) => (gap ? ` ${enclosed ?? ''} ` : '')))) : normalizedForms(text);
+  // The unmarked reading first: the leetspeak form is read from the first reading's (review 67: `1\u0301gnore`).
+  return unmarked === text ? forms : [...normalizedForms(unmarked), ...forms];
 }
 
 function normalizedForms(text: string): string[] {

@@ -81,9 +81,9 @@ export function isBound(text: string, name: string, bound: Map<string, boolean>)
  * (`site.addsitedir`, `zipimporter`, `sys.path.append`, and `sys.path.insert`'s second argument), whose modules an
  * import then runs; `__import__` and `importlib.import_module` given the name (review 64); Java's `URLClassLoader`, whose
  * classes come from the paths it is given, and the `require` Node's `createRequire(…)` makes (session 65); Node's
- * `Module._load` (what `require` calls) and Java's `Runtime.getRuntime().load`, `loadLibrary` (session 66).
+ * `Module._load` (what `require` calls; `Module['_load']`, session 67) and Java's `Runtime.getRuntime().load`, `loadLibrary` (session 66).
  */
-const RUNS_FILE = /(?<![\w$])(?:(?:exec|execfile|eval|run_path|load_source|SourceFileLoader|spec_from_file_location|require|require_relative|require_once|include|include_once|import|dofile|loadfile|fork|Function|runInThisContext|runInNewContext|runInContext|Script|Worker|instance_eval|class_eval|module_eval|(?:C|Py|Win|Ole)DLL|[Ll]oadLibrary|dlopen|addsitedir|zipimporter|__import__|import_module|URLClassLoader(?:\s*\.\s*newInstance)?|_load|createRequire\s*\([^()\n]*\))|getRuntime\(\)\.load|(?:Kernel|c?[Pp]ickle|_pickle|marshal|dill|cloudpickle|joblib|torch|shelve|System|plugin)\s*\.\s*(?:load|loads|open|Open)|(?<!\.)load)\s*\(|(?<![\w$.])(?:require|require_relative|require_once|include|include_once|load|do)[ \t]+(?=["'])|\bsys\s*\.\s*path\s*\.\s*(?:(?:append|extend)\s*\(|insert\s*\(\s*-?\w+\s*,)|\bprocess\s*\.\s*dlopen\s*\(\s*[\w$.]+\s*,/g;
+const RUNS_FILE = /(?<![\w$])(?:(?:exec|execfile|eval|run_path|load_source|SourceFileLoader|spec_from_file_location|require|require_relative|require_once|include|include_once|import|dofile|loadfile|fork|Function|runInThisContext|runInNewContext|runInContext|Script|Worker|instance_eval|class_eval|module_eval|(?:C|Py|Win|Ole)DLL|[Ll]oadLibrary|dlopen|addsitedir|zipimporter|__import__|import_module|URLClassLoader(?:\s*\.\s*newInstance)?|_load|createRequire\s*\([^()\n]*\))|getRuntime\(\)\.load|(?:Kernel|c?[Pp]ickle|_pickle|marshal|dill|cloudpickle|joblib|torch|shelve|System|plugin)\s*\.\s*(?:load|loads|open|Open)|(?<!\.)load)\s*\(|(?<![\w$.])(?:require|require_relative|require_once|include|include_once|load|do)[ \t]+(?=["'])|\bsys\s*\.\s*path\s*\.\s*(?:(?:append|extend)\s*\(|insert\s*\(\s*-?\w+\s*,)|\bprocess\s*\.\s*dlopen\s*\(\s*[\w$.]+\s*,|\[\s*["'\x60]_load["'\x60]\s*\]\s*\(/g;
 /** What a file given to {@link RUNS_FILE} may be named without its extension: Ruby's `require '/tmp/a'` loads `/tmp/a.rb`. */
 const IMPLIED_EXTENSIONS = ['', '.rb', '.js', '.mjs', '.cjs', '.py', '.php', '.pl', '.lua'];
 /** A string literal or a name, in a call's argument. */
@@ -129,7 +129,7 @@ export function fileRunByCode(text: string, files: SavedFiles): boolean {
   // A download's result, held under its marked name (`p = download_file(u)`), given to a process call: the marked name
   // is otherwise matched only by code that loads a file, and a process call's argument list is not read as shell words.
   return [...text.matchAll(PROCESS_ARGUMENTS)].some(
-    (call) => call.index! >= files.first && firstArgument(text, call.index! + call[0].length, true).match(/(?<![\w$.'"])[A-Za-z_$][\w$]*/g)?.some((name) => files.holds(`\0${name}`, call.index!)),
+    (call) => call.index! >= files.first && firstArgument(text, call.index! + call[0].length, true).match(/(?<![\w$.'"])[A-Za-z_$][\w$]*|(?<=["'\x60])[^"'\x60\s]+(?=["'\x60])/g)?.some((name) => files.holds(`\0${name}`, call.index!)),
   );
 }
 
@@ -138,9 +138,13 @@ export function fileRunByCode(text: string, files: SavedFiles): boolean {
  * (`subprocess.run(['sh', p])`, `execFileSync('sh', [p])`, `os.system('sh ' + p)`, `` execSync(`sh ${p}`) ``, Java's
  * `new ProcessBuilder("sh", p.toString())`), may be run by it. Read at the end of any name too (`asyncio.create_subprocess_exec`,
  * found attacking the reading): a download given to a call named like one fails closed. In any case (review 66:
- * `subprocess.Popen(['sh', p])`).
+ * `subprocess.Popen(['sh', p])`). Session 67: Go's `exec.Command`/`CommandContext` and `new Deno.Command`, Ruby's
+ * `Open3.capture2e` and its command strings (`%x(…)`, a backtick string that interpolates `#{…}`), zx's and Bun's `` $`…` ``
+ * (zx's given options too, `` $({ … })`…` ``). Review 67: Ruby's `%x` with any delimiter (`%x<…>`, `%x|…|`), `Open3.pipeline*`,
+ * Go's `os.StartProcess` and `&exec.Cmd{…}`, and any tagged template (zx's `$` renamed or bound to options, `const sh = $({…})`, execa's `` execa`…` ``): a tag is a
+ * function given the template's parts, which a download's name in it may reach (not `` return `…` ``).
  */
-const PROCESS_ARGUMENTS = new RegExp(String.raw`(?:${RUNNER_NAMES}|ProcessBuilder)\s*\(`, 'gi');
+const PROCESS_ARGUMENTS = new RegExp(String.raw`(?:${RUNNER_NAMES}|ProcessBuilder|Command\w*|capture\w*|pipeline\w*|StartProcess)\s*\(|\bexec\s*\.\s*Cmd\s*\{|%x[^\w\s]|(?<![\w$])(?!(?:return|await|yield|typeof|case|in|of)\b)[\w$]+(?:\([^()\n]{0,99}\))?[ \t]*(?=\x60)|\x60(?=[^\x60\n]{0,200}?#\{)`, 'gi');
 
 
 /**

