@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ApprovalState, type Incident, newIncident } from '../../shared/domain/incident.js';
+import type { ApprovalState } from '../../shared/domain/incident.js';
 import { sweepFailedWaits } from '../../shared/notify/failed-wait-sweep.js';
 import { TaskTokenSpentError } from '../../shared/errors.js';
 import type { EscalationMessage } from '../../shared/ports.js';
@@ -7,6 +7,7 @@ import { silentLogger } from '../../shared/steps/deps.js';
 import { createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { scratchStoreForFile } from '../support/harness.js';
+import { FAILED_AT, TOKENLESS as TOKENLESS_UNDATED, tokenlessWaitIncidents } from '../support/tokenless-waits.js';
 import { type CommandAnswers, createDynamoCommandAnswers } from '../../shared/stores/command-answers.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
@@ -21,23 +22,9 @@ const scratch = scratchStoreForFile('review-67-product');
 const NOW = new Date('2026-11-29T12:00:00Z');
 const clock = () => NOW;
 
-const PLAN = { action: 'rerun_failed_jobs' as const, proposed: 'rerun_failed_jobs' as const, reasons: ['policy'], requiresApproval: true, dryRun: false, experiment: null, plannedAt: '2026-11-01T10:00:00Z' };
-const FAILED_AT = '2026-11-01T10:20:00Z';
-const DECISION = { action: 'escalate' as const, reason: 'the approval step failed (ThrottlingException: Rate exceeded): a human should look', applied: false, result: 'nothing applied', dryRun: false, decidedAt: FAILED_AT };
 /** As the version before session 65 left a failed wait: pending, its token dropped, decidedAt the failure's time. */
-const TOKENLESS: ApprovalState = { status: 'pending', taskToken: null, requestedAt: '2026-11-01T10:05:00Z', decidedAt: FAILED_AT, decidedBy: null, reason: null };
-
-let runs = 0;
-async function stored(approval: ApprovalState, fields: Partial<Incident> = {}): Promise<string> {
-  runs += 1;
-  const repositoryId = fields.repositoryId ?? 7000 + runs;
-  const incident = newIncident({
-    id: `gh-${repositoryId}-${runs}-1`, source: 'github', repository: `acme/app-${repositoryId}`, repositoryId, workflowName: 'CI', workflowId: 7, branch: 'feature', runId: runs, runAttempt: 1,
-    pullRequest: 40 + runs, status: 'notified', category: 'test_failure', fingerprint: `fp-${repositoryId}`, plan: PLAN, decision: DECISION, approval, ...fields,
-  }, new Date('2026-11-01T10:00:00Z'));
-  await createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 400, clock }).create(incident, null);
-  return incident.id;
-}
+const TOKENLESS: ApprovalState = { ...TOKENLESS_UNDATED, decidedAt: FAILED_AT };
+const stored = tokenlessWaitIncidents(scratch, clock, 7000);
 
 /** The command answers on the memory fake and on the embedded DynamoDB (its claims' conditions are what matter). */
 const ANSWER_STORES: Array<[string, () => CommandAnswers]> = [

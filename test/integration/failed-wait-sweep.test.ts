@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createIncidentsCommand, failedWaitSweepFromEnv } from '../../shared/cli/commands/incidents.js';
-import { type ApprovalState, type Incident, newIncident } from '../../shared/domain/incident.js';
 import { sweepFailedWaits } from '../../shared/notify/failed-wait-sweep.js';
 import type { EscalationMessage } from '../../shared/ports.js';
 import { silentLogger } from '../../shared/steps/deps.js';
@@ -11,6 +10,7 @@ import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { tokenlessPendingWaits } from '../../shared/stores/tokenless-waits.js';
 import { SimulatedCrash } from '../support/failing-writes.js';
 import { scratchStoreForFile } from '../support/harness.js';
+import { TOKENLESS, tokenlessWaitIncidents } from '../support/tokenless-waits.js';
 
 /**
  * `guard incidents sweep-waits` on the embedded DynamoDB: approval waits that failed before session 65 (recorded
@@ -20,22 +20,7 @@ const scratch = scratchStoreForFile('failed-wait-sweep');
 const NOW = new Date('2026-11-29T12:00:00Z');
 const clock = () => NOW;
 
-const PLAN = { action: 'rerun_failed_jobs' as const, proposed: 'rerun_failed_jobs' as const, reasons: ['policy'], requiresApproval: true, dryRun: false, experiment: null, plannedAt: '2026-11-01T10:00:00Z' };
-const DECISION = { action: 'escalate' as const, reason: 'the approval step failed (ThrottlingException: Rate exceeded): a human should look', applied: false, result: 'nothing applied', dryRun: false, decidedAt: '2026-11-01T10:20:00Z' };
-const TOKENLESS: ApprovalState = { status: 'pending', taskToken: null, requestedAt: '2026-11-01T10:05:00Z', decidedAt: null, decidedBy: null, reason: null };
-
-let runs = 0;
-/** A notified incident of its own repository (its own problem) for each call, unless `repositoryId` is shared. */
-async function stored(approval: ApprovalState, fields: Partial<Incident> = {}): Promise<string> {
-  runs += 1;
-  const repositoryId = fields.repositoryId ?? 5000 + runs;
-  const incident = newIncident({
-    id: `gh-${repositoryId}-${runs}-1`, source: 'github', repository: `acme/app-${repositoryId}`, repositoryId, workflowName: 'CI', workflowId: 7, branch: 'feature', runId: runs, runAttempt: 1,
-    pullRequest: 40 + runs, status: 'notified', category: 'test_failure', fingerprint: `fp-${repositoryId}`, plan: PLAN, decision: DECISION, approval, ...fields,
-  }, new Date('2026-11-01T10:00:00Z'));
-  await createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 400, clock }).create(incident, null);
-  return incident.id;
-}
+const stored = tokenlessWaitIncidents(scratch, clock, 5000);
 
 function sweeper(overrides: { replaceApproval?: (original: ReturnType<typeof createIncidentStore>['replaceApproval']) => ReturnType<typeof createIncidentStore>['replaceApproval'] } = {}) {
   const incidents = createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 400, clock });
