@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { deoptimisedWhileRunning } from '../../support/trace-deopt.js';
 import { sameShape } from '../../../shared/logs/fingerprint.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -62,17 +62,8 @@ describe('sameShape', () => {
   });
 
   it('is not thrown away by V8 at the first pair of differing digits after it was optimised', () => {
-    // One thread, so that when V8 optimises does not move with the machine's load.
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--single-threaded', '--trace-deopt', '--input-type=module', '-e', SCRIPT], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 120_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain('same ');
-    const thrownAway = [...run.stdout.matchAll(/bailout \(kind: deopt-eager, reason: ([^)]*)\): begin\. deoptimizing \S+ <JSFunction (\S*)/g)]
-      .map((m) => `${m[2]}: ${m[1]}`)
+    const thrownAway = deoptimisedWhileRunning(SCRIPT, 'same ')
+      .map((d) => `${d.name}: ${d.reason}`)
       .filter((d) => d.startsWith('sameShape'));
     expect(thrownAway).toEqual([]);
   }, 180_000);

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { deoptimisedWhileRunning } from '../../support/trace-deopt.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -28,22 +28,7 @@ const analysis = await analyzeLog([Buffer.from(lines.join('\\n') + '\\n')]);
 process.stdout.write('failures ' + analysis.failures.length + '\\n');
 `;
 
-/** The functions V8 threw away (`--trace-deopt`), each with its reason, in the order it did. */
-function deoptimisedFunctions(): Array<{ name: string; reason: string }> {
-  // One thread, so that when V8 optimises a function does not move with the machine's load.
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--single-threaded', '--trace-deopt', '--input-type=module', '-e', LOG_SCRIPT], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  expect(run.status, run.stderr).toBe(0);
-  expect(run.stdout).toContain('failures ');
-  return [...run.stdout.matchAll(/bailout \(kind: deopt-eager, reason: ([^)]*)\): begin\. deoptimizing \S+ <JSFunction (\S*)/g)].map((m) => ({
-    name: m[2] as string,
-    reason: m[1] as string,
-  }));
-}
+const deoptimisedFunctions = () => deoptimisedWhileRunning(LOG_SCRIPT, 'failures ');
 
 /**
  * V8 throws an optimised function's code away the first time it runs an operation it never saw run, and compiles it
