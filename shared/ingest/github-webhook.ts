@@ -399,8 +399,8 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
   // The durable write comes first so the incident exists even if starting the workflow fails and GitHub redelivers.
   // A failed re-run attempt (ours or a person's) is a new incident too: it is recorded and notified, and the
   // remediation policy, not ingest, refuses to re-run it again (see shared/remediation/planner.ts).
-  const { created } = await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
-  const execution = await startRecordedIncident(trigger.incidentId, { trigger, incidentStored: true }, deps);
+  const { created, aliasUnwritten } = await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
+  const execution = await startRecordedIncident(trigger.incidentId, { trigger, incidentStored: true, ...(aliasUnwritten ? {} : { pullAliasWritten: true }) }, deps);
   const duplicate = !created || execution.alreadyStarted;
   deps.logger.info('workflow_run failure accepted', { incidentId: trigger.incidentId, duplicate, attempt: run.run_attempt });
   return acceptDelivery(trigger.incidentId, duplicate, execution.deferred, deps);
@@ -467,8 +467,8 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
       deps,
     );
   }
-  const { created } = await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
-  const execution = await startRecordedIncident(trigger.incidentId, { trigger, incidentStored: true }, deps);
+  const { created, aliasUnwritten } = await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
+  const execution = await startRecordedIncident(trigger.incidentId, { trigger, incidentStored: true, ...(aliasUnwritten ? {} : { pullAliasWritten: true }) }, deps);
   const duplicate = !created || execution.alreadyStarted;
   deps.logger.info('check_run failure accepted', { incidentId: trigger.incidentId, duplicate, app: trigger.checkRun.app.slug });
   return acceptDelivery(trigger.incidentId, duplicate, execution.deferred, deps);

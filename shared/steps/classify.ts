@@ -18,7 +18,6 @@ import type { FailedJob, RepoRef, RunReadingGitHubPort } from '../ports.js';
 import { assessFlakiness, failedJobsClaim } from '../baselines/flaky.js';
 import { baselineForJob, type JobBaselineDeps } from '../baselines/job-logs.js';
 import type { LaterAttempt } from '../stores/green-run-notes.js';
-import type { IncidentOwner } from '../stores/incident-store.js';
 import type { ClassifyDeps } from './deps.js';
 import { type ClassifyResult, parseState } from './state.js';
 
@@ -268,14 +267,20 @@ async function flakyMark(deps: ClassifyDeps, incidentId: string, incident: Param
  * assigns a category and fingerprint, and stores the incident.
  */
 export async function classifyStep(input: unknown, deps: ClassifyDeps): Promise<ClassifyResult> {
-  const { trigger, incidentStored = false } = parseState(input);
-  const result = await classifyTrigger(trigger, incidentStored, deps);
+  const { trigger, incidentStored = false, pullAliasWritten = false } = parseState(input);
+  const result = await classifyTrigger(trigger, { incidentStored, pullAliasWritten }, deps);
   // Counted once the incident is stored; a retried classify counts again (EMF metrics are at least once).
   deps.metrics.count(METRIC.incidents, 1, { source: trigger.source === 'cloudwatch' ? 'cloudwatch' : 'github', category: result.category });
   return result;
 }
 
-async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger'], incidentStored: boolean, deps: ClassifyDeps): Promise<ClassifyResult> {
+/** What the execution's starter stored before it (see PipelineState): the incident, and its pull request's alias. */
+interface StoredAtStart {
+  incidentStored: boolean;
+  pullAliasWritten: boolean;
+}
+
+async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger'], { incidentStored, pullAliasWritten }: StoredAtStart, deps: ClassifyDeps): Promise<ClassifyResult> {
   const now = deps.clock();
 
   if (trigger.source === 'cloudwatch') {
@@ -308,14 +313,14 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
       { status: 'classified', category, fingerprint, template, failureLines: [reasonLine], evidence: reasonLine },
       [{ at: now.toISOString(), event: 'classified', detail: `alarm ${alarm.state}` }],
       recovered,
-      incident,
+      { owner: incident, pullAliasWritten },
       deps,
     );
     if (endedHere && recovered) deps.logger.info('alarm already back to OK at classify: recorded as resolved', { incidentId: trigger.incidentId, okAt: recovered.fields.resolvedAt });
     return { incidentId: trigger.incidentId, incidentStatus: recovered ? 'resolved' : 'classified', category, fingerprint, failureCount: 1, jobCount: 0 };
   }
 
-  if (trigger.source === 'github_check') return classifyCheckRun(trigger, incidentStored, deps);
+  if (trigger.source === 'github_check') return classifyCheckRun(trigger, { incidentStored, pullAliasWritten }, deps);
 
   const github = deps.github.forInstallation(trigger.installationId, deps.signal);
   // The incident the trigger makes, as the alarm path does: what it says of the failing commit (a fork's) is used below.
@@ -327,7 +332,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   // Before any job log is downloaded: a failure delivered after what superseded it costs no GitHub call beyond its
   // pull request's (a fork's is looked up; it indexes the incident under the pull request, as for any failure).
   const first = await supersededAtClassify(fromTrigger, scope, laterAttempts, deps);
-  if (first.resolved) return recordNotAnalysed(trigger, fromTrigger, first, await resolvePullRequest(trigger, head, github, deps), deps);
+  if (first.resolved) return recordNotAnalysed(trigger, { owner: fromTrigger, pullAliasWritten }, first, await resolvePullRequest(trigger, head, github, deps), deps);
 
   const jobs = await analyzeGithubJobs(trigger, github, deps);
   const primary = jobs.find((job) => job.failures.length > 0) ?? jobs[0];
@@ -369,7 +374,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
       },
     ],
     superseded,
-    fromTrigger,
+    { owner: fromTrigger, pullAliasWritten },
     deps,
   );
   if (endedHere) logSuperseded(trigger.incidentId, superseded, deps);
@@ -395,7 +400,7 @@ function logSuperseded(incidentId: string, superseded: Awaited<ReturnType<typeof
  */
 async function recordNotAnalysed(
   trigger: GithubTrigger,
-  incident: Incident,
+  made: MadeByTrigger,
   { superseded }: Awaited<ReturnType<typeof supersededAtClassify>>,
   pullRequest: number | null,
   deps: ClassifyDeps,
@@ -406,7 +411,7 @@ async function recordNotAnalysed(
     { status: 'classified', category, fingerprint: null, template: null, failureLines: [], evidence: null, jobs: [], pullRequest, repository: trigger.repository.fullName },
     [{ at: deps.clock().toISOString(), event: 'classified', detail: 'resolved before its job logs were read: none downloaded' }],
     superseded,
-    incident,
+    made,
     deps,
   );
   if (endedHere) logSuperseded(trigger.incidentId, superseded, deps);
@@ -443,6 +448,15 @@ async function supersededAtClassify(incident: Incident, scope: string, laterAtte
 }
 
 /**
+ * The incident as the trigger made it (whose it is, and the pull request it names), and whether the execution's starter
+ * wrote that pull request's alias when it stored it (PipelineState's `pullAliasWritten`).
+ */
+interface MadeByTrigger {
+  owner: Incident;
+  pullAliasWritten: boolean;
+}
+
+/**
  * Records the classification, and with `ending` (the failure superseded, or its alarm already back to OK) its
  * resolution in the same write, on the condition that the incident may still move to resolved (one conditional write
  * in DynamoDB, and in the local runtime's embedded one). The outcome recorder may have resolved it since classify read
@@ -456,15 +470,17 @@ async function recordClassification(
   fields: Partial<Incident> & { status: 'classified' },
   history: HistoryEntry[],
   ending: { fields: Partial<Incident> & Pick<Incident, 'status'>; history: HistoryEntry } | null,
-  owner: IncidentOwner,
+  { owner, pullAliasWritten }: MadeByTrigger,
   deps: ClassifyDeps,
 ): Promise<boolean> {
+  // The alias ingest wrote for the incident it stored (the trigger's pull request): not put again.
+  const written = { owner, ...(pullAliasWritten ? { pullAliasWritten: owner } : {}) };
   if (ending) {
-    const resolved = await aliasHandled(id, deps, deps.incidents.updateIfStatusMoves(id, { ...fields, ...ending.fields }, { history: [...history, ending.history] }, { owner }));
+    const resolved = await aliasHandled(id, deps, deps.incidents.updateIfStatusMoves(id, { ...fields, ...ending.fields }, { history: [...history, ending.history] }, written));
     if (resolved) return true;
     deps.logger.info('incident resolved before classify recorded its ending (by another writer, or by an earlier try of this classify that Step Functions retried): that ending stands', { incidentId: id });
   }
-  await aliasHandled(id, deps, deps.incidents.record(id, fields, { history }, { owner }));
+  await aliasHandled(id, deps, deps.incidents.record(id, fields, { history }, written));
   return false;
 }
 
@@ -493,7 +509,7 @@ export function checkRunOutputText(trigger: GithubCheckTrigger): string {
  * A failed check run of another CI system: no job log to download, so its output text (title, summary, text)
  * is analysed like one, and the result is stored as a single "job" named after the check.
  */
-async function classifyCheckRun(trigger: GithubCheckTrigger, incidentStored: boolean, deps: ClassifyDeps): Promise<ClassifyResult> {
+async function classifyCheckRun(trigger: GithubCheckTrigger, { incidentStored, pullAliasWritten }: StoredAtStart, deps: ClassifyDeps): Promise<ClassifyResult> {
   const check = trigger.checkRun;
   const github = deps.github.forInstallation(trigger.installationId, deps.signal);
   const { incident } = incidentStored ? incidentFromTrigger(trigger, deps.clock()) : await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
@@ -515,7 +531,7 @@ async function classifyCheckRun(trigger: GithubCheckTrigger, incidentStored: boo
     { status: 'classified', category, fingerprint, template, failureLines, evidence: failureLines[0] ?? null, jobs: [job], pullRequest, repository: trigger.repository.fullName },
     [{ at: deps.clock().toISOString(), event: 'classified', detail: `check run output of ${check.app.slug} analysed (${text.length} characters)` }],
     superseded,
-    incident,
+    { owner: incident, pullAliasWritten },
     deps,
   );
   if (endedHere) logSuperseded(trigger.incidentId, superseded, deps);

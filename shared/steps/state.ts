@@ -21,6 +21,13 @@ export interface PipelineState {
    * its create-if-missing, a conditional write that would only fail. Absent, classify creates the incident.
    */
   incidentStored?: boolean;
+  /**
+   * Set with `incidentStored` by ingest when storing the incident also wrote its pull request's alias item, or it had
+   * none to write: classify's record, indexing the incident under the same pull request, then does not put that alias
+   * again (one DynamoDB write an incident). Absent (a reconciler's start, an ingest whose alias write failed, an
+   * execution started before it was set), classify's record writes it, as it did.
+   */
+  pullAliasWritten?: boolean;
   /** The execution's ARN, recorded by the first state (`$$.Execution.Id`), for console links. */
   execution?: { arn?: unknown };
   classify?: ClassifyResult;
@@ -100,7 +107,7 @@ export interface NotifyResult {
   guardPaged?: boolean;
 }
 
-const stateEnvelope = z.looseObject({ trigger: triggerSchema, incidentStored: z.optional(z.boolean()) });
+const stateEnvelope = z.looseObject({ trigger: triggerSchema, incidentStored: z.optional(z.boolean()), pullAliasWritten: z.optional(z.boolean()) });
 
 /** Validates the execution state at a step's edge; a bad trigger is a ValidationError (never retried). */
 export function parseState(input: unknown): PipelineState {

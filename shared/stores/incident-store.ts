@@ -173,6 +173,14 @@ export interface UpdateOptions {
  */
 export type IncidentOwner = Pick<Incident, 'source' | 'repositoryId'>;
 
+/**
+ * What names an incident's pull request alias item (see PULL_ALIAS): its repository's name, its pull request and its
+ * repository's id. Given to a write as the alias that the incident's creation is known to have written (ingest's,
+ * which tells classify so in the execution's state), the write does not write that alias again: the same item, put
+ * seconds after, with the same sort key and an expiry as far off as the first put gave.
+ */
+export type PullAliasOf = Pick<Incident, 'repository' | 'pullRequest' | 'repositoryId'>;
+
 /** What a write is conditional on, and what it takes, besides its fields and appends (see conditionalUpdate). */
 interface WriteConditions {
   claim?: { name: ClaimName; at: string };
@@ -263,7 +271,7 @@ export interface IncidentStore {
     id: string,
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>> & { status: IncidentStatus },
     append?: AppendLists,
-    options?: { owner?: IncidentOwner; approvalAsRead?: ExpectedApproval | null },
+    options?: { owner?: IncidentOwner; approvalAsRead?: ExpectedApproval | null; pullAliasWritten?: PullAliasOf },
   ): Promise<Incident | null>;
   /**
    * {@link update} for a caller that does not need the incident back (DynamoDB returns none of it). With `claim`,
@@ -272,13 +280,13 @@ export interface IncidentStore {
    * or an earlier one), which names the marks of what it counts (shared/stores/count-marks.ts). With `keepUpdatedAt`,
    * `updatedAt` stays as it was: the write is the reconciler's bookkeeping of a try that failed, not work on the
    * incident, and must not make the incident look busy (the reconciler waits `RECONCILE_AFTER_MINUTES` after the last
-   * work before it steps in). `owner`: as {@link UpdateOptions.owner}.
+   * work before it steps in). `owner`: as {@link UpdateOptions.owner}. `pullAliasWritten`: see {@link PullAliasOf}.
    */
   record(
     id: string,
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append?: AppendLists,
-    options?: { claim?: ClaimName; keepUpdatedAt?: boolean; owner?: IncidentOwner },
+    options?: { claim?: ClaimName; keepUpdatedAt?: boolean; owner?: IncidentOwner; pullAliasWritten?: PullAliasOf },
   ): Promise<{ claimed: boolean; claimedAt?: Date }>;
   /**
    * Writes the incident's approval (and appends) only while its approval is still `expected`: the same status, task
@@ -462,7 +470,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
         if (error instanceof ConditionalCheckFailedException) return null;
         throw error;
       }
-      return aliasAfter(id, fields, fields.repositoryId ?? options.owner?.repositoryId, await trimmedIncident(id, item ?? {}, append));
+      return aliasAfter(id, fields, fields.repositoryId ?? options.owner?.repositoryId, await trimmedIncident(id, item ?? {}, append), false, options.pullAliasWritten);
     },
 
     async record(id, fields, append = {}, options = {}) {
@@ -472,7 +480,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
       await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
       const before = old?.[claim?.name ?? ''];
       const recorded = claim ? { claimed: before === undefined, claimedAt: new Date(typeof before === 'string' ? before : claim.at) } : { claimed: false };
-      return aliasAfter(id, fields, fields.repositoryId ?? options.owner?.repositoryId, recorded);
+      return aliasAfter(id, fields, fields.repositoryId ?? options.owner?.repositoryId, recorded, false, options.pullAliasWritten);
     },
 
     async replaceApproval(id, expected, approval, append = {}, fields = {}) {
@@ -504,11 +512,20 @@ function incidentItems(options: IncidentTableOptions) {
   // The aliases this store wrote today: each is written once a day at most, not by every write that indexes by id.
   const aliasesWritten = new Map<string, string>();
 
-  /** Points the pull request's name key at its id key (see PULL_ALIAS), when `fields` index it by the id. */
-  async function notePullAlias(fields: Partial<Pick<Incident, 'repository' | 'pullRequest'>>, repositoryId: number | null | undefined, ifAbsent = false): Promise<void> {
+  /** The alias item's key for an incident indexed by id under `fields`' pull request, or null when it has none. */
+  function pullAliasKey(fields: Partial<Pick<Incident, 'repository' | 'pullRequest'>>, repositoryId: number | null | undefined): string | null {
     const byName = pullKeyOf(fields.repository, fields.pullRequest);
-    if (!byName || typeof repositoryId !== 'number') return;
-    const pk = `${PULL_ALIAS}${byName}#id-${repositoryId}`;
+    return byName && typeof repositoryId === 'number' ? `${PULL_ALIAS}${byName}#id-${repositoryId}` : null;
+  }
+
+  /**
+   * Points the pull request's name key at its id key (see PULL_ALIAS), when `fields` index it by the id; not when it is
+   * the alias of `written` (see {@link PullAliasOf}).
+   */
+  async function notePullAlias(fields: Partial<Pick<Incident, 'repository' | 'pullRequest'>>, repositoryId: number | null | undefined, ifAbsent = false, written?: PullAliasOf): Promise<void> {
+    const pk = pullAliasKey(fields, repositoryId);
+    if (pk === null || (written !== undefined && pk === pullAliasKey(written, written.repositoryId))) return;
+    const byName = pullKeyOf(fields.repository, fields.pullRequest) as string;
     const now = clock().toISOString();
     if (aliasesWritten.get(pk) === now.slice(0, 10)) return;
     const put = new PutCommand({
@@ -525,9 +542,16 @@ function incidentItems(options: IncidentTableOptions) {
    * PullAliasWriteError for the caller to handle. Thrown as the write's own error, the caller read the whole write as
    * failed and, retried or not, could not tell that the incident was written.
    */
-  async function aliasAfter<T>(id: string, fields: Partial<Pick<Incident, 'repository' | 'pullRequest'>>, repositoryId: number | null | undefined, written: T, ifAbsent = false): Promise<T> {
+  async function aliasAfter<T>(
+    id: string,
+    fields: Partial<Pick<Incident, 'repository' | 'pullRequest'>>,
+    repositoryId: number | null | undefined,
+    written: T,
+    ifAbsent = false,
+    aliasWritten?: PullAliasOf,
+  ): Promise<T> {
     try {
-      await notePullAlias(fields, repositoryId, ifAbsent);
+      await notePullAlias(fields, repositoryId, ifAbsent, aliasWritten);
     } catch (error) {
       throw new PullAliasWriteError(id, written, { cause: error });
     }

@@ -71,3 +71,38 @@ describe('a pull request alias write that fails after the write indexing the inc
     expect(await storeIncidentFromTrigger(store(), trigger, clock())).toMatchObject({ created: false, aliasUnwritten: false });
   });
 });
+
+describe("a write told the pull request alias its incident's creation wrote (ingest's, PullAliasOf)", () => {
+  /** The store's PutItems of alias items, counted. */
+  function countingAliasPuts(): { store: ReturnType<typeof store>; aliasPuts: () => number } {
+    let puts = 0;
+    const send = (command: { constructor: { name: string }; input?: { Item?: { pk?: unknown } } }) => {
+      if (command.constructor.name === 'PutCommand' && String(command.input?.Item?.pk).startsWith('PULLALIAS#')) puts += 1;
+      return scratch.client.send(command as never);
+    };
+    const client = new Proxy(scratch.client, { get: (target, name) => (name === 'send' ? send : Reflect.get(target, name)) });
+    return { store: createIncidentStore({ client, tableName: 'incidents', ttlDays: 30, clock }), aliasPuts: () => puts };
+  }
+
+  it('does not put that alias again, and puts any other', async () => {
+    const incident = newIncident({ id: 'gh-78-910-1', source: 'github', repository: 'acme/app', repositoryId: 78, pullRequest: 9, runId: 910, runAttempt: 1 }, clock());
+    await store().create(incident, null);
+    const owner = { source: 'github' as const, repositoryId: 78 };
+
+    // The same pull request: nothing put, by either write that moves or records.
+    const same = countingAliasPuts();
+    await same.store.record(incident.id, { repository: 'acme/app', pullRequest: 9 }, {}, { owner, pullAliasWritten: incident });
+    await same.store.updateIfStatusMoves(incident.id, { status: 'classified', repository: 'acme/app', pullRequest: 9 }, {}, { owner, pullAliasWritten: incident });
+    expect(same.aliasPuts()).toBe(0);
+
+    // Another pull request than the one created with (a fork's, looked up by classify): its alias is put.
+    const other = countingAliasPuts();
+    await other.store.record(incident.id, { repository: 'acme/app', pullRequest: 10 }, {}, { owner, pullAliasWritten: incident });
+    expect(other.aliasPuts()).toBe(1);
+
+    // Not told: put, as before.
+    const untold = countingAliasPuts();
+    await untold.store.record(incident.id, { repository: 'acme/app', pullRequest: 9 }, {}, { owner });
+    expect(untold.aliasPuts()).toBe(1);
+  });
+});

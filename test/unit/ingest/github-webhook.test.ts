@@ -42,6 +42,8 @@ describe('handleGithubWebhook', () => {
     expect(deps.started[0]?.name).toBe('gh-714523861-11862439017-1');
     expect(deps.started[0]?.input).toMatchObject({ trigger: { source: 'github', pullRequests: [1287], workflowRun: { conclusion: 'failure' } } });
     expect((await store.get('gh-714523861-11862439017-1'))?.status).toBe('received');
+    // Its pull request's alias was written with it: classify's record does not put it again.
+    expect(deps.started[0]?.input).toMatchObject({ incidentStored: true, pullAliasWritten: true });
   });
 
   it("starts the execution of a failure whose pull request alias item failed after the incident's write (PullAliasWriteError)", async () => {
@@ -58,6 +60,8 @@ describe('handleGithubWebhook', () => {
     // Assert: accepted and started, as any stored failure (a 500 before, with nothing started).
     expect(response).toEqual({ statusCode: 202, body: { incidentId: 'gh-714523861-11862439017-1', duplicate: false } });
     expect(deps.started.map((started) => started.name)).toEqual(['gh-714523861-11862439017-1']);
+    // Not said written: classify's record writes it.
+    expect(deps.started[0]?.input).not.toHaveProperty('pullAliasWritten');
   });
 
   it('creates nothing new when GitHub redelivers the same failure', async () => {

@@ -3,6 +3,7 @@ import { loadAlarmEvent, loadWebhook } from '../../../infra/local/replay.js';
 import { type Trigger, alarmEventSchema, alarmTriggerFromEvent } from '../../../shared/domain/trigger.js';
 import { triggerFromCheckRun, triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { classifyStep } from '../../../shared/steps/classify.js';
+import { incidentFromTrigger as storedByIngest } from '../../../shared/domain/incident-from-trigger.js';
 import type { IncidentOwner } from '../../../shared/stores/incident-store.js';
 import { PullAliasWriteError } from '../../../shared/errors.js';
 import { createFakeGitHub, stepDeps } from '../../support/fakes.js';
@@ -74,5 +75,31 @@ describe("classify's record when the pull request's alias item fails after it (P
     expect(aliasFailed).toBe(1);
     expect(result).toMatchObject({ incidentId: input.incidentId });
     expect((await deps.incidents.get(input.incidentId))?.status).toBe('classified');
+  });
+});
+
+describe("classify's record of the pull request's alias that ingest wrote", () => {
+  it.each([
+    ['ingest says it wrote it', { pullAliasWritten: true }, true],
+    ['nothing says so (a reconciler\'s start, an alias write that failed)', {}, false],
+  ])('%s: told to the record (%s)', async (_what, state, told) => {
+    // Prepare
+    const { deps } = stepDeps({ github: createFakeGitHub().port });
+    const input = workflowRun();
+    const { incident } = storedByIngest(input, deps.clock());
+    await deps.incidents.create(incident, null);
+    const written: unknown[] = [];
+    const record = deps.incidents.record.bind(deps.incidents);
+    deps.incidents.record = (id, fields, append, options) => {
+      written.push(options?.pullAliasWritten);
+      return record(id, fields, append, options);
+    };
+
+    // Act
+    await classifyStep({ trigger: input, incidentStored: true, ...state }, deps);
+
+    // Assert: the alias named is the one of the incident ingest stored (the trigger's pull request).
+    const expected = told ? { repository: incident.repository, pullRequest: incident.pullRequest, repositoryId: incident.repositoryId } : undefined;
+    expect(written.at(-1)).toEqual(told ? expect.objectContaining(expected) : undefined);
   });
 });
