@@ -63,6 +63,17 @@ export interface UnitVoteChange {
 /** The attribute on a unit that keeps the last change counted there of one user's votes on one incident. */
 const unitVoteMark = (change: UnitVoteChange) => `voteCounted#${change.incidentId}#${change.user}`;
 
+/**
+ * {@link ExperimentStore.assignable}'s answer: the definitions, and whether any promoted policy may be stored. False
+ * when the read holds every definition and none is promoted: a policy is written only by a promotion, after its
+ * definition moved to `promoted` (promote), and a promoted definition stays so (no move leaves `promoted`, and none is
+ * deleted or created over), so {@link ExperimentStore.policyFor} would read nothing and need not be asked.
+ */
+export interface AssignableExperiments {
+  experiments: AssignableExperiment[];
+  mayHavePolicies: boolean;
+}
+
 export interface ExperimentStore {
   create(input: unknown, at: Date): Promise<Experiment>;
   get(id: string): Promise<Experiment | null>;
@@ -71,7 +82,7 @@ export interface ExperimentStore {
    * The definitions with their assignment secrets, for assigning incidents only: the secret is in no other answer
    * (API, CLI, report), so nobody can compute which arm a commit would land in.
    */
-  assignable(): Promise<AssignableExperiment[]>;
+  assignable(): Promise<AssignableExperiments>;
   counters(id: string): Promise<VariantCounters[]>;
   /**
    * Joins a unit (the assignment key) to the experiment with its variant and the deadline of its outcome, once:
@@ -193,7 +204,8 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
     }
   }
 
-  async function definitions(): Promise<Record<string, unknown>[]> {
+  /** The definitions (one page of at most MAX_EXPERIMENTS), and whether the page holds them all. */
+  async function definitions(): Promise<{ items: Record<string, unknown>[]; whole: boolean }> {
     const response = await client.send(
       new QueryCommand({
         TableName: tableName,
@@ -202,7 +214,7 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
         Limit: MAX_EXPERIMENTS,
       }),
     );
-    return response.Items ?? [];
+    return { items: response.Items ?? [], whole: response.LastEvaluatedKey === undefined };
   }
 
   /**
@@ -321,15 +333,16 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
     get,
 
     async list() {
-      return (await definitions()).map(toExperiment);
+      return (await definitions()).items.map(toExperiment);
     },
 
     async assignable() {
-      const items = await definitions();
+      const { items, whole } = await definitions();
       // Only a running experiment assigns: the others are never written to here.
-      return Promise.all(
+      const experiments = await Promise.all(
         items.map(async (item) => ({ ...toExperiment(item), ...(item.status === 'running' ? { assignmentSalt: await saltOf(item) } : {}) })),
       );
+      return { experiments, mayHavePolicies: !whole || items.some((item) => item.status === 'promoted') };
     },
 
     async counters(id) {

@@ -221,12 +221,17 @@ export function createLearning(options: LearningOptions): Learning {
   const outcomes = createRecoveryOutcomes({ client, tables, clock, knowledge, verdicts, experiments, baselines });
   const reactionReads = createReactionReads({ client, tableName: tables.incidents });
 
-  async function assignExperiment(incident: Incident): Promise<ExperimentAssignment | null> {
-    if (incident.experiment) return incident.experiment;
-    const running = (await experiments.assignable()).filter((e) => experimentApplies(e, incident.category, incident.fingerprint));
+  /**
+   * The incident's experiment arm, if it joins one; `mayHavePolicies` (see AssignableExperiments): false when the
+   * definitions read say no promoted policy is stored.
+   */
+  async function assignExperiment(incident: Incident): Promise<{ assignment: ExperimentAssignment | null; mayHavePolicies: boolean }> {
+    if (incident.experiment) return { assignment: incident.experiment, mayHavePolicies: true };
+    const assignable = await experiments.assignable();
+    const running = assignable.experiments.filter((e) => experimentApplies(e, incident.category, incident.fingerprint));
     // Oldest first: an incident joins at most one experiment, so overlapping experiments do not contaminate each other.
     const experiment = running.sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
-    if (!experiment) return null;
+    if (!experiment) return { assignment: null, mayHavePolicies: assignable.mayHavePolicies };
     const key = incidentAssignmentKey(incident);
     // The unit is the key: every attempt of a failing commit is one sample, with the variant and the deadline its
     // first failure gave it (each attempt counted apart made a variant that needs more attempts look worse).
@@ -247,7 +252,7 @@ export function createLearning(options: LearningOptions): Learning {
       key,
       assignedAt: clock().toISOString(),
     };
-    return assignment;
+    return { assignment, mayHavePolicies: assignable.mayHavePolicies };
   }
 
   return {
@@ -261,7 +266,7 @@ export function createLearning(options: LearningOptions): Learning {
       const category = incident.category ?? 'unknown';
       // Bounded reads: one Query page (≤ 50 candidates) of what the incident's own repository (or the alarms) learned
       // and one of the shared (imported) entries, a GetItem of each exact entry only when its page may not hold it,
-      // one Query of experiment definitions, one BatchGet of promoted policies — whatever the size of the knowledge
+      // one Query of experiment definitions, one BatchGet of promoted policies (none when the definitions say none is promoted) — whatever the size of the knowledge
       // base. Never another repository's learned entries (see scope.ts). A recurring failure's entry was seen last
       // and heads its category's page: the usual case.
       const scope = knowledgeScopeOf(incident);
@@ -288,8 +293,9 @@ export function createLearning(options: LearningOptions): Learning {
       // A fork's incidents join no experiment, nor do runs any outsider can cause again and again (a workflow on
       // `issues`): their failures and recoveries are theirs to arrange, and an arm's results decide the policy
       // promoted for everyone's failures.
-      const experiment = outsiderCanRepeat(incident) ? null : await assignExperiment(incident);
-      const policy = experiment ? null : await experiments.policyFor(incident.category, incident.fingerprint);
+      const { assignment: experiment, mayHavePolicies } = outsiderCanRepeat(incident) ? { assignment: null, mayHavePolicies: true } : await assignExperiment(incident);
+      // The definitions just read may say that no policy is promoted: then none is read.
+      const policy = experiment || !mayHavePolicies ? null : await experiments.policyFor(incident.category, incident.fingerprint);
       const recommendation = recommend(entries, experiment, policy);
 
       return { knowledge: withEntries(history, entries, exact, recommendation), experiment };
