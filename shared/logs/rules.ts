@@ -1755,7 +1755,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // before, `error: package `x v1.2.0` cannot be built because it requires rustc 1.74 or newer, while the currently
   // active rustc version is 1.70.0`. The toolchain the workflow set up against what a package asks, as npm's EBADENGINE.
   { id: 'cargo.rust-version', category: 'dependency', weight: 86, extend: 'indent', maxLines: 20,
-    re: /^error: (?:rustc \S+ is not supported by the following packages?:$|package `[^`]+` cannot be built because it requires rustc \S+ or newer)/ },
+    // Each branch starts with its own words: the literal index keys the rule on `error: r`/`error: p`, not on the
+    // ` is not ` that a compiler's message (tsc's `is not assignable`) holds.
+    re: /^error: rustc \S+ is not supported by the following packages?:$|^error: package `[^`]+` cannot be built because it requires rustc \S+ or newer/ },
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
     re: /^error(?:\[E\d{4}\])?: (?!could not compile|failed to select a version for |aborting due to|build failed|test failed|Process didn't|pathspec |src refspec |failed to push |Your local changes |RPC failed; |\d+ bytes of body are still expected|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull with )?rebase: |could not apply |(?:Merging|Pulling) is not possible|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
