@@ -532,6 +532,9 @@ const CRYSTAL_IN_RE = /^In \S+\.cr:\d+:\d+$/;
 
 const NODE_THROWN_AT: Rule['lookback'] = { re: /^(?:(?:file:\/\/\/|\/|[A-Za-z]:\\)\S*|\[eval\]):\d+$/, lines: 4, inclusive: true };
 
+/** pytest-xdist's report of a test whose worker process died while running it (a segfault, `os._exit`). */
+const XDIST_WORKER_CRASHED_RE = /^worker '\w+' crashed while running '\S/;
+
 /**
  * The fields of `python.exception` (see PY_BARE_EXCEPTION_RE): its twins in other languages take the same line with
  * the same weight and extent; only the language the finding names changes.
@@ -681,8 +684,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // A report without `E ` lines says why in the exception line it quotes at the line's start: nbmake's is the cell's
   // source between dashed rules and the kernel's IPython traceback, `KeyError: 'amount'` last. pytest 7.2+ prints a
   // test's ExceptionGroup as CPython's tree, rails and all, in every `--tb` style, with no `E ` line: the group's line.
+  // pytest-xdist reports a test whose worker died under it (`[gw1] node down: Not properly terminated`) with one line
+  // under the report's `[gw1] linux -- Python …`: `worker 'gw1' crashed while running 'tests/x.py::t'`.
   { id: 'pytest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 400, gap: 99,
-    pick: [{ re: /^E {2,}\S/ }, { re: /^[\w./-]+\.py:\d+: (?!in )\w/, last: true }, { re: PY_EXCEPTION_LINE_RE, last: true, outdented: true }, { re: PY_EXCEPTION_GROUP_LINE_RE }, { re: /\S/ }],
+    pick: [{ re: /^E {2,}\S/ }, { re: /^[\w./-]+\.py:\d+: (?!in )\w/, last: true }, { re: PY_EXCEPTION_LINE_RE, last: true, outdented: true }, { re: PY_EXCEPTION_GROUP_LINE_RE }, { re: XDIST_WORKER_CRASHED_RE }, { re: /\S/ }],
     re: /^_{3,} (?!summary _)(?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:={3}.*={3}|-{3,} (?=Captured|generated|coverage: | ?\S.* logs? ).* -{3,}|[=_]{20,})$/,
     // The summary (`===== 1 failed, 2 passed in 0.50s =====`) holds no `=` between its frames; each lookahead reads
     // from one place only, so a long line costs one pass, not one per split of it.
@@ -713,6 +718,17 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'pytest.usage-error', category: 'configuration', weight: 80, extend: 'indent', maxLines: 3,
     re: /^ERROR: (?:(?:file or directory not found|module or package not found|not found): \S|Unknown config option: \S)/,
     cont: /^\(no name '/ },
+  // pytest exits 5 when it collected nothing (`collected 0 items`, then `no tests ran in 0.01s` between `=` rules):
+  // its `testpaths` or `python_files` match no test module. Below the usage errors, which print the same summary
+  // above their own line, and a status: an INTERNALERROR's traceback ends in the same summary, not part of it.
+  { id: 'pytest.no-tests', category: 'configuration', weight: 60, extend: 'line', statusOnly: true, re: /^=+ no tests ran in [\d.]+s =+$/,
+    lookback: { re: /^collected 0 items$/, lines: 3, inclusive: true } },
+  // argparse's usage error (pytest's under `ERROR: `, any Python CLI's): `usage: prog [options] …` over however many
+  // lines, then `prog: error: unrecognized arguments: --cov=app` (an ini file's `addopts` naming a plugin's options
+  // with the plugin not installed), pytest's `inifile:` and `rootdir:` indented under it. Exit status 2 (pytest's 4).
+  { id: 'python.argparse-error', category: 'configuration', weight: 80, extend: 'indent', maxLines: 6,
+    re: /^[\w.-]+: error: (?:unrecognized arguments: |the following arguments are required: |argument \S+: |ambiguous option: )/,
+    lookback: { re: /^(?:ERROR: )?usage: \S/, lines: 30, inclusive: true, through: /\S/ } },
   // The dashes right under the header open the traceback; the next header's `====` or `Ran N tests` ends it. The
   // same row of dashes closes the last report, above `Ran N tests`: passed over, part of the block only when a line
   // of it follows them.
@@ -790,6 +806,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*● (?!Console\b)\S.*$/, end: /^\s*(?:● \S|(?:PASS|FAIL)\s+\S|Test Suites:|Tests:|Summary of all failing tests|Snapshot Summary$)/,
     pick: [{ re: /^\s+\S+(?::\d+:\d+ - |\(\d+,\d+\): )error TS\d+: / }],
     categoryFrom: { re: /^\s+\S+(?::\d+:\d+ - |\(\d+,\d+\): )error TS\d+: /, category: 'compilation' } },
+  // Jest and Vitest exit 1 when no file matches their patterns (`--passWithNoTests` makes it 0): Jest lists the
+  // patterns and their matches under it, Vitest its `include` and `exclude`. The project's configuration (a test
+  // folder renamed, a pattern that no longer matches), not a test's failure.
+  { id: 'jest.no-tests', category: 'configuration', weight: 80, extend: 'line', re: /^No tests found, exiting with code \d+$/ },
+  { id: 'vitest.no-tests', category: 'configuration', weight: 80, extend: 'line', re: /^No test files found, exiting with code \d+$/ },
   { id: 'vitest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
     re: /^\s*FAIL {1,2}\S+ > \S.*/, end: /^\s*(?:FAIL {1,2}\S+ > |⎯{3,}|Test Files |Tests )/,
     // A type test (`--typecheck`) says what failed only in its `TypeCheckError:` line.
@@ -1042,7 +1063,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // (`created by pkg.TestLevel`, ` in goroutine N` since go 1.21), and the `=== RUN` of another is dropped. A suite's
   // method (testify's suite.Run) runs as a subtest, `=== RUN   TestInvSuite/TestLevel`, its frames `(*InvSuite).TestLevel`.
   { id: 'go.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200, re: /^panic: /, cont: /^(?:goroutine |\S[^\s(]*\(.*\)$|\[signal )/,
-    lookback: { re: /^=== RUN\s/, lines: 1, inclusive: true, names: { line: /^=== RUN\s+((?:Test|Benchmark|Fuzz|Example)\S*)/, frame: /^(?:created by )?\S*\.((?:Test|Benchmark|Fuzz|Example)\w*)(?:\.func\d+(?:\.\d+)*)?(?:\(| in goroutine \d+$|$)/ } } },
+    lookback: { re: /^=== RUN\s/, lines: 1, inclusive: true, names: { line: /^=== RUN\s+((?:Test|Benchmark|Fuzz|Example)\S*)/, frame: /^(?:created by )?\S*\.((?:Test|Benchmark|Fuzz|Example)\w*)(?:\.func\d+(?:\.\d+)*)?(?:\(| in goroutine \d+$|$)/ } },
+    // go test's own alarm (`-timeout`, 10m by default) panics with every goroutine's stack, the hung test's among them
+    // (`running tests:` and its name above them since go 1.21): the run's time ran out, no test's check failed.
+    categoryFrom: { re: /^panic: test timed out after \S+$/, category: 'timeout' } },
   // gotestsum's summary: `=== FAIL: internal/cart TestTotal (0.00s)` (a package's own failure has no test name), the
   // test's output indented below it.
   { id: 'gotestsum.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
@@ -1136,7 +1160,15 @@ export const RULES: readonly Rule[] = uniformRules([
   // to the next report or the run's `2 failed`.
   { id: 'playwright.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
     re: /^\s*\d+\) (?:\[[^\]]+\] › )?\S+:\d+:\d+ › \S/, end: /^\s*\d+ (?:failed|flaky|passed|skipped|did not run|interrupted)\b/,
-    pick: [{ re: /^\s*(?:\w*Error|Error: )/ }] },
+    pick: [{ re: /^\s*(?:\w*Error|Error: )/ }],
+    // A browser the workflow never installed (`npx playwright install` left out, or a cache restored for another
+    // version) fails every test at launch: the pipeline's set-up, not the tests.
+    categoryFrom: { re: /^\s*Error: browserType\.launch: Executable doesn't exist at \S/, category: 'configuration' } },
+  // Cypress's binary lives outside node_modules (`~/.cache/Cypress`): a job that restored node_modules from a cache,
+  // or installed with CYPRESS_INSTALL_BINARY=0, has the package without it. The message, where it looked, the
+  // reasons, down to the rule of dashes above the platform's lines.
+  { id: 'cypress.binary-missing', category: 'configuration', weight: 84, extend: 'until', gap: 1, maxLines: 20,
+    re: /^The cypress npm package is installed, but the Cypress binary is missing\.$/, end: /^-{10}$/ },
   // meson test: `2/3 calc:unit / test_add  FAIL  0.02s  exit status 1`, its output below with --print-errorlogs. Meson
   // pads the result to 14 characters (UNEXPECTEDPASS's): ` ERROR  ` as a literal keeps every compiler's `: error `
   // line from trying it.
@@ -1425,7 +1457,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'checkstyle.violation', category: 'lint', weight: 78, extend: 'line',
     re: new RegExp(String.raw`^\[ERROR\] ${JVM_SOURCE_PATH}:\[\d+(?:,\d+)?\] \([\w.]+\) [A-Z]\w*: \S|^(?:\[ant:checkstyle\] )?\[ERROR\] ${JVM_SOURCE_PATH}\.(?:java|kt|groovy|scala):\d+(?::\d+)?: .* \[[A-Z]\w+\]$`) },
   // Next.js runs tsc in its build's `Running TypeScript ...` step and closes the errors with `Failed to type check.`.
+  // tsc's errors about the project's configuration, not its code: TS18003 (`No inputs were found in config file`),
+  // an unknown option (TS5023, TS5025), a path or file that does not exist (TS5058, TS5083, TS6053). ts-node quotes
+  // tsc's diagnostics under `TSError: ⨯ Unable to compile TypeScript:`, taken in.
   { id: 'tsc.error', category: 'compilation', weight: 86, extend: 'indent', cont: /^Failed to type check\.$/,
+    categoryFrom: { re: /\berror TS(?:18003|5023|5025|5058|5083|6053): /, category: 'configuration' },
+    lookback: { re: /^TSError: ⨯ Unable to compile TypeScript:$/, lines: 1, inclusive: true },
     re: /^\S+\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?: - |: ?)error TS\d+:|\berror TS\d{3,5}:/ },
   // javac under -Werror ends with one error that names no line (`error: warnings found and -Werror specified`;
   // maven-compiler-plugin's `[ERROR] /…/Ledger.java: warnings found …`): the warnings above it are why, so the block
@@ -1450,6 +1487,11 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'maven.enforcer', category: 'configuration', weight: 82, extend: 'until', maxLines: 20, gap: 0,
     re: /^\[ERROR\] Rule \d+: [\w.$]+ failed with message:$/, end: /^(?:\[INFO\]|\[ERROR\] (?:Rule \d+:|-> \[Help|$))/,
     categoryFrom: { re: /\.rules\.dependency\.|^\[ERROR\] Dependency convergence error/, category: 'dependency' } },
+  // maven-compiler-plugin asked for a Java release the JDK that runs Maven does not have (`maven.compiler.release` 21 on
+  // JDK 17): `Fatal error compiling: error: release version 21 not supported` (javac 9+), `invalid target release: 21`
+  // (older plugins and javac 8), in the goal's line itself: the workflow's JDK or the POM's release, not the code.
+  { id: 'maven.compiler-release', category: 'configuration', weight: 84, extend: 'line',
+    re: /^\[ERROR\] Failed to execute goal \S+:maven-compiler-plugin:\S+ \S+ on project \S+: Fatal error compiling: (?:error: )?(?:release version \d+ not supported|invalid (?:target|source) release: \S+)/ },
   { id: 'maven.compilation', category: 'compilation', weight: 60, extend: 'line', re: /^\[ERROR\] COMPILATION ERROR/ },
   // Maven refusing a POM before any build, under `[ERROR] [ERROR] Some problems were encountered while processing the
   // POMs:`: a POM that does not parse (`[FATAL] Non-parseable POM …`) or breaks the model's rules (`[ERROR]
@@ -1545,7 +1587,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'mypy.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
     re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: /,
     message: { open: /: error: /, end: /(?:^| {2})\[[a-z][\w-]*\]$|^\s/, stop: /^\S+\.pyi?:(?:\d+(?::\d+)?:)? (?:error|note|warning): |^Found \d+ errors? in |^Success: |^\s*$| {2}(?!\[[a-z][\w-]*\]$)/ },
-    fileOf: /^(\S+\.pyi?):\d+/, tally: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/ },
+    fileOf: /^(\S+\.pyi?):\d+/, tally: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/,
+    // `Library stubs not installed for "requests"` (its hint names the `types-requests` package): the environment
+    // mypy runs in lacks a package, not the code a type. A module mypy cannot find at all may be a typo: not read.
+    categoryFrom: { re: /^\S+\.pyi?:\d+(?::\d+)?: error: Library stubs not installed for "/, category: 'dependency' } },
   // GHC (alone, under cabal or stack): `src/X.hs:12:5: error:`, placed `12:5-9` over columns and `(12,5)-(14,7)` over
   // lines, `<no location info>: error:` for none (a module it cannot find); since 9.4 a code follows (`error: [GHC-83865]`), and under -Werror the flag (`[-Wunused-imports,
   // Werror=unused-imports]`). The message is four spaces in, a `Suggested fix:` may stand apart from it by a blank
@@ -1637,7 +1682,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // (`# pkg [pkg.test]` when a test file does not compile) names the package, and `FAIL pkg [build failed]` closes it.
   { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'indent',
     re: /^(?:vet: )?(?:\.\.?[/\\])?[\w./\\-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: /,
-    lookback: { re: /^# [\w./-]+ \[[\w./-]+\.test\]$/, lines: 1, inclusive: true }, tally: /^FAIL\t\S+ \[build failed\]$/ },
+    lookback: { re: /^# [\w./-]+ \[[\w./-]+\.test\]$/, lines: 1, inclusive: true }, tally: /^FAIL\t\S+ \[build failed\]$/,
+    // A Go older than go.mod's `go` line (before 1.21's toolchain check) compiles anyway and, when it fails, says why
+    // under the errors: `note: module requires Go 1.22`.
+    cont: /^note: module requires Go \S+$/ },
   // cargo quotes a build script that failed whole under its headline (under `Caused by:`, two spaces in since cargo
   // 1.52): `process didn't exit successfully: …`, `--- stdout`, the `cargo:` directives and the environment the script
   // read (cc-rs's `TARGET = Some(…)`, a configure script's `checking for …`), then `--- stderr`, where it says why
@@ -1671,7 +1719,7 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'lockfile.outdated', category: 'dependency', weight: 86, extend: 'indent', maxLines: 40,
     cont: /^npm (?:ERR!|error)(?: (?:Missing|Invalid): \S.*|\s*)$/,
     lookback: { re: /^npm (?:ERR!|error) code EUSAGE$/, lines: 2, inclusive: true, through: /^npm (?:ERR!|error)\s*$/ },
-    re: /^(?:npm (?:ERR!|error) `npm ci` can only install packages when your package\.json and |error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`|error: the lock file \S+ needs to be updated but --(?:locked|frozen) was passed|You are trying to install in deployment mode after changing$|error: The lockfile at `[^`]+` needs to be updated, but `--(?:locked|frozen)` was provided|error: lockfile had changes, but lockfile is frozen|(?:Error: )?pyproject\.toml changed significantly since poetry\.lock was last generated|(?:Error: )?poetry\.lock is not consistent with pyproject\.toml)/ },
+    re: /^(?:npm (?:ERR!|error) `npm ci` can only install packages when your package\.json and |error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`|error: the lock file \S+ needs to be updated but --(?:locked|frozen) was passed|error: cannot update the lock file \S+ because --(?:locked|frozen) was passed|You are trying to install in deployment mode after changing$|error: The lockfile at `[^`]+` needs to be updated, but `--(?:locked|frozen)` was provided|error: lockfile had changes, but lockfile is frozen|(?:Error: )?pyproject\.toml changed significantly since poetry\.lock was last generated|(?:Error: )?poetry\.lock is not consistent with pyproject\.toml)/ },
   // `npm ci` in a project with no lock file: `npm error code EUSAGE`, the message on three lines, then the command's
   // whole usage (npm 7+; `npm ERR! ` before npm 10). The code above it is taken in; the usage is not the failure's.
   { id: 'npm.ci-no-lockfile', category: 'dependency', weight: 86, extend: 'indent', maxLines: 6,
@@ -1702,6 +1750,14 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^error: failed to (?:get `[^`]+` as a dependency of package |download from `|load source for dependency `|download `[^`]+`$|update registry `)/,
     cont: /^Caused by:$/,
     categoryFrom: { re: /^\s*\[\d+\] [A-Z]|; class=Net \(\d+\)$/, category: 'network' } },
+  // cargo refusing a package whose `rust-version` is newer than the toolchain: `error: rustc 1.75.0 is not supported by
+  // the following package:` (cargo 1.77+), the packages indented under it (`  tally@0.1.0 requires rustc 1.97`);
+  // before, `error: package `x v1.2.0` cannot be built because it requires rustc 1.74 or newer, while the currently
+  // active rustc version is 1.70.0`. The toolchain the workflow set up against what a package asks, as npm's EBADENGINE.
+  { id: 'cargo.rust-version', category: 'dependency', weight: 86, extend: 'indent', maxLines: 20,
+    // Each branch starts with its own words: the literal index keys the rule on `error: r`/`error: p`, not on the
+    // ` is not ` that a compiler's message (tsc's `is not assignable`) holds.
+    re: /^error: rustc \S+ is not supported by the following packages?:$|^error: package `[^`]+` cannot be built because it requires rustc \S+ or newer/ },
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
     re: /^error(?:\[E\d{4}\])?: (?!could not compile|failed to select a version for |aborting due to|build failed|test failed|Process didn't|pathspec |src refspec |failed to push |Your local changes |RPC failed; |\d+ bytes of body are still expected|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull with )?rebase: |could not apply |(?:Merging|Pulling) is not possible|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
@@ -2486,6 +2542,13 @@ export const RULES: readonly Rule[] = uniformRules([
     end: /^(?!npm (?:ERR!|error)(?:\s|$))|^npm (?:ERR!|error) (?:A complete log|For a full report see:|See \S+ for a full report)/,
     pick: [{ re: /^npm (?:ERR!|error) (?:(?:peer|peerOptional|dev|optional) )?(?:@[\w.-]+\/)?[\w.-]+@"[^"]*" from \S/ },
       { re: /^npm (?:ERR!|error) ERESOLVE (?:unable to resolve dependency tree|could not resolve)$/ }] },
+  // npm run where no package.json is (a project in a subfolder and no `working-directory`): `npm error code ENOENT`,
+  // the syscall, the path, then `enoent Could not read package.json: Error: ENOENT: …`. The workflow's folder, not a
+  // dependency: any other ENOENT (a spawned program, a file a package lacks) is read by npm.error.
+  { id: 'npm.no-package-json', category: 'configuration', weight: 84, extend: 'indent',
+    re: /^npm (?:ERR!|error) code ENOENT$/, cont: /^npm (?:ERR!|error) (?!code ELIFECYCLE|A complete log|Exit status|\s*$)/,
+    confirmedBy: /^npm (?:ERR!|error) enoent Could not read package\.json: /, rereadHead: true,
+    pick: [{ re: /^npm (?:ERR!|error) enoent Could not read package\.json: / }] },
   { id: 'npm.error', category: 'dependency', weight: 80, extend: 'indent', refine: true,
     re: /^npm (?:ERR!|error) (?:code (?:E404|ETARGET|ERESOLVE|EINTEGRITY|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|ECONNREFUSED|E401|E403|EBADENGINE|ENOENT|EACCES|ENOVERSIONS|ENEEDAUTH)\b|404 |notarget |ERESOLVE )/,
     cont: /^npm (?:ERR!|error) (?!code ELIFECYCLE|errno|A complete log|Exit status|\s*$)/,
@@ -2503,6 +2566,11 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [{ re: /^➤ YN0028: (?:│ )?The lockfile would have been modified by this install/ }] },
   { id: 'yarn.error', category: 'dependency', weight: 80, extend: 'line', refine: true,
     re: /^error (?:An unexpected error occurred|Couldn't find (?:any versions|package)|Package .* not found|.*: The engine "\w+" is incompatible|Received invalid response from npm|.* not found in the registry)/ },
+  // pnpm under `--frozen-lockfile` (CI's default) with a lock file behind package.json: ` ERR_PNPM_OUTDATED_LOCKFILE
+  // Cannot install with "frozen-lockfile" because pnpm-lock.yaml is not up to date with <ROOT>/package.json`, a note
+  // flush left, then `Failure reason:` and which specifiers differ, indented.
+  { id: 'pnpm.outdated-lockfile', category: 'dependency', weight: 86, extend: 'indent', maxLines: 12,
+    re: /^\s*ERR_PNPM_OUTDATED_LOCKFILE\s/, cont: /^Note that in CI environments this setting is true by default\./ },
   { id: 'pnpm.error', category: 'dependency', weight: 78, extend: 'line', refine: true, re: /\bERR_PNPM_(?!RECURSIVE_RUN_FIRST_FAIL)\w+/ },
   // setuptools 61+ validates `[project]` in pyproject.toml (validate-pyproject): `configuration error: \`project.name\`
   // must be pep508-identifier`, then the rule's DESCRIPTION, the GIVEN VALUE, the OFFENDING RULE and its DEFINITION,
@@ -2829,7 +2897,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // Segmentation fault` (behind pytest's progress: `.Fatal …`, `tests/x.py::t Fatal …`), a blank line, `Current thread
   // 0x… (most recent call first):` and the frames, innermost first (`  File "x.py", line 6 in f`): where it crashed.
   // Before segfault, which reads the same line without the frames.
-  { id: 'python.faulthandler', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 120,
+  // Under pytest-xdist the worker that crashed prints it, and pytest then reports the test as failed (`worker 'gw1'
+  // crashed while running …`): the dump is listed beside that report, which ranks above it.
+  { id: 'python.faulthandler', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 120, beside: 'pytest.failed',
     re: /Fatal Python error: (?:Segmentation fault|Aborted|Bus error|Floating point exception|Illegal instruction)/,
     cont: /^(?:Current thread 0x|Thread 0x|Extension modules: )/ },
   // bash's report of a job a signal ended (`<script>: line 3: 30967 Aborted   ./prog`, `bash: 17854 Aborted   ./prog`)
@@ -2859,6 +2929,11 @@ export const RULES: readonly Rule[] = uniformRules([
     cont: /^(?:> *\d+ \||\+ actual - expected|[+-] (?: {2}|['"\d[{(-]|(?:true|false|null|undefined)$))/,
     re: /^\s*(?:Uncaught |Unhandled(?:PromiseRejection)? ?(?:exception|rejection|Error)?:? ?)?(?:TypeError|ReferenceError|SyntaxError|RangeError|AssertionError(?: \[ERR_ASSERTION\])?|Error \[[A-Z_]+\]|[A-Z]\w*Error(?: \[\w+\])?)(?::|$)/,
     languageFrom: BARE_EXCEPTION_LANGUAGES },
+  // Puppeteer with no browser where it looks (its download skipped, `~/.cache/puppeteer` not restored): a message of
+  // four lines, the last `For (2), check out our guide …`, then the frames. The pipeline's set-up, not the script.
+  { id: 'puppeteer.browser-missing', category: 'configuration', weight: 80, extend: 'indent', maxLines: 40, lookback: NODE_THROWN_AT,
+    re: /^Error: Could not find (?:Chrome|Chromium|Firefox|chrome-headless-shell) \(ver\. \S+\)\. This can occur if either$/,
+    message: { open: /^Error: Could not find /, end: /^For \(2\), check out our guide / } },
   // A plain `Error: …`, generic wording anywhere else, is Node's when its caret stands above it (see NODE_THROWN_AT).
   { id: 'node.uncaught', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT,
     re: /^Error: \S/, under: { header: /^\s*\^+$/, through: /$^/ } },
@@ -3165,7 +3240,7 @@ export const GENERIC_CONT = STACK_CONT;
  * the report above it: `agda.error`'s `end`) holds none either.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at |installation candidate|server misbehaving)| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d|\.l?agda\b|\.pp - warning: /i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at |installation candidate|server misbehaving)| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d|\.l?agda\b|\.pp - warning: |exiting with code \d|no tests ran in /i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
