@@ -788,7 +788,18 @@ function mayGoOnPast(block: Block): boolean {
   if (warning === true) return true;
   if (warning.stoppedByTally === true && block.tallyLine !== 0) return false;
   const unless = warning.unless;
-  return unless === undefined || ![block.headText, ...block.lines.map((l) => l.text)].some((text) => unless.test(bodyOf(block, text)));
+  return unless === undefined || !holdsLine(block, unless);
+}
+
+/** Whether a line of `block`, its headline included, matches `re` (read without its task prefix). */
+function holdsLine(block: Block, re: RegExp): boolean {
+  return [block.headText, ...block.lines.map((l) => l.text)].some((text) => re.test(bodyOf(block, text)));
+}
+
+/** Whether `block`'s rule says that `later`, a failure after it in its step, is the one it explains (`Rule.warning`'s `explains`). */
+function explains(block: Block, later: Block): boolean {
+  const warning = block.rule.warning;
+  return typeof warning === 'object' && warning.explains !== undefined && holdsLine(later, warning.explains);
 }
 
 /**
@@ -894,7 +905,9 @@ function markRunsEndedAbovePassedHeading(warnings: readonly RankedCandidate[]): 
  * error or a failed test printed after it in the step did, and ranks above it, whatever their rules' weights (a C
  * test's own `file:line: check failed:` is in a linter's shape, weighted low; pytest's one-line summary under
  * `--tb=no`). A diff or a warning that ends its step (`git diff --exit-code`, `-Wall` stopping on its warnings) keeps
- * its rank, as does a warning make says failed its target (`make -k` goes on to the next target). Read once, when
+ * its rank, as does a warning make says failed its target (`make -k` goes on to the next target), and a report that
+ * says why one of those failures came (`Rule.warning`'s `explains`: pkg-config's missing package over the compiler's
+ * missing header) whatever else follows it (the linker's `collect2: error:` line). Read once, when
  * the scan ends, and only the blocks of a step with such a diff or warning.
  */
 function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
@@ -914,15 +927,51 @@ function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
   const firstPassableEnd = passable.reduce((end, d) => Math.min(end, d.block.endLine), Number.POSITIVE_INFINITY);
   const stoppers = ranked.filter((r) => {
     const block = r.block;
-    if (!passableSections.has(block.section) || block.startLine <= firstPassableEnd || block.wrapper || block.rule.weight < 20) return false;
-    if (block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || GENERIC_RULES.includes(block.rule)) return false;
+    if (!passableSections.has(block.section) || block.startLine <= firstPassableEnd) return false;
     if (block.rule.warning !== undefined && !lastOfTool.has(block)) return false;
-    return STEP_STOPPING.has(r.category);
+    return stopsItsStep(r);
   });
   if (stoppers.length === 0) return;
   for (const gone of passable) {
+    const after = stoppers.filter((s) => s.block.section === gone.block.section && s.block.startLine > gone.block.endLine);
+    // The step failed on what the report explains (its cascade, `collect2: error: ld returned 1`, with it): it keeps its rank.
+    if (after.some((s) => explains(gone.block, s.block))) continue;
     let best = Number.NEGATIVE_INFINITY;
-    for (const s of stoppers) if (s.block.section === gone.block.section && s.block.startLine > gone.block.endLine && s.score > best) best = s.score;
+    for (const s of after) if (s.score > best) best = s.score;
+    if (best !== Number.NEGATIVE_INFINITY && gone.score >= best) gone.score = best - 1;
+  }
+}
+
+/** Whether `r` is a failure that stops a step by itself (a compiler's error, a failed test), not a status, a diff or generic wording. */
+function stopsItsStep(r: RankedCandidate): boolean {
+  const block = r.block;
+  if (block.wrapper || block.rule.weight < 20 || block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || GENERIC_RULES.includes(block.rule)) return false;
+  return STEP_STOPPING.has(r.category);
+}
+
+/**
+ * A job goes on past a failed step only when the step may fail (`continue-on-error: true`, an advisory linter) or
+ * the next one runs whatever happened before it (`if: always()`, `failure()`); the runner's log says neither (it
+ * writes the step's condition and continue-on-error only as debug lines). A linter changes nothing a later step
+ * reads, so a failed test or a compiler's error in a later failed step failed for a reason of its own, and the job
+ * went on past the linter's step to it: that failure ranks above the findings of a failed step that printed only a
+ * linter's, as a step's own failed test ranks above a linter's warnings it went on past (`passOutputGoneOnPast`).
+ * Not above a build's error: a later step's failure may be its consequence (the tests of a build that did not
+ * compile), and the first failed step keeps its rank. Read once, when the scan ends.
+ */
+function lintStepGoneOnPast(ranked: readonly RankedCandidate[]): void {
+  const failedSteps = new Set<Section>();
+  for (const { block } of ranked) if (block.section.kind === 'step' && block.section.status === 'failed') failedSteps.add(block.section);
+  if (failedSteps.size < 2) return;
+  const inFailedStep = ranked.filter((r) => failedSteps.has(r.block.section) && r.block.rule.weight >= 20 && !r.block.wrapper);
+  const lintOnly = new Set(failedSteps);
+  for (const r of inFailedStep) if (r.category !== 'lint') lintOnly.delete(r.block.section);
+  if (lintOnly.size === 0) return;
+  const stoppers = inFailedStep.filter((r) => !lintOnly.has(r.block.section) && stopsItsStep(r));
+  for (const gone of inFailedStep) {
+    if (!lintOnly.has(gone.block.section)) continue;
+    let best = Number.NEGATIVE_INFINITY;
+    for (const s of stoppers) if (s.block.section.failIndex > gone.block.section.failIndex && s.score > best) best = s.score;
     if (best !== Number.NEGATIVE_INFINITY && gone.score >= best) gone.score = best - 1;
   }
 }
@@ -2793,6 +2842,7 @@ export class LogScanner {
     this.closeOpen();
     const ranked = this.blocks.map((block) => new RankedCandidate(block, this.score(block)));
     passOutputGoneOnPast(ranked);
+    lintStepGoneOnPast(ranked);
     ranked.sort((a, b) => b.score - a.score || a.block.startLine - b.block.startLine);
     const tail: LogLine[] = [];
     for (let l = this.lastLine; l >= 1 && this.lastLine - l < RING_SIZE && tail.length < 5; l--) {

@@ -93,12 +93,11 @@ describe('attack 67 (langs67): the fallback under set -x', () => {
 });
 
 describe("attack 67 (langs67): pkg-config's missing package", () => {
-  // Open: pkg-config.not-found (weight 86) outranks every compile error in its step, not only the missing header it
-  // explains. A Makefile's `$(shell pkg-config --cflags zlib)` complains on a runner without zlib.pc while the headers
-  // are found all the same (macOS's SDK, a distribution without the .pc), and the build then fails for a reason of its
-  // own. Telling the two apart needs a relation between two rules' blocks (the missing package outranks the compiler
-  // only when its error is a missing header) that the rule table has no field for: left for the lead.
-  it.fails("does not put an optional package's complaint above an undeclared identifier in the same step", async () => {
+  // Fixed in session 68: pkg-config.not-found (weight 86) outranked every compile error in its step, not only the
+  // missing header it explains. A Makefile's `$(shell pkg-config --cflags zlib)` complains on a runner without zlib.pc
+  // while the headers are found all the same (macOS's SDK, a distribution without the .pc), and the build then fails
+  // for a reason of its own: the missing package ranks above only a failure it explains (`Rule.warning`'s `explains`).
+  it("does not put an optional package's complaint above an undeclared identifier in the same step", async () => {
     const error = "main.c:14:5: error: 'cfg' undeclared (first use in this function)";
     const log = ghaStep(['make'], [
       'Package zlib was not found in the pkg-config search path.',

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog } from '../../shared/logs/index.js';
+import { ghaStep, lineOf } from '../support/gha-step.js';
+
+// Session 68 (branch ext68): the extractor's known misses. Each row failed before its fix.
+
+/** The top failure of `log`: its rule and first line. */
+async function top(log: readonly string[]): Promise<[string | undefined, number | undefined]> {
+  const analysis = await analyzeLog(log.join('\n'));
+  return [analysis.failures[0]?.rule, analysis.failures[0]?.lines[0]?.line];
+}
+
+// ShellCheck 0.9's tty report of one finding, as `shellcheck scripts/*.sh` prints it.
+const SHELLCHECK = [
+  '', 'In scripts/release.sh line 3:', 'cd $RELEASE_DIR', "^-------------^ SC2164 (warning): Use 'cd ... || exit' or 'cd ... || return' in case cd fails.",
+  '', 'For more information:', "  https://www.shellcheck.net/wiki/SC2164 -- Use 'cd ... || exit' or 'cd ... |...",
+];
+// go test's report of a failed test.
+const GO_TEST = ['=== RUN   TestTake', '    inventory_test.go:12: Level(apple) = 2, want 3', '--- FAIL: TestTake (0.00s)', 'FAIL', 'FAIL\texample.com/inventory\t0.004s'];
+// Node 22's `node --test --test-reporter=tap` of a failed strictEqual (real, run in session 68): TAP's `not ok`
+// weighs less than ShellCheck's findings, so the step order alone ranked them.
+const NODE_TAP = `TAP version 13
+# Subtest: drain empties the queue
+not ok 1 - drain empties the queue
+  ---
+  duration_ms: 70.631074
+  type: 'test'
+  location: '/home/runner/work/queue/queue/test/drain.test.js:3:1'
+  failureType: 'testCodeFailure'
+  error: |-
+    Expected values to be strictly equal:
+    
+    2 !== 3
+    
+  code: 'ERR_ASSERTION'
+  name: 'AssertionError'
+  expected: 3
+  actual: 2
+  operator: 'strictEqual'
+  stack: |-
+    TestContext.<anonymous> (/home/runner/work/queue/queue/test/drain.test.js:3:48)
+    Test.runInAsyncScope (node:async_hooks:214:14)
+    Test.run (node:internal/test_runner/test:1047:25)
+    Test.start (node:internal/test_runner/test:944:17)
+    startSubtestAfterBootstrap (node:internal/test_runner/harness:296:17)
+  ...
+1..1
+# tests 1
+# suites 0
+# pass 0
+# fail 1
+# cancelled 0
+# skipped 0
+# todo 0
+# duration_ms 1755.726069`.split('\n');
+
+describe('attack 68 (ext68): a failed step the job went on past', () => {
+  it("ranks a later step's failed test above the findings of a linter's step that failed before it (continue-on-error)", async () => {
+    const log = [...ghaStep(['shellcheck scripts/*.sh'], SHELLCHECK, { exitCode: 1 }), ...ghaStep(['node --test --test-reporter=tap'], NODE_TAP, { exitCode: 1 })];
+    // Act
+    const [rule, first] = await top(log);
+    // Assert
+    expect(rule).toBe('tap.not-ok');
+    expect(first).toBeGreaterThan(lineOf(log, 'not ok 1 - drain empties the queue') - 1);
+  });
+
+  it("keeps a build's compile error above the tests a later `if: always()` step ran on the build that did not compile", async () => {
+    const error = "src/main.c:14:5: error: 'cfg' undeclared (first use in this function)";
+    const log = [...ghaStep(['make'], ["src/main.c: In function 'main':", error, 'make: *** [Makefile:7: main.o] Error 1'], { exitCode: 2 }),
+      ...ghaStep(['go test ./...'], GO_TEST, { exitCode: 1 })];
+    // Act, Assert
+    expect(await top(log)).toEqual(['cc.error', lineOf(log, error)]);
+  });
+
+  it("keeps the linter's findings first when what failed after them is no test or compiler (an `if: always()` upload's cp)", async () => {
+    const log = [...ghaStep(['shellcheck scripts/*.sh'], SHELLCHECK, { exitCode: 1 }),
+      ...ghaStep(['cp dist/report.sarif out/'], ["cp: cannot stat 'dist/report.sarif': No such file or directory"], { exitCode: 1 })];
+    // Act, Assert
+    expect(await top(log)).toEqual(['shellcheck', lineOf(log, 'In scripts/release.sh line 3:')]);
+  });
+});
