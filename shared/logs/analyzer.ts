@@ -403,6 +403,13 @@ const DEFAULT_MAX_LINES = 150;
 const NO_LINE = 0x3fffffff;
 /** A command bash traces under `set -x` (`+ cmd`, `++ cmd` in a substitution), other than the script's own `exit`. */
 const XTRACE_RE = /^\++ (?!exit\b)\S/;
+/** bash's trace of a command, the command's words in the capture. */
+const XTRACE_PREFIX_RE = /^\++ (.*?)\s*$/;
+/**
+ * A trap on the script's end (`trap 'docker compose down' EXIT`, `trap cleanup EXIT INT TERM`, `trap "rm -f $f" ERR`,
+ * bash's trace of one `+ trap 'rm -f /tmp/x' EXIT`): the command it runs in a capture.
+ */
+const EXIT_TRAP_RE = /^\s*(?:\++ )?trap (?:'([^']+)'|"([^"]+)"|([\w.:-]+))(?: [A-Z0-9]+)*? (?:EXIT|ERR|0)\b/;
 /** A step script that turns bash's trace on (`set -x`, `set -euxo pipefail`, `set -o xtrace`, `bash -x ci.sh`). */
 const TRACING_SCRIPT_RE = /\bset -[a-wyz]*x|\bset -o xtrace\b|\bbash -[a-wyz]*x/;
 /** Wording of a step that reports its own failure without a recognised format ("Version mismatch …"). */
@@ -2741,16 +2748,18 @@ export class LogScanner {
     }
     if (picked.length === 0) return;
     picked.reverse();
+    // A `+ ` line is a trace only in a traced step: its header turns tracing on, or its last lines hold two traces (a
+    // script that sets -x itself). Else it is a markdown list's item or a diff's line below the step's complaint.
+    // A task runner's `web:check: + cmd` is a trace too, read without the prefix.
+    const untagged = (t: string): string => t.slice(taskPrefixLength(t) || this.taskNames.prefixLength(t));
+    const isTrace = (t: string): boolean => XTRACE_RE.test(untagged(t));
+    const traced = this.stepScript.some((t) => TRACING_SCRIPT_RE.test(t)) || picked.filter((l) => isTrace(this.ringAt(l) ?? '')).length >= 2;
+    if (traced) picked.length = this.beforeExitTrap(picked, from, untagged);
     const first = picked[0] ?? markerLine;
     this.openBlock(FALLBACK_RULE, first, this.ringAt(first) ?? '', false);
     const block = this.open;
     if (!block) return;
     for (const l of picked.slice(1)) this.append(block, l, this.ringAt(l) ?? '');
-    // A `+ ` line is a trace only in a traced step: its header turns tracing on, or its last lines hold two traces (a
-    // script that sets -x itself). Else it is a markdown list's item or a diff's line below the step's complaint.
-    // A task runner's `web:check: + cmd` is a trace too, read without the prefix.
-    const isTrace = (t: string): boolean => XTRACE_RE.test(t.slice(taskPrefixLength(t) || this.taskNames.prefixLength(t)));
-    const traced = this.stepScript.some((t) => TRACING_SCRIPT_RE.test(t)) || picked.filter((l) => isTrace(this.ringAt(l) ?? '')).length >= 2;
     // The step's own words for what went wrong, when it has some, explain it better than its first output line. Under
     // `set -x` bash prints each command as `+ cmd` before running it: the last such trace is the command that failed,
     // and what it printed is below it (a `+ exit 1` is no culprit: the script's own message above it says why).
@@ -2765,6 +2774,35 @@ export class LogScanner {
       }
     }
     this.closeOpen();
+  }
+
+  /**
+   * How many of a traced step's last lines `picked` (in order) come before its EXIT or ERR trap ran: bash runs the
+   * trap's command when the script stops on the failing one and traces it (`+ docker compose down`, `+ cleanup` and
+   * the function's commands), below what the failing command printed. The trap's command is read from the script's
+   * `trap 'cmd' EXIT` in the step's header or bash's trace of it (`+ trap 'docker compose down' EXIT`, the words
+   * expanded), in the step's output up to the picked lines; its last trace among them starts the clean-up. All of
+   * them when there is none, or it is the first.
+   */
+  private beforeExitTrap(picked: readonly number[], from: number, untagged: (t: string) => string): number {
+    const trapLines = [...this.stepScript];
+    const last = picked.at(-1) ?? from;
+    for (let l = Math.max(from, last - RING_SIZE + 1); l <= last; l++) {
+      const t = this.ringAt(l);
+      if (t !== null && t.includes('trap ')) trapLines.push(untagged(t));
+    }
+    const handlers = new Set<string>();
+    for (const t of trapLines) {
+      const trap = EXIT_TRAP_RE.exec(t);
+      const command = (trap?.[1] ?? trap?.[2] ?? trap?.[3])?.split(/\s*(?:;|&&|\|\|)\s*/)[0]?.trim();
+      if (command) handlers.add(command);
+    }
+    if (handlers.size === 0) return picked.length;
+    for (let i = picked.length - 1; i >= 1; i--) {
+      const trace = XTRACE_PREFIX_RE.exec(untagged(this.ringAt(picked[i] as number) ?? ''));
+      if (trace !== null && handlers.has(trace[1] as string)) return i;
+    }
+    return picked.length;
   }
 
   /**

@@ -206,12 +206,11 @@ describe('attack 67 (langs67): the set -x fallback under a task runner', () => {
 });
 
 describe("attack 67 (langs67): the set -x fallback and an EXIT trap's traces", () => {
-  // Open: under `set -x` with `trap cleanup EXIT`, the trap's commands are traced after the failing command's output,
-  // and the fallback points at the trap's last `+ ` line (`+ docker compose down`), not at the complaint the failing
-  // command printed above them. The log does not say where the trap starts: `+ cleanup` is a trace like any other,
-  // and a script whose warning precedes a silent failing command (`warning: …`, then `+ test -f dist/x`) is laid out
-  // the same way, where the last trace is the culprit. Left for the lead: telling them apart needs the script.
-  it.fails("points at the failing command's complaint, not at the EXIT trap's clean-up traces below it", async () => {
+  // Fixed in session 68: under `set -x` with `trap cleanup EXIT`, the trap's commands are traced after the failing
+  // command's output, and the fallback pointed at the trap's last `+ ` line (`+ docker compose down`), not at the
+  // complaint the failing command printed above them. The trap's command is read from the script or bash's trace of
+  // the `trap` line; its last trace starts the clean-up, which the fallback leaves out.
+  it("points at the failing command's complaint, not at the EXIT trap's clean-up traces below it", async () => {
     const complaint = 'Schema mismatch: column "email" missing in users';
     const log = ghaStep(['set -x', "trap 'docker compose down' EXIT", './tools/check-schema'], [
       '+ trap \'docker compose down\' EXIT', '+ ./tools/check-schema', complaint, '+ docker compose down',

@@ -79,3 +79,30 @@ describe('attack 68 (ext68): a failed step the job went on past', () => {
     expect(await top(log)).toEqual(['shellcheck', lineOf(log, 'In scripts/release.sh line 3:')]);
   });
 });
+
+describe("attack 68 (ext68): the set -x fallback and an EXIT trap's clean-up", () => {
+  // Real: bash 5.2 under `set -ex` (session 68). bash traces the trap's command after the failing command's output.
+  it("points at the failing command's message, not at the traces of the function the trap runs (`trap cleanup EXIT`)", async () => {
+    const complaint = 'load-config: /tmp/work/cfg.yml: unterminated list at line 1';
+    const log = ghaStep(['set -ex', 'cleanup() {', '  rm -rf /tmp/work', '  echo "cleaned up"', '}', 'trap cleanup EXIT', './tools/load-config /tmp/work/cfg.yml'], [
+      '+ trap cleanup EXIT', '+ mkdir -p /tmp/work', "+ echo 'db: ['", '+ ./tools/load-config /tmp/work/cfg.yml', complaint,
+      '+ cleanup', '+ rm -rf /tmp/work', "+ echo 'cleaned up'", 'cleaned up',
+    ], { exitCode: 3 });
+    // Act, Assert
+    expect(await top(log)).toEqual(['generic.step-output', lineOf(log, complaint)]);
+  });
+
+  it("points at the silent failing command's trace, not at the trap's, read from bash's trace of the `trap` line", async () => {
+    const grep = "+ grep -q '\"version\": \"1.5.0\"' package.json";
+    const log = ghaStep(['./ci/check-version.sh'], ["+ trap 'rm -f /tmp/ci.lock' EXIT", '+ touch /tmp/ci.lock', grep, '+ rm -f /tmp/ci.lock'], { exitCode: 1 });
+    // Act, Assert
+    expect(await top(log)).toEqual(['generic.step-output', lineOf(log, grep)]);
+  });
+
+  it('still points at the last trace when the trap ran nothing the log shows (no trap line anywhere)', async () => {
+    const trace = '+ test -f dist/index.html';
+    const log = ghaStep(['set -ex', 'make dist', 'test -f dist/index.html'], ['+ make dist', 'warning: no icons in assets/', trace], { exitCode: 1 });
+    // Act, Assert
+    expect(await top(log)).toEqual(['generic.step-output', lineOf(log, trace)]);
+  });
+});
