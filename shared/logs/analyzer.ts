@@ -403,6 +403,8 @@ const DEFAULT_MAX_LINES = 150;
 const NO_LINE = 0x3fffffff;
 /** A command bash traces under `set -x` (`+ cmd`, `++ cmd` in a substitution), other than the script's own `exit`. */
 const XTRACE_RE = /^\++ (?!exit\b)\S/;
+/** npm's header over a package's script (`> @shop/web@1.0.0 build`), the package's name in the capture. */
+const NPM_SCRIPT_HEADER_RE = /^> ((?:@[\w.-]+\/)?[\w.-]+)@\S+ [\w:.-]+$/;
 /** bash's trace of a command, the command's words in the capture. */
 const XTRACE_PREFIX_RE = /^\++ (.*?)\s*$/;
 /**
@@ -1863,6 +1865,29 @@ export class LogScanner {
   }
 
   /**
+   * npm's header over the script that printed `block` (`> @shop/web@1.0.0 build`) when another package's header
+   * stands above it in the step: a run over workspaces (`npm run build --workspaces`, one after the other), where it
+   * names the workspace whose script failed, which npm says again only after the report (`npm error workspace …`).
+   * 0 for none, for a step that ran one package's scripts (its name is the repository's), and past the lines the
+   * scanner still keeps. Asked of the top failure once, when the scan ends.
+   */
+  private workspaceScriptAbove(block: Block): number {
+    let header = 0;
+    let name = '';
+    for (let l = block.startLine - 1; l > block.section.outputFrom && this.lastLine - l < RING_SIZE; l--) {
+      const text = this.ringAt(l);
+      if (text === null) break;
+      const script = text.startsWith('> ') ? NPM_SCRIPT_HEADER_RE.exec(text) : null;
+      if (script === null) continue;
+      if (header === 0) {
+        header = l;
+        name = script[1] as string;
+      } else if (script[1] !== name) return header;
+    }
+    return 0;
+  }
+
+  /**
    * Whether the report opening on line `line` stands under a passing run's heading (`Rule.warning`'s `passedUnder`):
    * going up through the step's lines the scanner still keeps, the heading comes before the line a run opens with.
    */
@@ -2892,6 +2917,8 @@ export class LogScanner {
     const specific = ranked.filter((r) => r.block.rule.weight >= 20 && (!r.block.wrapper || r.block.closedThrough !== 0));
     const failedStep = this.firstFailed?.step ?? null;
     const kept = specific.length > 0 ? specific : ranked;
+    const top = kept[0]?.block;
+    if (top !== undefined && top.headingLine === 0) top.headingLine = this.workspaceScriptAbove(top);
     return { ranked: kept, tail, failedStep, signals: kept[0] ? this.signalsOf(kept) : null };
   }
 

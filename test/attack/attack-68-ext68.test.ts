@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLog } from '../../shared/logs/index.js';
+import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
 import { ghaStep, lineOf } from '../support/gha-step.js';
 
 // Session 68 (branch ext68): the extractor's known misses. Each row failed before its fix.
@@ -104,5 +104,49 @@ describe("attack 68 (ext68): the set -x fallback and an EXIT trap's clean-up", (
     const log = ghaStep(['set -ex', 'make dist', 'test -f dist/index.html'], ['+ make dist', 'warning: no icons in assets/', trace], { exitCode: 1 });
     // Act, Assert
     expect(await top(log)).toEqual(['generic.step-output', lineOf(log, trace)]);
+  });
+});
+
+describe("attack 68 (ext68): npm's header over a workspace's script", () => {
+  // Real: npm 11.19 `npm run lint --workspaces` on Node 22 (session 68), two workspaces, run one after the other.
+  const header = (pkg: string): string[] => ['', `> ${pkg} lint`, '> node lint.js', ''];
+  /** Node's report of the JSON.parse that threw in `packages/<dir>/lint.js`, and npm's lines naming the workspace. */
+  const thrown = (pkg: string, dir: string): string[] => [
+    '<anonymous_script>:1', '{"rules": [}', '           ^', '',
+    `SyntaxError: Unexpected token '}', "{"rules": [}" is not valid JSON`,
+    '    at JSON.parse (<anonymous>)',
+    `    at Object.<anonymous> (/home/runner/work/shop/shop/packages/${dir}/lint.js:1:18)`,
+    '    at Module._compile (node:internal/modules/cjs/loader:1781:14)',
+    '    at Object..js (node:internal/modules/cjs/loader:1913:10)',
+    '    at Module.load (node:internal/modules/cjs/loader:1505:32)',
+    '    at Function._load (node:internal/modules/cjs/loader:1309:12)',
+    '    at wrapModuleLoad (node:internal/modules/cjs/loader:254:19)',
+    '    at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:171:5)',
+    '    at node:internal/main/run_main_module:36:49', '', 'Node.js v22.23.3',
+    'npm error Lifecycle script `lint` failed with error:', 'npm error code 1',
+    `npm error path /home/runner/work/shop/shop/packages/${dir}`, `npm error workspace ${pkg}`,
+    `npm error location /home/runner/work/shop/shop/packages/${dir}`, 'npm error command failed', 'npm error command sh -c node lint.js',
+  ];
+  const secondFails = [...header('@shop/api@1.0.0'), 'api: 12 files checked', ...header('@shop/web@2.1.0'), ...thrown('@shop/web@2.1.0', 'web')];
+  const firstFails = [...header('@shop/api@1.0.0'), ...thrown('@shop/api@1.0.0', 'api'), '', ...header('@shop/web@2.1.0'), 'web: 30 files checked'];
+
+  it("lists `> @shop/web@2.1.0 lint`, the header naming the workspace whose script threw, under another workspace's", async () => {
+    const log = ghaStep(['npm run lint --workspaces'], secondFails, { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, 'SyntaxError: Unexpected token'));
+    expect(predictionLines(analysis)).toContain(lineOf(log, '> @shop/web@2.1.0 lint'));
+    expect(predictionLines(analysis)).not.toContain(lineOf(log, '> @shop/api@1.0.0 lint'));
+  });
+
+  it("lists no header when the first workspace's script failed (the next workspace's header stands below it)", async () => {
+    const log = ghaStep(['npm run lint --workspaces'], firstFails, { exitCode: 2 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const listed = predictionLines(analysis);
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, 'SyntaxError: Unexpected token'));
+    expect(listed.filter((l) => log[l - 1]?.startsWith('> '))).toEqual([]);
   });
 });
