@@ -2360,16 +2360,26 @@ export const RULES: readonly Rule[] = uniformRules([
   // without a column the file must be Verilog's and the message not the model's `Verilog $stop`/`$finish`. Its errors
   // are a design that does not elaborate; its warnings fail a run under -Wall or --lint-only as a linter's findings
   // do, and nothing under -Wno-fatal (cocotb's builds): `warning`, unless its `%Error: Exiting due to N warning(s)`
-  // follows (printed only when Verilator stops on them). Keyword `%warning-`.
+  // follows (printed only when Verilator stops on them). Keyword `%warning-`. A warning's block is its own indented
+  // lines alone (`: ... In instance`, the source and caret, `... For warning description`): a simulation's indented
+  // log after it under -Wno-fatal (cocotb's) is the run's, not the warning's.
   { id: 'verilator.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 30,
     re: /^%Error(?:-[A-Z0-9_]+)?: (?:\S+:\d+:\d+: |\S+\.(?:s?v|vh|svh|vlt):\d+: (?!Verilog \$))/, tally: /^%Error: Exiting due to \d+ / },
-  { id: 'verilator.warning', category: 'lint', weight: 76, extend: 'indent', maxLines: 30, warning: { stoppedByTally: true },
+  { id: 'verilator.warning', category: 'lint', weight: 76, extend: 'until', maxLines: 30, warning: { stoppedByTally: true },
+    end: /^(?!\s+(?::|\.\.\.) |\s*\d*\s*\|)/,
     re: /^%Warning-[A-Z0-9_]+: (?:\S+:\d+:\d+: |\S+\.(?:s?v|vh|svh|vlt):\d+: )/, tally: /^%Error: Exiting due to \d+ / },
   // A Verilated model's failed check at run time: `$error`, `$fatal` or a failed immediate assertion print `[62] %Error:
   // tb/x.v:9: Assertion failed in TOP.x: message` (the simulation time in brackets, the scope), then the model stops,
   // `%Error: tb/x.v:9: Verilog $stop` and `Aborting...` (SIGABRT).
   { id: 'verilator.assertion', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 3,
     re: /^\[[^\]\s]+\] %Error: \S+:\d+: Assertion failed in \S+: /, cont: /^%Error: \S+:\d+: Verilog \$stop$|^Aborting\.\.\.$/ },
+  // cocotb's regression manager logs each failed test under the simulation time, its level and logger
+  // (`   100.00ns INFO     cocotb.regression                  test_counter failed`; 2.0 at WARNING with the test's full
+  // name, `… failed: errored with unexpected type` and the like), the exception's traceback indented under the message
+  // column: the exception's line says why. Its results table follows, `** … FAIL **` a row.
+  { id: 'cocotb.test-failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200,
+    re: /^\s*\d+(?:\.\d+)?(?:fs|ps|ns|us|ms|s|step) +(?:INFO|WARNING|ERROR) +cocotb\.regression +\S+ failed(?:: \S.*)?$/,
+    pick: [{ re: /^\s+[A-Za-z_][\w.]*(?:Error|Exception|Failure|Failed)(?::|$)/, last: true }] },
   // ERT in batch mode (`ert-run-tests-batch-and-exit`): a failed test's `Test x backtrace:` and frames, then `Test x
   // condition:` with the condition indented under it (`(ert-test-failed ((should (equal …)) :form (equal "2" "3") …))`,
   // a signal's `(wrong-type-argument char-or-string-p nil)`), then `   FAILED  2/4  x (0.000040 sec)`. That line

@@ -150,3 +150,42 @@ describe("attack 68 (ext68): npm's header over a workspace's script", () => {
     expect(listed.filter((l) => log[l - 1]?.startsWith('> '))).toEqual([]);
   });
 });
+
+describe("attack 68 (ext68): cocotb's failed test under Verilator's -Wno-fatal warnings", () => {
+  // cocotb 2.0's regression manager (src/cocotb/regression.py, `_record_test_failed`) logs a failed test at WARNING
+  // with its full name, the traceback indented under the message column.
+  const warning = [
+    "%Warning-WIDTHTRUNC: rtl/fifo.v:21:14: Operator ASSIGNDLY expects 3 bits on the Assign RHS, but Assign RHS's ADD generates 4 bits.",
+    '                                    : ... note: In instance \'fifo\'',
+    '   21 |       wr_ptr <= wr_ptr + 1;',
+    '      |              ^~',
+    '                     ... For warning description see https://verilator.org/warn/WIDTHTRUNC?v=5.020',
+  ];
+  const cocotb = [
+    '     0.00ns INFO     cocotb.regression                  running test_fifo.test_overflow (1/2)',
+    '   250.00ns WARNING  cocotb.regression                  test_fifo.test_overflow failed',
+    '                                                        Traceback (most recent call last):',
+    '                                                          File "/home/runner/work/fifo/fifo/tests/test_fifo.py", line 31, in test_overflow',
+    '                                                            assert dut.full.value == 1',
+    '                                                        AssertionError: assert 0 == 1',
+    '   250.00ns INFO     cocotb.regression                  running test_fifo.test_reset (2/2)',
+    '   260.00ns INFO     cocotb.regression                  test_fifo.test_reset passed',
+  ];
+
+  it("puts cocotb 2.0's failed test (WARNING, the test's full name) first, its AssertionError shown, the warning after it", async () => {
+    const log = ghaStep(['make SIM=verilator'], [...warning, ...cocotb], { exitCode: 2 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.lines[0]?.line]).toEqual(['cocotb.test-failed', lineOf(log, 'AssertionError: assert 0 == 1')]);
+    expect(predictionLines(analysis)).not.toContain(lineOf(log, 'test_fifo.test_reset passed'));
+  });
+
+  it('reads no passed test as a failure', async () => {
+    const log = ghaStep(['make SIM=verilator'], [cocotb[6] as string, cocotb[7] as string, 'make: *** [Makefile:12: results.xml] Error 1'], { exitCode: 2 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('cocotb.test-failed');
+  });
+});
