@@ -403,6 +403,15 @@ const DEFAULT_MAX_LINES = 150;
 const NO_LINE = 0x3fffffff;
 /** A command bash traces under `set -x` (`+ cmd`, `++ cmd` in a substitution), other than the script's own `exit`. */
 const XTRACE_RE = /^\++ (?!exit\b)\S/;
+/** npm's header over a package's script (`> @shop/web@1.0.0 build`), the package's name in the capture. */
+const NPM_SCRIPT_HEADER_RE = /^> ((?:@[\w.-]+\/)?[\w.-]+)@\S+ [\w:.-]+$/;
+/** bash's trace of a command, the command's words in the capture. */
+const XTRACE_PREFIX_RE = /^\++ (.*?)\s*$/;
+/**
+ * A trap on the script's end (`trap 'docker compose down' EXIT`, `trap cleanup EXIT INT TERM`, `trap "rm -f $f" ERR`,
+ * bash's trace of one `+ trap 'rm -f /tmp/x' EXIT`): the command it runs in a capture.
+ */
+const EXIT_TRAP_RE = /^\s*(?:\++ )?trap (?:'([^']+)'|"([^"]+)"|([\w.:-]+))(?: [A-Z0-9]+)*? (?:EXIT|ERR|0)\b/;
 /** A step script that turns bash's trace on (`set -x`, `set -euxo pipefail`, `set -o xtrace`, `bash -x ci.sh`). */
 const TRACING_SCRIPT_RE = /\bset -[a-wyz]*x|\bset -o xtrace\b|\bbash -[a-wyz]*x/;
 /** Wording of a step that reports its own failure without a recognised format ("Version mismatch …"). */
@@ -788,7 +797,18 @@ function mayGoOnPast(block: Block): boolean {
   if (warning === true) return true;
   if (warning.stoppedByTally === true && block.tallyLine !== 0) return false;
   const unless = warning.unless;
-  return unless === undefined || ![block.headText, ...block.lines.map((l) => l.text)].some((text) => unless.test(bodyOf(block, text)));
+  return unless === undefined || !holdsLine(block, unless);
+}
+
+/** Whether a line of `block`, its headline included, matches `re` (read without its task prefix). */
+function holdsLine(block: Block, re: RegExp): boolean {
+  return [block.headText, ...block.lines.map((l) => l.text)].some((text) => re.test(bodyOf(block, text)));
+}
+
+/** Whether `block`'s rule says that `later`, a failure after it in its step, is the one it explains (`Rule.warning`'s `explains`). */
+function explains(block: Block, later: Block): boolean {
+  const warning = block.rule.warning;
+  return typeof warning === 'object' && warning.explains !== undefined && holdsLine(later, warning.explains);
 }
 
 /**
@@ -894,7 +914,9 @@ function markRunsEndedAbovePassedHeading(warnings: readonly RankedCandidate[]): 
  * error or a failed test printed after it in the step did, and ranks above it, whatever their rules' weights (a C
  * test's own `file:line: check failed:` is in a linter's shape, weighted low; pytest's one-line summary under
  * `--tb=no`). A diff or a warning that ends its step (`git diff --exit-code`, `-Wall` stopping on its warnings) keeps
- * its rank, as does a warning make says failed its target (`make -k` goes on to the next target). Read once, when
+ * its rank, as does a warning make says failed its target (`make -k` goes on to the next target), and a report that
+ * says why one of those failures came (`Rule.warning`'s `explains`: pkg-config's missing package over the compiler's
+ * missing header) whatever else follows it (the linker's `collect2: error:` line). Read once, when
  * the scan ends, and only the blocks of a step with such a diff or warning.
  */
 function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
@@ -914,15 +936,51 @@ function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
   const firstPassableEnd = passable.reduce((end, d) => Math.min(end, d.block.endLine), Number.POSITIVE_INFINITY);
   const stoppers = ranked.filter((r) => {
     const block = r.block;
-    if (!passableSections.has(block.section) || block.startLine <= firstPassableEnd || block.wrapper || block.rule.weight < 20) return false;
-    if (block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || GENERIC_RULES.includes(block.rule)) return false;
+    if (!passableSections.has(block.section) || block.startLine <= firstPassableEnd) return false;
     if (block.rule.warning !== undefined && !lastOfTool.has(block)) return false;
-    return STEP_STOPPING.has(r.category);
+    return stopsItsStep(r);
   });
   if (stoppers.length === 0) return;
   for (const gone of passable) {
+    const after = stoppers.filter((s) => s.block.section === gone.block.section && s.block.startLine > gone.block.endLine);
+    // The step failed on what the report explains (its cascade, `collect2: error: ld returned 1`, with it): it keeps its rank.
+    if (after.some((s) => explains(gone.block, s.block))) continue;
     let best = Number.NEGATIVE_INFINITY;
-    for (const s of stoppers) if (s.block.section === gone.block.section && s.block.startLine > gone.block.endLine && s.score > best) best = s.score;
+    for (const s of after) if (s.score > best) best = s.score;
+    if (best !== Number.NEGATIVE_INFINITY && gone.score >= best) gone.score = best - 1;
+  }
+}
+
+/** Whether `r` is a failure that stops a step by itself (a compiler's error, a failed test), not a status, a diff or generic wording. */
+function stopsItsStep(r: RankedCandidate): boolean {
+  const block = r.block;
+  if (block.wrapper || block.rule.weight < 20 || block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || GENERIC_RULES.includes(block.rule)) return false;
+  return STEP_STOPPING.has(r.category);
+}
+
+/**
+ * A job goes on past a failed step only when the step may fail (`continue-on-error: true`, an advisory linter) or
+ * the next one runs whatever happened before it (`if: always()`, `failure()`); the runner's log says neither (it
+ * writes the step's condition and continue-on-error only as debug lines). A linter changes nothing a later step
+ * reads, so a failed test or a compiler's error in a later failed step failed for a reason of its own, and the job
+ * went on past the linter's step to it: that failure ranks above the findings of a failed step that printed only a
+ * linter's, as a step's own failed test ranks above a linter's warnings it went on past (`passOutputGoneOnPast`).
+ * Not above a build's error: a later step's failure may be its consequence (the tests of a build that did not
+ * compile), and the first failed step keeps its rank. Read once, when the scan ends.
+ */
+function lintStepGoneOnPast(ranked: readonly RankedCandidate[]): void {
+  const failedSteps = new Set<Section>();
+  for (const { block } of ranked) if (block.section.kind === 'step' && block.section.status === 'failed') failedSteps.add(block.section);
+  if (failedSteps.size < 2) return;
+  const inFailedStep = ranked.filter((r) => failedSteps.has(r.block.section) && r.block.rule.weight >= 20 && !r.block.wrapper);
+  const lintOnly = new Set(failedSteps);
+  for (const r of inFailedStep) if (r.category !== 'lint') lintOnly.delete(r.block.section);
+  if (lintOnly.size === 0) return;
+  const stoppers = inFailedStep.filter((r) => !lintOnly.has(r.block.section) && stopsItsStep(r));
+  for (const gone of inFailedStep) {
+    if (!lintOnly.has(gone.block.section)) continue;
+    let best = Number.NEGATIVE_INFINITY;
+    for (const s of stoppers) if (s.block.section.failIndex > gone.block.section.failIndex && s.score > best) best = s.score;
     if (best !== Number.NEGATIVE_INFINITY && gone.score >= best) gone.score = best - 1;
   }
 }
@@ -1804,6 +1862,29 @@ export class LogScanner {
       if (rule.runStart !== undefined) this.setAsidePassedSessions(rule.runStart, line, taskPrefix);
       this.section.runsEnded++;
     }
+  }
+
+  /**
+   * npm's header over the script that printed `block` (`> @shop/web@1.0.0 build`) when another package's header
+   * stands above it in the step: a run over workspaces (`npm run build --workspaces`, one after the other), where it
+   * names the workspace whose script failed, which npm says again only after the report (`npm error workspace …`).
+   * 0 for none, for a step that ran one package's scripts (its name is the repository's), and past the lines the
+   * scanner still keeps. Asked of the top failure once, when the scan ends.
+   */
+  private workspaceScriptAbove(block: Block): number {
+    let header = 0;
+    let name = '';
+    for (let l = block.startLine - 1; l > block.section.outputFrom && this.lastLine - l < RING_SIZE; l--) {
+      const text = this.ringAt(l);
+      if (text === null) break;
+      const script = text.startsWith('> ') ? NPM_SCRIPT_HEADER_RE.exec(text) : null;
+      if (script === null) continue;
+      if (header === 0) {
+        header = l;
+        name = script[1] as string;
+      } else if (script[1] !== name) return header;
+    }
+    return 0;
   }
 
   /**
@@ -2692,16 +2773,18 @@ export class LogScanner {
     }
     if (picked.length === 0) return;
     picked.reverse();
+    // A `+ ` line is a trace only in a traced step: its header turns tracing on, or its last lines hold two traces (a
+    // script that sets -x itself). Else it is a markdown list's item or a diff's line below the step's complaint.
+    // A task runner's `web:check: + cmd` is a trace too, read without the prefix.
+    const untagged = (t: string): string => t.slice(taskPrefixLength(t) || this.taskNames.prefixLength(t));
+    const isTrace = (t: string): boolean => XTRACE_RE.test(untagged(t));
+    const traced = this.stepScript.some((t) => TRACING_SCRIPT_RE.test(t)) || picked.filter((l) => isTrace(this.ringAt(l) ?? '')).length >= 2;
+    if (traced) picked.length = this.beforeExitTrap(picked, from, untagged);
     const first = picked[0] ?? markerLine;
     this.openBlock(FALLBACK_RULE, first, this.ringAt(first) ?? '', false);
     const block = this.open;
     if (!block) return;
     for (const l of picked.slice(1)) this.append(block, l, this.ringAt(l) ?? '');
-    // A `+ ` line is a trace only in a traced step: its header turns tracing on, or its last lines hold two traces (a
-    // script that sets -x itself). Else it is a markdown list's item or a diff's line below the step's complaint.
-    // A task runner's `web:check: + cmd` is a trace too, read without the prefix.
-    const isTrace = (t: string): boolean => XTRACE_RE.test(t.slice(taskPrefixLength(t) || this.taskNames.prefixLength(t)));
-    const traced = this.stepScript.some((t) => TRACING_SCRIPT_RE.test(t)) || picked.filter((l) => isTrace(this.ringAt(l) ?? '')).length >= 2;
     // The step's own words for what went wrong, when it has some, explain it better than its first output line. Under
     // `set -x` bash prints each command as `+ cmd` before running it: the last such trace is the command that failed,
     // and what it printed is below it (a `+ exit 1` is no culprit: the script's own message above it says why).
@@ -2716,6 +2799,35 @@ export class LogScanner {
       }
     }
     this.closeOpen();
+  }
+
+  /**
+   * How many of a traced step's last lines `picked` (in order) come before its EXIT or ERR trap ran: bash runs the
+   * trap's command when the script stops on the failing one and traces it (`+ docker compose down`, `+ cleanup` and
+   * the function's commands), below what the failing command printed. The trap's command is read from the script's
+   * `trap 'cmd' EXIT` in the step's header or bash's trace of it (`+ trap 'docker compose down' EXIT`, the words
+   * expanded), in the step's output up to the picked lines; its last trace among them starts the clean-up. All of
+   * them when there is none, or it is the first.
+   */
+  private beforeExitTrap(picked: readonly number[], from: number, untagged: (t: string) => string): number {
+    const trapLines = [...this.stepScript];
+    const last = picked.at(-1) ?? from;
+    for (let l = Math.max(from, last - RING_SIZE + 1); l <= last; l++) {
+      const t = this.ringAt(l);
+      if (t !== null && t.includes('trap ')) trapLines.push(untagged(t));
+    }
+    const handlers = new Set<string>();
+    for (const t of trapLines) {
+      const trap = EXIT_TRAP_RE.exec(t);
+      const command = (trap?.[1] ?? trap?.[2] ?? trap?.[3])?.split(/\s*(?:;|&&|\|\|)\s*/)[0]?.trim();
+      if (command) handlers.add(command);
+    }
+    if (handlers.size === 0) return picked.length;
+    for (let i = picked.length - 1; i >= 1; i--) {
+      const trace = XTRACE_PREFIX_RE.exec(untagged(this.ringAt(picked[i] as number) ?? ''));
+      if (trace !== null && handlers.has(trace[1] as string)) return i;
+    }
+    return picked.length;
   }
 
   /**
@@ -2793,6 +2905,7 @@ export class LogScanner {
     this.closeOpen();
     const ranked = this.blocks.map((block) => new RankedCandidate(block, this.score(block)));
     passOutputGoneOnPast(ranked);
+    lintStepGoneOnPast(ranked);
     ranked.sort((a, b) => b.score - a.score || a.block.startLine - b.block.startLine);
     const tail: LogLine[] = [];
     for (let l = this.lastLine; l >= 1 && this.lastLine - l < RING_SIZE && tail.length < 5; l--) {
@@ -2804,6 +2917,8 @@ export class LogScanner {
     const specific = ranked.filter((r) => r.block.rule.weight >= 20 && (!r.block.wrapper || r.block.closedThrough !== 0));
     const failedStep = this.firstFailed?.step ?? null;
     const kept = specific.length > 0 ? specific : ranked;
+    const top = kept[0]?.block;
+    if (top !== undefined && top.headingLine === 0) top.headingLine = this.workspaceScriptAbove(top);
     return { ranked: kept, tail, failedStep, signals: kept[0] ? this.signalsOf(kept) : null };
   }
 

@@ -291,9 +291,11 @@ export interface Rule {
    * such block, when the scan ends. `runStart`: the line the tool's next run opens with (a loop over files), which
    * ends the block: the report it ends is its run's last, the one that stopped it. `passedUnder`: the heading under
    * which a passing run lists its warnings (again, or alone when they come from a cache): a report under it, above
-   * any `runStart`, passed (read from the lines the scanner keeps when the report opens).
+   * any `runStart`, passed (read from the lines the scanner keeps when the report opens). `explains`: a failure after
+   * it in its step whose block holds a line this matches is the one the report says why of (pkg-config's missing
+   * package, then the compiler's missing header or the linker's undefined reference): it does not rank above it.
    */
-  readonly warning?: boolean | { readonly unless?: RegExp; readonly stoppedByTally?: boolean; readonly lastStops?: boolean; readonly runStart?: RegExp; readonly passedUnder?: RegExp };
+  readonly warning?: boolean | { readonly unless?: RegExp; readonly stoppedByTally?: boolean; readonly lastStops?: boolean; readonly runStart?: RegExp; readonly passedUnder?: RegExp; readonly explains?: RegExp };
 }
 
 /**
@@ -353,7 +355,7 @@ export function uniformRule(rule: Rule): Rule {
     runStart: rule.runStart,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
-    warning: typeof rule.warning === 'object' ? { unless: rule.warning.unless, stoppedByTally: rule.warning.stoppedByTally, lastStops: rule.warning.lastStops, runStart: rule.warning.runStart, passedUnder: rule.warning.passedUnder } : rule.warning,
+    warning: typeof rule.warning === 'object' ? { unless: rule.warning.unless, stoppedByTally: rule.warning.stoppedByTally, lastStops: rule.warning.lastStops, runStart: rule.warning.runStart, passedUnder: rule.warning.passedUnder, explains: rule.warning.explains } : rule.warning,
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -2414,16 +2416,26 @@ export const RULES: readonly Rule[] = uniformRules([
   // without a column the file must be Verilog's and the message not the model's `Verilog $stop`/`$finish`. Its errors
   // are a design that does not elaborate; its warnings fail a run under -Wall or --lint-only as a linter's findings
   // do, and nothing under -Wno-fatal (cocotb's builds): `warning`, unless its `%Error: Exiting due to N warning(s)`
-  // follows (printed only when Verilator stops on them). Keyword `%warning-`.
+  // follows (printed only when Verilator stops on them). Keyword `%warning-`. A warning's block is its own indented
+  // lines alone (`: ... In instance`, the source and caret, `... For warning description`): a simulation's indented
+  // log after it under -Wno-fatal (cocotb's) is the run's, not the warning's.
   { id: 'verilator.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 30,
     re: /^%Error(?:-[A-Z0-9_]+)?: (?:\S+:\d+:\d+: |\S+\.(?:s?v|vh|svh|vlt):\d+: (?!Verilog \$))/, tally: /^%Error: Exiting due to \d+ / },
-  { id: 'verilator.warning', category: 'lint', weight: 76, extend: 'indent', maxLines: 30, warning: { stoppedByTally: true },
+  { id: 'verilator.warning', category: 'lint', weight: 76, extend: 'until', maxLines: 30, warning: { stoppedByTally: true },
+    end: /^(?!\s+(?::|\.\.\.) |\s*\d*\s*\|)/,
     re: /^%Warning-[A-Z0-9_]+: (?:\S+:\d+:\d+: |\S+\.(?:s?v|vh|svh|vlt):\d+: )/, tally: /^%Error: Exiting due to \d+ / },
   // A Verilated model's failed check at run time: `$error`, `$fatal` or a failed immediate assertion print `[62] %Error:
   // tb/x.v:9: Assertion failed in TOP.x: message` (the simulation time in brackets, the scope), then the model stops,
   // `%Error: tb/x.v:9: Verilog $stop` and `Aborting...` (SIGABRT).
   { id: 'verilator.assertion', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 3,
     re: /^\[[^\]\s]+\] %Error: \S+:\d+: Assertion failed in \S+: /, cont: /^%Error: \S+:\d+: Verilog \$stop$|^Aborting\.\.\.$/ },
+  // cocotb's regression manager logs each failed test under the simulation time, its level and logger
+  // (`   100.00ns INFO     cocotb.regression                  test_counter failed`; 2.0 at WARNING with the test's full
+  // name, `… failed: errored with unexpected type` and the like), the exception's traceback indented under the message
+  // column: the exception's line says why. Its results table follows, `** … FAIL **` a row.
+  { id: 'cocotb.test-failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200,
+    re: /^\s*\d+(?:\.\d+)?(?:fs|ps|ns|us|ms|s|step) +(?:INFO|WARNING|ERROR) +cocotb\.regression +\S+ failed(?:: \S.*)?$/,
+    pick: [{ re: /^\s+[A-Za-z_][\w.]*(?:Error|Exception|Failure|Failed)(?::|$)/, last: true }] },
   // ERT in batch mode (`ert-run-tests-batch-and-exit`): a failed test's `Test x backtrace:` and frames, then `Test x
   // condition:` with the condition indented under it (`(ert-test-failed ((should (equal …)) :form (equal "2" "3") …))`,
   // a signal's `(wrong-type-argument char-or-string-p nil)`), then `   FAILED  2/4  x (0.000040 sec)`. That line
@@ -2643,8 +2655,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // pkg-config asked for a library that is not installed: `Package x was not found in the pkg-config search path.`,
   // its advice on PKG_CONFIG_PATH, and pkgconf's `Package 'x', required by 'virtual:world', not found` (pkg-config
   // 0.29's `No package 'x' found`). A Makefile's `$(shell pkg-config …)` goes on without it to the compiler's missing
-  // header, whose error (cc.error, `beside` this rule) is listed after it: the missing package says why.
+  // header, whose error (cc.error, `beside` this rule) is listed after it: the missing package says why. Not of every
+  // error after it: where the headers are found all the same (macOS's SDK, a distribution without the .pc) the build
+  // fails, if at all, for a reason of its own, and a compile error that names no missing header, library or symbol
+  // (`'cfg' undeclared`) ranks above it (`warning.explains`; gcc's and clang's missing header, GNU ld's, lld's and
+  // ld64's undefined symbol, ld's missing `-l` library).
   { id: 'pkg-config.not-found', category: 'dependency', weight: 86, extend: 'indent',
+    warning: { explains: /\bfatal error: (?:\S+: No such file or directory|'[^']+' file not found)$|\bundefined reference to |\bundefined symbol: |^Undefined symbols for architecture |\bcannot find -l\S/ },
     re: /^Package \S+ was not found in the pkg-config search path\.$|^Package '[^']+', required by '[^']+', not found$/,
     cont: /^(?:Perhaps you should add the directory containing `|to the PKG_CONFIG_PATH environment variable$|Package '[^']+', required by '[^']+', not found$|No package '[^']+' found$)/ },
   // sam build (aws-lambda-builders): `Error: PythonPipBuilder:ResolveDependencies - Could not satisfy the requirement: x`

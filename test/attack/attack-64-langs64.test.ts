@@ -167,11 +167,11 @@ describe("attack 64 (langs64): the session's rules on other runs of the same too
     expect(await topFailure(log)).toEqual(['verilator.error', "%Error: rtl/top.v:5: Can't find definition of variable: 'dat'", 'compilation']);
   });
 
-  // Still open after session 65: a warning now ranks below a compiler's error or a failed test printed after it in its
-  // step (`Rule.warning`), but no rule reads cocotb's report (its traceback indented under `test_counter failed`, its
-  // results table), and the warning's indented block runs on over cocotb's indented lines. cocotb is not installable
-  // here (no PyPI): its format would be built from its source alone.
-  it.fails("does not put Verilator's -Wno-fatal warnings above the cocotb test failure of the same step", async () => {
+  // Fixed in session 68: a warning ranks below a compiler's error or a failed test printed after it in its step
+  // (`Rule.warning`); cocotb.test-failed now reads cocotb's report (its traceback indented under `test_counter failed`,
+  // built from cocotb's regression.py: cocotb is not installable here), and the warning's block is its own indented
+  // lines alone, not cocotb's indented log after it.
+  it("does not put Verilator's -Wno-fatal warnings above the cocotb test failure of the same step", async () => {
     // Prepare: `make` of a cocotb testbench on Verilator 5 with -Wno-fatal
     const log = failedStepLog('make SIM=verilator', [
       "%Warning-WIDTH: rtl/counter.v:9:17: Operator ASSIGNW expects 4 bits on the Assign RHS, but Assign RHS's ADD generates 5 bits.",

@@ -93,12 +93,11 @@ describe('attack 67 (langs67): the fallback under set -x', () => {
 });
 
 describe("attack 67 (langs67): pkg-config's missing package", () => {
-  // Open: pkg-config.not-found (weight 86) outranks every compile error in its step, not only the missing header it
-  // explains. A Makefile's `$(shell pkg-config --cflags zlib)` complains on a runner without zlib.pc while the headers
-  // are found all the same (macOS's SDK, a distribution without the .pc), and the build then fails for a reason of its
-  // own. Telling the two apart needs a relation between two rules' blocks (the missing package outranks the compiler
-  // only when its error is a missing header) that the rule table has no field for: left for the lead.
-  it.fails("does not put an optional package's complaint above an undeclared identifier in the same step", async () => {
+  // Fixed in session 68: pkg-config.not-found (weight 86) outranked every compile error in its step, not only the
+  // missing header it explains. A Makefile's `$(shell pkg-config --cflags zlib)` complains on a runner without zlib.pc
+  // while the headers are found all the same (macOS's SDK, a distribution without the .pc), and the build then fails
+  // for a reason of its own: the missing package ranks above only a failure it explains (`Rule.warning`'s `explains`).
+  it("does not put an optional package's complaint above an undeclared identifier in the same step", async () => {
     const error = "main.c:14:5: error: 'cfg' undeclared (first use in this function)";
     const log = ghaStep(['make'], [
       'Package zlib was not found in the pkg-config search path.',
@@ -207,12 +206,11 @@ describe('attack 67 (langs67): the set -x fallback under a task runner', () => {
 });
 
 describe("attack 67 (langs67): the set -x fallback and an EXIT trap's traces", () => {
-  // Open: under `set -x` with `trap cleanup EXIT`, the trap's commands are traced after the failing command's output,
-  // and the fallback points at the trap's last `+ ` line (`+ docker compose down`), not at the complaint the failing
-  // command printed above them. The log does not say where the trap starts: `+ cleanup` is a trace like any other,
-  // and a script whose warning precedes a silent failing command (`warning: …`, then `+ test -f dist/x`) is laid out
-  // the same way, where the last trace is the culprit. Left for the lead: telling them apart needs the script.
-  it.fails("points at the failing command's complaint, not at the EXIT trap's clean-up traces below it", async () => {
+  // Fixed in session 68: under `set -x` with `trap cleanup EXIT`, the trap's commands are traced after the failing
+  // command's output, and the fallback pointed at the trap's last `+ ` line (`+ docker compose down`), not at the
+  // complaint the failing command printed above them. The trap's command is read from the script or bash's trace of
+  // the `trap` line; its last trace starts the clean-up, which the fallback leaves out.
+  it("points at the failing command's complaint, not at the EXIT trap's clean-up traces below it", async () => {
     const complaint = 'Schema mismatch: column "email" missing in users';
     const log = ghaStep(['set -x', "trap 'docker compose down' EXIT", './tools/check-schema'], [
       '+ trap \'docker compose down\' EXIT', '+ ./tools/check-schema', complaint, '+ docker compose down',

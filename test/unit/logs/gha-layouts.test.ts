@@ -75,12 +75,14 @@ function stepsOf(lines: readonly string[]): Step[] {
 }
 
 /**
- * The step that failed: the one holding the runner's `##[error]Process completed with exit code N.`, or, in a job
- * with none (a step the runner cancelled or timed out, an action's core.setFailed), the last `##[error]` line's.
+ * The step that failed the job: the one holding the runner's last `##[error]Process completed with exit code N.` (a
+ * step before it that failed under `continue-on-error: true` concluded `success`, and `--log-failed` leaves it out),
+ * or, in a job with none (a step the runner cancelled or timed out, an action's core.setFailed), the last
+ * `##[error]` line's.
  */
 function failedStep(lines: readonly string[], steps: readonly Step[]): Step | null {
   const bodies = lines.map((raw) => raw.replace(GHA_TIMESTAMP_RE, ''));
-  const exit = bodies.findIndex((body) => body.startsWith('##[error]Process completed with exit code'));
+  const exit = bodies.findLastIndex((body) => body.startsWith('##[error]Process completed with exit code'));
   const at = exit !== -1 ? exit : bodies.findLastIndex((body) => body.startsWith('##[error]'));
   return at === -1 ? null : (steps.find((step) => at >= step.from && at <= step.to) ?? null);
 }

@@ -137,6 +137,17 @@ describe("pkg-config's missing package", () => {
     expect(listed).toEqual(expect.arrayContaining([line(pkg[3] as string), line(gcc[1] as string)]));
     expect(category).toBe('dependency');
   });
+
+  it("above the linker's undefined reference and its collect2 line, which no header explains: pkg-config's line first", async () => {
+    // Real (session 68): pkgconf 1.8.1 in `LDLIBS += $(shell pkg-config --libs libuv)`, gcc 12 and GNU ld 2.40.
+    const ld = ['cc -O2 -o link link.c ', "/usr/bin/ld: /tmp/ccd2RXta.o: in function `main':",
+      "link.c:(.text.startup+0x5): undefined reference to `uv_loop_init'", 'collect2: error: ld returned 1 exit status',
+      'make: *** [Makefile:4: link] Error 1'];
+    const { log, line } = job({ command: 'make link', output: [...pkg, ...ld], code: 2 });
+    const { first, category, listed } = await read(log);
+    expect([first, category]).toEqual([line(pkg[0] as string), 'dependency']);
+    expect(listed).toEqual(expect.arrayContaining([line(ld[2] as string)]));
+  });
 });
 
 describe('a compiler make cannot run', () => {
