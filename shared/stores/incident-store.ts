@@ -12,6 +12,7 @@ import {
   type ClaimName,
   type HistoryEntry,
   HISTORY_FIELDS,
+  APPROVAL_FIELDS,
   type ApprovalState,
   type Incident,
   type IncidentHistoryEntry,
@@ -330,7 +331,14 @@ export interface IncidentStore {
  * resume take (absent: none) which worker set out to resume it, the spent token (absent: none) that the decision was
  * kept for its request's retry with (a write over a decision read before it was kept would lose it for the retry).
  */
-export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'decidedAt' | 'resumeTakenAt'> & { spentToken?: string | null };
+export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'decidedAt' | 'resumeTakenAt'> & {
+  spentToken?: string | null;
+  /**
+   * The request read: an approval written for the same request ({@link ApprovalState.requestedAt}) continues it, and is
+   * written field by field (see conditionalUpdate), so the fields a newer version keeps on it are not erased.
+   */
+  requestedAt?: string;
+};
 
 /** The approval fields a conditional write compares, in the order its condition names them. */
 export const COMPARED_APPROVAL_FIELDS = ['status', 'taskToken', 'decidedAt', 'resumeTakenAt', 'spentToken'] as const;
@@ -562,6 +570,22 @@ function incidentItems(options: IncidentTableOptions) {
     const { fingerprint } = fields;
     const ownerKey = typeof fingerprint === 'string' && owner ? historyKeyOf({ ...owner, fingerprint }) : null;
     if (fingerprint !== undefined) all.historyKey = fingerprint === null ? null : (ownerKey ?? (await storedHistoryKey(id, fingerprint)));
+    // The approval of the request read, continued: set and removed field by field (an item as a newer version wrote it
+    // keeps what only that version knows, such as a command's other replies to edit), and only over that request.
+    const continued = fields.approval && expected?.requestedAt !== undefined && fields.approval.requestedAt === expected.requestedAt ? fields.approval : null;
+    if (continued) {
+      delete all.approval;
+      names['#ap'] = 'approval';
+      APPROVAL_FIELDS.forEach((key, i) => {
+        names[`#apw${i}`] = key;
+        const value = continued[key];
+        if (value === undefined) removes.push(`#ap.#apw${i}`);
+        else {
+          values[`:apw${i}`] = value;
+          sets.push(`#ap.#apw${i} = :apw${i}`);
+        }
+      });
+    }
     let n = 0;
     for (const [key, value] of Object.entries(all)) {
       if (value === undefined) continue;
@@ -622,6 +646,10 @@ function incidentItems(options: IncidentTableOptions) {
           condition += ` AND #ap.#ap${i} = :ap${i}`;
         }
       });
+    }
+    if (continued) {
+      values[':apRequested'] = continued.requestedAt;
+      condition += ' AND #ap.requestedAt = :apRequested';
     }
     if (ownerKey) condition += ` AND ${ownerCondition(owner as IncidentOwner, names, values)}`;
     try {
