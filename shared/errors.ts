@@ -168,6 +168,19 @@ export class TaskNotWaitingYetError extends Error {
 }
 
 /**
+ * The final reply to a `/guard` command could not be written yet: a refusal's delivery holds the reply's claim to
+ * create it. That delivery writes the final text once it records its reply; but one whose post fails (it releases the
+ * claim) or that dies first (the claim lapses) writes nothing, so the final writer is told, to try again later (the
+ * reconciler keeps its entry): by then the reply is recorded, and edited, or its claim is free to take.
+ */
+export class CommandReplyBusyError extends Error {
+  override name = 'CommandReplyBusyError';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/**
  * A reconciler run finished with re-drives or digests it could not do (a StartExecution or a publish that failed).
  * The scheduled Lambda throws it after doing the rest, so the run counts as a Lambda error: one such run is retried
  * by the next, runs that keep failing raise the reconciler alarm.

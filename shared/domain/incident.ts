@@ -462,6 +462,16 @@ export interface ApprovalState {
   decidedOn?: string;
 }
 
+/**
+ * Every field of {@link ApprovalState} this version knows (the compiler keeps the list whole): a write that continues
+ * one request sets and removes only these, so a field a newer version keeps on the approval outlives this version's writes.
+ */
+export const APPROVAL_FIELDS = Object.keys({
+  status: true, taskToken: true, requestedAt: true, expiresAt: true, decidesBy: true, decidedAt: true, decidedBy: true, reason: true, digest: true,
+  revision: true, resumeTakenAt: true, spentToken: true, unresumed: true, overtook: true, resumeAbandonedAt: true, resumeListed: true,
+  commandCommentId: true, alsoCommanded: true, countedOn: true, carriedFrom: true, decidedOn: true,
+} satisfies Record<keyof ApprovalState, true>) as Array<keyof ApprovalState>;
+
 export interface HistoryEntry {
   at: string;
   event: string;

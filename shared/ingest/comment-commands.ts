@@ -1,5 +1,5 @@
 import { type AlsoCommanded, type ApprovalState, type AuditEntry, type Incident, MAX_ALSO_COMMANDED } from '../domain/incident.js';
-import { TaskTokenSpentError, errorMessage } from '../errors.js';
+import { CommandReplyBusyError, TaskTokenSpentError, errorMessage } from '../errors.js';
 import { OUR_MARKER_PREFIX, commandLine, leadingIncidentId } from '../domain/comment-text.js';
 import { sameRepository } from '../domain/repository-key.js';
 import { firstIssue } from '../validation.js';
@@ -350,7 +350,12 @@ async function answerOnPullRequest(
       const { doneMeanwhile } = await writeCommandReply(github, repo, answerKey(payload), body, deps.answers);
       const othersEnded = 'refusal' in told ? told.othersEnded : undefined;
       for (const other of othersEnded?.commands ?? []) {
-        await writeCommandReply(github, repo, { ...answerKey(payload), commentId: other.commentId }, decisionEnded(other.by, command, othersEnded?.end ?? { kind: 'spent' }), deps.answers, { final: true });
+        const ended = decisionEnded(other.by, command, othersEnded?.end ?? { kind: 'spent' });
+        // Another delivery creating that reply: this one's own answer and the 👍 below still go out.
+        await writeCommandReply(github, repo, { ...answerKey(payload), commentId: other.commentId }, ended, deps.answers, { final: true }).catch((error: unknown) => {
+          if (!(error instanceof CommandReplyBusyError)) throw error;
+          deps.logger.warn('another delivery is creating the reply to a command this refusal tells how its decision ended', { commentId: other.commentId });
+        });
       }
       // Another delivery carried the command out while this one wrote its answer, before there was a reply to edit.
       if (doneMeanwhile) await github.upsertComment(repo, payload.issue.number, marker, carriedOut(login, command));

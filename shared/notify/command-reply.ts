@@ -5,6 +5,7 @@
  * that of several writers one creates it and the others edit it.
  */
 import { OUR_MARKER_PREFIX } from '../domain/comment-text.js';
+import { CommandReplyBusyError } from '../errors.js';
 import type { GitHubPort, RepoRef } from '../ports.js';
 import type { CommandAnswerKey, CommandAnswers } from '../stores/command-answers.js';
 
@@ -48,7 +49,8 @@ export function recordedNotCarriedOut(login: string, command: string, error: str
  * both listed none and both posted one. A writer that finds the reply being created leaves it to its creator. Nothing
  * is written for a command carried out, nor over a final reply; `doneMeanwhile` when it was carried out while this
  * reply was written. `final`: the reply says how the decision ended for good (the reconciler's edit), and no later
- * refusal changes it; a refusal that finds it claimed final while it wrote writes the final text again.
+ * refusal changes it; a refusal that finds it claimed final while it wrote writes the final text again. A final reply
+ * whose claim another delivery holds throws {@link CommandReplyBusyError}: that delivery may never write it.
  */
 export async function writeCommandReply(
   github: GitHubPort,
@@ -59,6 +61,8 @@ export async function writeCommandReply(
   options: { final?: boolean } = {},
 ): Promise<{ doneMeanwhile: boolean }> {
   const claim = await answers.claim(key, options.final ? { final: body } : undefined);
+  // A final text left to the reply's creator is lost when its post fails or it dies before: the final writer tries again.
+  if (claim.kind === 'busy' && options.final) throw new CommandReplyBusyError(`the reply to command comment ${key.commentId} is being created by another delivery`);
   if (claim.kind === 'busy' || claim.kind === 'done') return { doneMeanwhile: false };
   const marker = commandAnswerMarker(key.commentId);
   let written: Awaited<ReturnType<GitHubPort['upsertComment']>>;

@@ -13,10 +13,18 @@
  * meanwhile is never overwritten. Paged before recorded, as the reconciler's fallback pages: a sweep that dies in
  * between finds the incident again and the ledger lets its page go once more at most; a sweep run twice finds
  * nothing left. Dry run: what would be paged and recorded, nothing written or sent.
+ *
+ * The pull request's comment of such a wait still showed the proposal "waiting for approval" and invited
+ * `/guard approve`, which nothing can carry out: it is rewritten (through the GitHub port, with the write budget) to
+ * say the guard could not ask for approval, between the page and the record, which keeps its notification: a sweep
+ * run again finds the wait recorded and leaves the comment, and one that died in between rewrites it with the same text.
+ * Only a comment the incident wrote, and not one a later incident of the pull request leads since. A refusal by GitHub
+ * (a locked pull request) is recorded as such; any other failure leaves the incident for the next sweep.
  */
 import { type ApprovalState, type Incident, type NotificationRecord, approvalAsStands } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
-import type { Clock, EscalationLedger, EscalationPublisher, StepLogger } from '../ports.js';
+import { GitHubRequestError } from '../github/errors.js';
+import type { Clock, EscalationLedger, EscalationPublisher, GitHubClients, StepLogger } from '../ports.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
 import { asRead } from '../remediation/approval-resume.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -24,9 +32,13 @@ import { publishClaimedPage } from './claimed-page.js';
 import { renderEscalation } from './escalation.js';
 import { escalationFor, pageOccurrence } from './escalation-policy.js';
 import { inWindowByName } from './page-claims.js';
+import { commentRewrittenForAnother } from './pull-request.js';
+import { rewritePullRequestComment } from './recovery-comment.js';
 
 export interface FailedWaitSweepDeps {
-  incidents: Pick<IncidentStore, 'get' | 'replaceApproval'>;
+  incidents: Pick<IncidentStore, 'get' | 'replaceApproval' | 'listByPullRequest'>;
+  /** GitHub with the shared write budget, opened on the first comment the sweep rewrites. */
+  githubWriter: () => Promise<GitHubClients>;
   escalations: EscalationPublisher;
   escalationLedger: EscalationLedger;
   policyFile: PolicyFile;
@@ -48,6 +60,8 @@ export interface FailedWaitSweepResult {
   skipped: number;
   /** Incidents whose page or record failed: the next sweep finds them again. */
   failed: string[];
+  /** The first of their errors, for the operator: what to set up or fix before the next sweep. */
+  firstError?: string;
 }
 
 /**
@@ -89,11 +103,33 @@ export async function sweepFailedWait(incidentId: string, deps: FailedWaitSweepD
       : told('skipped', tally.alreadySent ? 'the page of this failed wait went out on an earlier sweep' : `approval wait failed before session 65, counted on the open escalation of this problem (${tally.windowCount} in its window)`);
   }
   if (options.dryRun) return 'recorded';
+  const commented = await tellPullRequest({ ...incident, approval: failed.approval }, now, deps);
   const reason = failed.approval.reason ?? 'recorded pending without a task token';
   const history = [{ at, event: 'approval_wait_failed_swept', detail: `the approval wait had failed before it recorded a task token (${reason}); recorded failed by the sweep of such waits` }];
   // Over the approval as read only: pending, no token, no decision, no take.
-  if (!(await deps.incidents.replaceApproval(incident.id, asRead(pending), { ...pending, status: 'failed', taskToken: null, reason }, { history, notifications: [notification] }))) return 'skipped';
+  if (!(await deps.incidents.replaceApproval(incident.id, asRead(pending), { ...pending, status: 'failed', taskToken: null, reason }, { history, notifications: [notification, ...(commented ? [commented] : [])] }))) return 'skipped';
   return notification.outcome === 'published' ? 'paged' : 'recorded';
+}
+
+/** What the sweep's rewrite of a pull request's comment is recorded as. */
+export const FAILED_WAIT_COMMENT_DETAIL = 'approval wait failed';
+
+/**
+ * Rewrites the pull request's comment that showed the wait's proposal waiting, for `failed` (the approval as recorded
+ * failed); null when there is none to rewrite: no comment of the incident's, or a later incident's since.
+ */
+async function tellPullRequest(failed: Incident, now: Date, deps: FailedWaitSweepDeps): Promise<NotificationRecord | null> {
+  const comments = failed.notifications.filter((told) => told.channel === 'github_comment' && typeof told.commentId === 'number');
+  const last = comments.at(-1);
+  if (!last || (await commentRewrittenForAnother(failed, last.at, deps.incidents))) return null;
+  const github = (await deps.githubWriter()).forInstallation(failed.installationId);
+  if (!github) return null;
+  try {
+    return await rewritePullRequestComment(failed, FAILED_WAIT_COMMENT_DETAIL, github, now, deps);
+  } catch (error) {
+    if (!(error instanceof GitHubRequestError)) throw error;
+    return { channel: 'github_comment', target: last.target, outcome: 'failed', detail: `${FAILED_WAIT_COMMENT_DETAIL}: ${errorMessage(error).slice(0, 200)}`, at: now.toISOString() };
+  }
 }
 
 /** Every incident the pages name, one after another; a failure is counted and left for the next sweep. */
@@ -113,6 +149,7 @@ export async function sweepFailedWaits(
         else result[outcome].push(incidentId);
       } catch (error) {
         result.failed.push(incidentId);
+        result.firstError ??= errorMessage(error).slice(0, 300);
         deps.logger.warn('a failed approval wait could not be paged or recorded; the next sweep finds it again', { incidentId, error: errorMessage(error) });
       }
     }

@@ -28,7 +28,7 @@ export function otherPullRequestIncidents(
  * them this round (with what it wrote to them since), else they are read here. If the list cannot be read the
  * comment still goes out, about this incident alone.
  */
-export async function pullRequestComment(incident: Incident, incidents: IncidentStore, logger: StepLogger, others?: Incident[]): Promise<string> {
+export async function pullRequestComment(incident: Incident, incidents: Pick<IncidentStore, 'listByPullRequest'>, logger: StepLogger, others?: Incident[]): Promise<string> {
   // An experiment arm may ask for the short comment; a proposal waiting for approval always shows in full.
   const short = variantParamsOf(incident).commentDetail === 'short' && incident.approval?.status !== 'pending';
   const render = short ? renderShortComment : renderComment;
@@ -41,4 +41,14 @@ export async function pullRequestComment(incident: Incident, incidents: Incident
     logger.warn('could not list the pull request incidents; commenting on this one only', { incidentId: incident.id, error: String(error) });
     return render(incident);
   }
+}
+
+/**
+ * Whether the pull request's one comment was written for another of its incidents at or after `since`: a newer failure
+ * leads it now, and shows this one as it is; rewritten for this one, it would lose that lead.
+ */
+export async function commentRewrittenForAnother(incident: Incident, since: string, incidents: Pick<IncidentStore, 'listByPullRequest'>): Promise<boolean> {
+  if (!incident.repository || !incident.pullRequest) return false;
+  const others = await incidents.listByPullRequest({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, 50, { except: incident.id });
+  return others.some((other) => other.notifications.some((n) => n.channel === 'github_comment' && typeof n.commentId === 'number' && n.at >= since));
 }

@@ -27,16 +27,30 @@ export function recoveryCommentWritten(incident: Incident): boolean {
  * the notification recording it at `at`; null for an incident without one (see {@link hasRecoveryComment}). Failures
  * are thrown: each caller decides what a refusal means for it.
  */
-export async function writeRecoveryComment(
+export function writeRecoveryComment(
   resolved: Incident,
   github: GitHubPort,
   at: Date,
-  deps: { incidents: IncidentStore; logger: StepLogger },
+  deps: { incidents: Pick<IncidentStore, 'listByPullRequest'>; logger: StepLogger },
 ): Promise<NotificationRecord | null> {
-  const { repository, pullRequest } = resolved;
-  if (!hasRecoveryComment(resolved) || !repository || !pullRequest) return null;
+  return rewritePullRequestComment(resolved, RECOVERY_COMMENT_DETAIL, github, at, deps);
+}
+
+/**
+ * Rewrites the pull request's comment for `incident` as it stands now, recorded with `detail`; null for an incident
+ * without one (see {@link hasRecoveryComment}). Failures are thrown.
+ */
+export async function rewritePullRequestComment(
+  incident: Incident,
+  detail: string,
+  github: GitHubPort,
+  at: Date,
+  deps: { incidents: Pick<IncidentStore, 'listByPullRequest'>; logger: StepLogger },
+): Promise<NotificationRecord | null> {
+  const { repository, pullRequest } = incident;
+  if (!hasRecoveryComment(incident) || !repository || !pullRequest) return null;
   const [owner, repo] = repository.split('/') as [string, string];
-  const body = await pullRequestComment(resolved, deps.incidents, deps.logger);
+  const body = await pullRequestComment(incident, deps.incidents, deps.logger);
   const result = await github.upsertComment({ owner, repo }, pullRequest, COMMENT_MARKER, body);
-  return { channel: 'github_comment', target: `${repository}#${pullRequest}`, outcome: result.outcome, detail: RECOVERY_COMMENT_DETAIL, at: at.toISOString(), commentId: result.commentId };
+  return { channel: 'github_comment', target: `${repository}#${pullRequest}`, outcome: result.outcome, detail, at: at.toISOString(), commentId: result.commentId };
 }

@@ -13,6 +13,7 @@
 import { GitHubRequestError } from '../github/errors.js';
 import { RetryableError, errorMessage } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
+import { commentRewrittenForAnother } from '../notify/pull-request.js';
 import { recoveryCommentWritten, writeRecoveryComment } from '../notify/recovery-comment.js';
 import type { Clock, GitHubClients, StepLogger } from '../ports.js';
 import type { IncidentDue } from '../stores/due-index.js';
@@ -37,13 +38,6 @@ export interface RecoveryCommentResult {
   failed: string[];
 }
 
-/** Whether the pull request's comment was written for another of its incidents at or after `since`. */
-async function rewrittenForAnother(incident: Incident, since: string, incidents: IncidentStore): Promise<boolean> {
-  if (!incident.repository || !incident.pullRequest) return false;
-  const others = await incidents.listByPullRequest({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, 50, { except: incident.id });
-  return others.some((other) => other.notifications.some((n) => n.channel === 'github_comment' && typeof n.commentId === 'number' && n.at >= since));
-}
-
 /** What is left to do for an entry: write the comment, wait (its recovery has not recorded the incident yet), or nothing. */
 async function leftToDo(incident: Incident | null, entry: IncidentDue, staleBefore: string, incidents: IncidentStore): Promise<'write' | 'wait' | 'nothing'> {
   if (!incident) return 'nothing';
@@ -52,7 +46,7 @@ async function leftToDo(incident: Incident | null, entry: IncidentDue, staleBefo
     // work, or it died and its redelivery does every follow-up again (and schedules its own entry if refused again).
     return entry.dueAt < staleBefore ? 'nothing' : 'wait';
   }
-  if (recoveryCommentWritten(incident) || (await rewrittenForAnother(incident, entry.dueAt, incidents))) return 'nothing';
+  if (recoveryCommentWritten(incident) || (await commentRewrittenForAnother(incident, entry.dueAt, incidents))) return 'nothing';
   return 'write';
 }
 

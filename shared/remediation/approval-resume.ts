@@ -30,7 +30,7 @@ export function isUnresumed(incident: Incident | null): incident is Unresumed {
 export function asRead(approval: ApprovalState): ExpectedApproval {
   return {
     status: approval.status, taskToken: approval.taskToken ?? null, decidedAt: approval.decidedAt ?? null, resumeTakenAt: approval.resumeTakenAt ?? null,
-    spentToken: approval.spentToken ?? null,
+    spentToken: approval.spentToken ?? null, requestedAt: approval.requestedAt,
   };
 }
 

@@ -127,11 +127,15 @@ export function documentClientFor(config: Config): DynamoDBDocumentClient {
  */
 
 /** One entry per {@link useLocalAdapters} call not yet ended: runtimes in one process (tests) start and stop apart. */
-const localAdapterUses: Array<{ adapters: LocalAdapters }> = [];
+const localAdapterUses: Array<{ adapters: LocalAdapters; echo: (line: string) => void }> = [];
 
-/** The local runtime's stand-ins, used from now on wherever the configuration names one; the returned function ends that. */
-export function useLocalAdapters(adapters: LocalAdapters): () => void {
-  const use = { adapters };
+/**
+ * The local runtime's stand-ins, used from now on wherever the configuration names one; the returned function ends
+ * that. `echo`: where each outbox entry is echoed (the console's stdout, as the runtime shows them; a command that says
+ * what it did itself passes none to echo).
+ */
+export function useLocalAdapters(adapters: LocalAdapters, options: { echo?: (line: string) => void } = {}): () => void {
+  const use = { adapters, echo: options.echo ?? ((line: string) => console.log(line)) };
   localAdapterUses.push(use);
   return () => {
     const at = localAdapterUses.indexOf(use);
@@ -140,15 +144,20 @@ export function useLocalAdapters(adapters: LocalAdapters): () => void {
 }
 
 /** The stand-ins a local setting asks for; in AWS (where nothing hands them over) the setting is a configuration error. */
-function local(setting: 'OUTBOX_PATH' | 'METRICS_EMF_PATH'): LocalAdapters {
+function localUse(setting: 'OUTBOX_PATH' | 'METRICS_EMF_PATH'): (typeof localAdapterUses)[number] {
   const use = localAdapterUses.at(-1);
   if (!use) throw new ConfigError(`${setting} is set, but it names a local stand-in that only the local runtime provides (npm start)`);
-  return use.adapters;
+  return use;
 }
 
-/** The outbox file (the local stand-in for SNS, SSM and GitHub's writes), echoing each entry to the console. */
+function local(setting: 'OUTBOX_PATH' | 'METRICS_EMF_PATH'): LocalAdapters {
+  return localUse(setting).adapters;
+}
+
+/** The outbox file (the local stand-in for SNS, SSM and GitHub's writes), echoing each entry as its user asked. */
 function outboxAt(path: string) {
-  return local('OUTBOX_PATH').outbox(path, { echo: (line) => console.log(line) });
+  const use = localUse('OUTBOX_PATH');
+  return use.adapters.outbox(path, { echo: use.echo });
 }
 
 /**

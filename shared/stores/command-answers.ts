@@ -18,6 +18,9 @@
  * no longer takes the reply (a redelivery found nothing waiting and wrote "nothing is waiting" over the outcome), and a
  * refusal that claimed it before writes the final text again once its record finds it. Marked `finalWritten` once the
  * edit is recorded, the reply is edited once, whatever the runs that meet its decision again.
+ *
+ * Every write is an UpdateItem of the attributes it owns, none a put of the whole record: an attribute a newer version
+ * keeps on it (as `finalBody` was new to the version before) outlives this version's writes during a deploy.
  */
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -107,9 +110,9 @@ export function createDynamoCommandAnswers(options: { client: DynamoDBDocumentCl
       new UpdateCommand({
         TableName: tableName,
         Key: keyOf(key),
-        UpdateExpression: `SET #attribute = :value, expiresAt = if_not_exists(expiresAt, :expires)${finalWritten ? ', finalWritten = :value' : ''}`,
+        UpdateExpression: `SET #attribute = :value, expiresAt = if_not_exists(expiresAt, :expires)${finalWritten ? ', finalWritten = :written' : ''}`,
         ExpressionAttributeNames: { '#attribute': attribute },
-        ExpressionAttributeValues: { ':value': value, ':expires': expiresAt(clock()) },
+        ExpressionAttributeValues: { ':value': value, ':expires': expiresAt(clock()), ...(finalWritten ? { ':written': true } : {}) },
         ReturnValues: 'ALL_NEW',
       }),
     );

@@ -12,6 +12,7 @@ import {
   type ClaimName,
   type HistoryEntry,
   HISTORY_FIELDS,
+  APPROVAL_FIELDS,
   type ApprovalState,
   type Incident,
   type IncidentHistoryEntry,
@@ -98,6 +99,19 @@ export function pullKeyOf(repository: string | null | undefined, pullRequest: nu
  */
 const PULL_ALIAS = 'PULLALIAS#';
 const aliasIdOf = (pk: unknown): number | null => (String(pk).startsWith(PULL_ALIAS) ? Number(/#id-(\d+)$/.exec(String(pk))?.[1] ?? Number.NaN) : null);
+
+/**
+ * Whether a pull request's name alone may stand for repository `id` (null: the reader knows none): while the aliases
+ * under the name (`aliases`, the ids incidents indexed by id wrote there) name no other repository. A name reused
+ * within their lifetime (a repository deleted and created again, or another renamed onto the name: a new id, pull
+ * requests numbered from 1 again) names two, and an incident known by the name only, or a reader knowing only the
+ * name, could be either's: neither is taken for the other's.
+ */
+function nameOnlyTrusted(id: number | null, aliases: number[]): boolean {
+  const named = new Set(aliases);
+  if (id !== null) named.add(id);
+  return named.size <= 1;
+}
 
 /**
  * The partition of the incident's history (index `byHistoryKey`): its fingerprint within its knowledge scope
@@ -338,7 +352,14 @@ export interface IncidentStore {
  * resume take (absent: none) which worker set out to resume it, the spent token (absent: none) that the decision was
  * kept for its request's retry with (a write over a decision read before it was kept would lose it for the retry).
  */
-export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'decidedAt' | 'resumeTakenAt'> & { spentToken?: string | null };
+export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'decidedAt' | 'resumeTakenAt'> & {
+  spentToken?: string | null;
+  /**
+   * The request read: an approval written for the same request ({@link ApprovalState.requestedAt}) continues it, and is
+   * written field by field (see conditionalUpdate), so the fields a newer version keeps on it are not erased.
+   */
+  requestedAt?: string;
+};
 
 /** The approval fields a conditional write compares, in the order its condition names them. */
 export const COMPARED_APPROVAL_FIELDS = ['status', 'taskToken', 'decidedAt', 'resumeTakenAt', 'spentToken'] as const;
@@ -586,6 +607,22 @@ function incidentItems(options: IncidentTableOptions) {
     const { fingerprint } = fields;
     const ownerKey = typeof fingerprint === 'string' && owner ? historyKeyOf({ ...owner, fingerprint }) : null;
     if (fingerprint !== undefined) all.historyKey = fingerprint === null ? null : (ownerKey ?? (await storedHistoryKey(id, fingerprint)));
+    // The approval of the request read, continued: set and removed field by field (an item as a newer version wrote it
+    // keeps what only that version knows, such as a command's other replies to edit), and only over that request.
+    const continued = fields.approval && expected?.requestedAt !== undefined && fields.approval.requestedAt === expected.requestedAt ? fields.approval : null;
+    if (continued) {
+      delete all.approval;
+      names['#ap'] = 'approval';
+      APPROVAL_FIELDS.forEach((key, i) => {
+        names[`#apw${i}`] = key;
+        const value = continued[key];
+        if (value === undefined) removes.push(`#ap.#apw${i}`);
+        else {
+          values[`:apw${i}`] = value;
+          sets.push(`#ap.#apw${i} = :apw${i}`);
+        }
+      });
+    }
     let n = 0;
     for (const [key, value] of Object.entries(all)) {
       if (value === undefined) continue;
@@ -646,6 +683,10 @@ function incidentItems(options: IncidentTableOptions) {
           condition += ` AND #ap.#ap${i} = :ap${i}`;
         }
       });
+    }
+    if (continued) {
+      values[':apRequested'] = continued.requestedAt;
+      condition += ' AND #ap.requestedAt = :apRequested';
     }
     if (ownerKey) condition += ` AND ${ownerCondition(owner as IncidentOwner, names, values)}`;
     try {
@@ -936,23 +977,25 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
     for await (const page of indexPages(INCIDENT_INDEXES.byPullRequest, pullKey, Math.max(limit, 25), {})) {
       pages += 1;
       const listed = page.Items ?? [];
+      // The name's aliases sort before its incidents: read before any of them is counted by name (see nameOnlyTrusted).
+      for (const { pk } of listed) {
+        const aliasId = aliasIdOf(pk);
+        if (aliasId !== null && Number.isSafeInteger(aliasId)) aliases.push(aliasId);
+      }
       const items = await wholeItems(INCIDENT_INDEXES.byPullRequest, listed.filter((item) => item.pk !== exceptPk && aliasIdOf(item.pk) === null));
       const read = new Map(items.map((item) => [String(item.pk), fromItem(item)]));
       // Walked in the index's order: the caller's own incident takes its place in the window where it stands (unread),
       // not ahead of the newer ones of its page, which the window would otherwise lose.
       for (const { pk, createdAt } of listed) {
         if (found.length >= limit) break;
-        const aliasId = aliasIdOf(pk);
-        if (aliasId !== null) {
-          if (Number.isSafeInteger(aliasId)) aliases.push(aliasId);
-          continue;
-        }
+        if (aliasIdOf(pk) !== null) continue;
         if (pk === exceptPk) {
           found.push([String(pk), { createdAt: String(createdAt), incident: null }]);
           continue;
         }
         const incident = read.get(String(pk));
         if (!incident || !sameRepository(incident, named)) continue;
+        if (typeof incident.repositoryId !== 'number' && !nameOnlyTrusted(named.id, aliases)) continue;
         found.push([String(pk), { createdAt: incident.createdAt, incident }]);
       }
       if (found.length >= limit || pages >= LOOKUP_MAX_PAGES) break;
@@ -1105,9 +1148,10 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
       // Each key's window, newest first; the caller's own incident holds its place (null) where the index has it.
       const aliases: number[] = [];
       const windows = await Promise.all(keys.map((pullKey) => pullRequestWindow(pullKey as string, limit, exceptPk, named, aliases)));
-      // Without the id, the name's key points to the one written last (review 65, F3): the newer incidents are there.
+      // Without the id, the name's key points to the repository indexed by id under it (review 65, F3): the newer
+      // incidents are there. Only while the name named one repository: reused, no alias tells which one is meant.
       const [aliasId] = aliases;
-      if (repository.id === null && aliasId !== undefined) {
+      if (repository.id === null && aliasId !== undefined && nameOnlyTrusted(null, aliases)) {
         windows.push(await pullRequestWindow(pullKeyOf(repository.name, pullRequest, aliasId) as string, limit, exceptPk, { full_name: repository.name, id: aliasId }));
       }
       const merged = new Map<string, { createdAt: string; incident: Incident | null }>();

@@ -37,6 +37,7 @@ function sweeper() {
   const published: EscalationMessage[] = [];
   const deps = {
     incidents,
+    githubWriter: async () => staticGitHubClients(createFakeGitHub().port),
     escalations: { publish: async (message: EscalationMessage) => (published.push(message), { messageId: `page-${published.length}` }) },
     escalationLedger: createDynamoEscalationLedger({ client: scratch.client, tableName: 'incidents' }),
     policyFile: {},

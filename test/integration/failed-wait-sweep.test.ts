@@ -1,14 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it, vi } from 'vitest';
 import { createIncidentsCommand, failedWaitSweepFromEnv } from '../../shared/cli/commands/incidents.js';
-import { sweepFailedWaits } from '../../shared/notify/failed-wait-sweep.js';
+import { NothingToReachError } from '../../shared/cli/local-runtime.js';
+import { staticGitHubClients } from '../../shared/github/clients.js';
+import { GitHubRequestError } from '../../shared/github/errors.js';
+import { COMMENT_MARKER } from '../../shared/notify/comment.js';
+import { FAILED_WAIT_COMMENT_DETAIL, sweepFailedWaits } from '../../shared/notify/failed-wait-sweep.js';
 import type { EscalationMessage } from '../../shared/ports.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import { createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { tokenlessPendingWaits } from '../../shared/stores/tokenless-waits.js';
 import { SimulatedCrash } from '../support/failing-writes.js';
+import { createFakeGitHub } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { TOKENLESS, tokenlessWaitIncidents } from '../support/tokenless-waits.js';
 
@@ -25,8 +32,10 @@ const stored = tokenlessWaitIncidents(scratch, clock, 5000);
 function sweeper(overrides: { replaceApproval?: (original: ReturnType<typeof createIncidentStore>['replaceApproval']) => ReturnType<typeof createIncidentStore>['replaceApproval'] } = {}) {
   const incidents = createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 400, clock });
   const published: EscalationMessage[] = [];
+  const github = createFakeGitHub();
   const deps = {
-    incidents: overrides.replaceApproval ? { get: incidents.get.bind(incidents), replaceApproval: overrides.replaceApproval(incidents.replaceApproval.bind(incidents)) } : incidents,
+    incidents: overrides.replaceApproval ? { ...incidents, get: incidents.get.bind(incidents), replaceApproval: overrides.replaceApproval(incidents.replaceApproval.bind(incidents)) } : incidents,
+    githubWriter: async () => staticGitHubClients(github.port),
     escalations: { publish: async (message: EscalationMessage) => (published.push(message), { messageId: `page-${published.length}` }) },
     escalationLedger: createDynamoEscalationLedger({ client: scratch.client, tableName: 'incidents' }),
     policyFile: {},
@@ -34,7 +43,7 @@ function sweeper(overrides: { replaceApproval?: (original: ReturnType<typeof cre
     logger: silentLogger,
   };
   const sweep = (dryRun = false) => sweepFailedWaits(tokenlessPendingWaits({ client: scratch.client, tableName: 'incidents', pageSize: 3 }), deps, { dryRun });
-  return { sweep, published, incidents };
+  return { sweep, published, incidents, github };
 }
 
 describe('the sweep of approval waits that failed before session 65', () => {
@@ -123,7 +132,64 @@ describe('the sweep of approval waits that failed before session 65', () => {
   });
 });
 
+describe("the sweep and the pull request's comment that still invites /guard approve", () => {
+  const commented = (at: string) => ({ notifications: [{ channel: 'github_comment' as const, target: 'pr', outcome: 'created' as const, detail: 'failure', commentId: 77, at }] });
+
+  it('rewrites the comment once to say the guard could not ask for approval, and records that it did', async () => {
+    // Prepare
+    const id = await stored(TOKENLESS, commented('2026-11-01T10:06:00Z'));
+    const { sweep, github, incidents } = sweeper();
+    const upserts = () => github.calls.filter((call) => call.method === 'upsertComment' && call.args[2] === COMMENT_MARKER);
+
+    // Act
+    await sweep();
+    await sweep();
+
+    // Assert
+    const swept = await incidents.get(id);
+    const [only] = upserts();
+    expect(upserts()).toHaveLength(1);
+    expect(only?.args[3]).toContain('could not ask for approval of the proposed fix');
+    expect(only?.args[3]).not.toContain('/guard approve');
+    expect(swept?.notifications.filter((told) => told.detail === FAILED_WAIT_COMMENT_DETAIL)).toMatchObject([{ channel: 'github_comment', outcome: 'created' }]);
+  });
+
+  it("leaves a comment a later incident of the pull request leads, and records GitHub's refusal of one it may not edit", async () => {
+    // Prepare: one wait whose pull request commented for a newer incident since, one whose pull request is locked.
+    const led = await stored(TOKENLESS, { ...commented('2026-11-01T10:06:00Z'), repositoryId: 7001, pullRequest: 90 });
+    const decided = { ...TOKENLESS, status: 'approved' as const, decidedAt: '2026-11-02T10:00:00Z', decidedBy: 'maintainer' };
+    await stored(decided, { ...commented('2026-11-02T10:00:00Z'), repositoryId: 7001, pullRequest: 90 });
+    const locked = await stored(TOKENLESS, commented('2026-11-01T10:06:00Z'));
+    const { sweep, github, incidents } = sweeper();
+    github.port.upsertComment = async () => {
+      throw new GitHubRequestError('Resource not accessible: the issue is locked', 403);
+    };
+
+    // Act
+    const done = await sweep();
+
+    // Assert
+    expect(done.failed).toEqual([]);
+    expect((await incidents.get(led))?.notifications.filter((told) => told.detail === FAILED_WAIT_COMMENT_DETAIL)).toEqual([]);
+    expect((await incidents.get(locked))?.notifications.filter((told) => told.detail?.startsWith(FAILED_WAIT_COMMENT_DETAIL))).toMatchObject([{ outcome: 'failed' }]);
+    expect((await incidents.get(locked))?.approval?.status).toBe('failed');
+  });
+});
+
 describe('guard incidents sweep-waits', () => {
+  it('says what to set up on a machine with no local runtime and no stack named, not which variable a function missed', async () => {
+    // Prepare: a fresh machine: an empty data directory, no AWS settings.
+    const dataDir = mkdtempSync(join(tmpdir(), 'guard-fresh-'));
+
+    // Act
+    const swept = failedWaitSweepFromEnv({ GUARD_DATA_DIR: dataDir })({ dryRun: true, onPage: () => undefined });
+
+    // Assert
+    await expect(swept).rejects.toBeInstanceOf(NothingToReachError);
+    await expect(swept).rejects.toThrow(/npm start.*GUARD_DATA_DIR.*ESCALATION_TOPIC_ARN/);
+    await expect(swept).rejects.toThrow(dataDir);
+  });
+
   it("sweeps the tables its configuration names, pages into the outbox, and says what it did", async () => {
     // Prepare: the command's own wiring (config, stores, the outbox publisher) over the embedded store's endpoint.
     const id = await stored(TOKENLESS);
@@ -133,11 +199,15 @@ describe('guard incidents sweep-waits', () => {
     const out: string[] = [];
     const io = { out: (text: string) => void out.push(text), err: (text: string) => void out.push(text), stdin: (async function* () {})() };
 
-    // Act
-    const code = await command.run(['sweep-waits', '--quiet'], io);
+    const echoed: unknown[][] = [];
+    const stdout = vi.spyOn(console, 'log').mockImplementation((...line: unknown[]) => void echoed.push(line));
 
-    // Assert
+    // Act
+    const code = await command.run(['sweep-waits', '--quiet'], io).finally(() => stdout.mockRestore());
+
+    // Assert: what it paged is in its summary and the outbox's file, not echoed to stdout (CI's log) besides.
     expect(code).toBe(0);
+    expect(echoed).toEqual([]);
     // The command's clock is the real one: the earlier test's "recent" request is past 900 s by it, and is swept too.
     expect(out[0]).toMatch(/^recorded \d+ approval waits failed \(pending without a task token\): \d+ paged on-call/);
     expect(out).toContain(`  paged  ${id}`);

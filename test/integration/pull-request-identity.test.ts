@@ -23,6 +23,8 @@ import { scratchStoreForFile } from '../support/harness.js';
 const scratch = scratchStoreForFile('pull-request-identity');
 const scope = 'acme/app|main|CI';
 let pullRequest = 14;
+const BEFORE = '2026-11-19T09:00:00Z';
+const NOW = '2026-11-20T09:00:00Z';
 
 function failure(id: string, repositoryId: number, runId: number, createdAt: string, fields: Partial<Incident> = {}): Incident {
   return newIncident(
@@ -43,6 +45,11 @@ function stores(clock: () => Date = () => new Date('2026-11-20T09:00:00Z')) {
     incidents: createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 30, clock }),
     targets: createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock }),
   };
+}
+
+/** Each incident created by a store whose clock reads `at` (the time its alias under the name is written), in order. */
+async function createdAt(...written: Array<[Incident, string]>): Promise<void> {
+  for (const [incident, at] of written) await stores(() => new Date(at)).incidents.create(incident, scope);
 }
 
 describe("a pull request's incidents, of the repository that has the name now or had it before", () => {
@@ -221,23 +228,49 @@ describe('review 65: a reader that knows only the name, after incidents were ind
     expect(listed.map((incident) => incident.id)).toEqual([foundLater.id]);
   });
 
-  it("follows the name to the repository that used it last: another repository's earlier incidents under that name are not read", async () => {
+  it("follows the name to neither repository once two used it: another repository's incidents under that name are not read", async () => {
     // Prepare: id 8 had the name first (its account renamed since); id 9 has it now.
     pullRequest = 36;
-    const before = stores(() => new Date('2026-11-19T09:00:00Z'));
-    const now = stores(() => new Date('2026-11-20T09:00:00Z'));
     const old = failure('gh-x-951-1', 9, 951, '2026-11-20T06:00:00.000Z', { repositoryId: null });
     const otherRepository = failure('gh-8-952-1', 8, 952, '2026-11-19T09:00:00.000Z');
     const current = failure('gh-9-953-1', 9, 953, '2026-11-20T09:00:00.000Z');
-    await now.incidents.create(old, scope);
-    await before.incidents.create(otherRepository, scope);
-    await now.incidents.create(current, scope);
+    await createdAt([old, NOW], [otherRepository, BEFORE], [current, NOW]);
 
     // Act
-    const listed = await now.incidents.listByPullRequest({ name: 'acme/app', id: null }, 36, 10, { except: old.id });
+    const listed = await stores().incidents.listByPullRequest({ name: 'acme/app', id: null }, 36, 10, { except: old.id });
+
+    // Assert: the name was reused (ids 8 and 9 both indexed under it): it tells neither's incidents from the other's.
+    expect(listed.map((incident) => incident.id)).toEqual([]);
+  });
+
+  it('follows the name to the one repository indexed under it, however many of its incidents wrote the alias', async () => {
+    // Prepare
+    pullRequest = 37;
+    const old = failure('gh-x-961-1', 10, 961, '2026-11-19T06:00:00.000Z', { repositoryId: null });
+    const earlier = failure('gh-10-962-1', 10, 962, '2026-11-19T09:00:00.000Z');
+    const current = failure('gh-10-963-1', 10, 963, '2026-11-20T09:00:00.000Z');
+    await createdAt([old, BEFORE], [earlier, BEFORE], [current, NOW]);
+
+    // Act
+    const listed = await stores().incidents.listByPullRequest({ name: 'acme/app', id: null }, 37, 10, { except: old.id });
 
     // Assert
-    expect(listed.map((incident) => incident.id)).toEqual([current.id]);
+    expect(listed.map((incident) => incident.id)).toEqual([current.id, earlier.id]);
+  });
+
+  it("does not take an incident known by the name only for the new repository's, once the name was reused", async () => {
+    // Prepare: id 11 had the name (an incident stored before ids were, and one by id); id 12 was created under it since.
+    pullRequest = 38;
+    const nameOnly = failure('gh-x-971-1', 11, 971, '2026-11-18T06:00:00.000Z', { repositoryId: null });
+    const oldById = failure('gh-11-972-1', 11, 972, '2026-11-19T09:00:00.000Z');
+    const reused = failure('gh-12-973-1', 12, 973, '2026-11-20T09:00:00.000Z');
+    await createdAt([nameOnly, BEFORE], [oldById, BEFORE], [reused, NOW]);
+
+    // Act
+    const ofNew = await stores().incidents.listByPullRequest({ name: 'acme/app', id: 12 }, 38, 10);
+
+    // Assert
+    expect(ofNew.map((incident) => incident.id)).toEqual([reused.id]);
   });
 
   it('merges both keys newest first within the limit, the caller\'s own incident holding its place, none twice', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApprovalState } from '../../shared/domain/incident.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type IncidentStore, WRITE_IDS, WRITE_IDS_KEPT, createIncidentStore, incidentKey } from '../../shared/stores/incident-store.js';
+import { asRead } from '../../shared/remediation/approval-resume.js';
 import { failedRunIncident } from '../support/fakes.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
 import { createMemoryStore } from '../support/memory-store.js';
@@ -50,6 +51,54 @@ describe('replaceApproval (DynamoDB)', () => {
     expect(await store.replaceApproval(incident.id, taken, { ...taken, taskToken: null })).toBe(true);
 
     expect((await store.get(incident.id))?.approval).toMatchObject({ status: 'approved', taskToken: null, resumeTakenAt: '2026-11-20T10:06:00Z' });
+  });
+});
+
+/**
+ * During a deploy, a worker of this version writes approvals that a newer one wrote with fields this one does not know
+ * (as `alsoCommanded` was to the version before it): a write that continues the same request must not erase them.
+ */
+describe.each([
+  ['DynamoDB', () => store],
+  ['in memory', () => createMemoryStore()],
+])('replaceApproval over fields a newer version wrote (%s)', (_name, storeOf) => {
+  const laterFields = { repliesToEdit: [{ commentId: 41, by: 'second' }], laterMark: 'kept' };
+
+  it('keeps them when it continues the request read, and removes the fields it knows and left out', async () => {
+    // Prepare: the decision as a newer version stored it, taken for a resume.
+    const incidents = storeOf();
+    const taken = { ...APPROVED, resumeTakenAt: '2026-11-20T10:06:00Z', ...laterFields } as ApprovalState;
+    const incident = failedRunIncident(910_010, `delivery-later-fields-${_name}`, { approval: taken });
+    await incidents.create(incident, null);
+    const read = (await incidents.get(incident.id))?.approval as ApprovalState;
+
+    // Act: Notify's record of the wait's end, built from the fields it knows (no take, no token).
+    const timedOut: ApprovalState = { status: 'timed_out', taskToken: null, requestedAt: read.requestedAt, decidedAt: read.decidedAt, decidedBy: read.decidedBy, reason: 'timed out', unresumed: 'approved' };
+    const written = await incidents.replaceApproval(incident.id, asRead(read), timedOut);
+
+    // Assert
+    expect(written).toBe(true);
+    const stored = (await incidents.get(incident.id))?.approval as unknown as Record<string, unknown>;
+    expect(stored).toMatchObject({ ...timedOut, ...laterFields });
+    expect(stored).not.toHaveProperty('resumeTakenAt');
+  });
+
+  it('writes a new request whole, and only continues the request it read', async () => {
+    // Prepare
+    const incidents = storeOf();
+    const decided = { ...APPROVED, taskToken: null, ...laterFields } as ApprovalState;
+    const incident = failedRunIncident(910_011, `delivery-later-request-${_name}`, { approval: decided });
+    await incidents.create(incident, null);
+    const read = (await incidents.get(incident.id))?.approval as ApprovalState;
+    const next: ApprovalState = { ...PENDING, taskToken: 'token-2', requestedAt: '2026-11-21T09:00:00Z' };
+
+    // Act: a continuation claiming another request's time is refused; the next request replaces the approval.
+    const mislabelled = await incidents.replaceApproval(incident.id, { ...asRead(read), requestedAt: next.requestedAt }, next);
+    const requested = await incidents.replaceApproval(incident.id, asRead(read), next);
+
+    // Assert
+    expect([mislabelled, requested]).toEqual([false, true]);
+    expect((await incidents.get(incident.id))?.approval).toEqual(next);
   });
 });
 

@@ -1,4 +1,4 @@
-import { type ClaimName, type Incident, isDueForReconciler, mayMoveTo, outsiderCanRepeat } from '../../shared/domain/incident.js';
+import { APPROVAL_FIELDS, type ClaimName, type Incident, isDueForReconciler, mayMoveTo, outsiderCanRepeat } from '../../shared/domain/incident.js';
 import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../../shared/domain/incident-lists.js';
 import type { GreenRunNote } from '../../shared/domain/recovery.js';
 import type { GreenRunNotes } from '../../shared/stores/green-run-notes.js';
@@ -92,7 +92,12 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     async replaceApproval(id, expected, approval, append: AppendLists = {}, fields = {}) {
       const item = items.get(id);
       if (!item || !approvalIsAsRead(item.incident.approval, expected)) return false;
-      await this.update(id, { ...fields, approval }, append);
+      // The request read, continued: only over that request, and what this version does not know of it stays (as in DynamoDB).
+      const stored = item.incident.approval;
+      const continued = expected?.requestedAt !== undefined && approval.requestedAt === expected.requestedAt;
+      if (continued && stored?.requestedAt !== approval.requestedAt) return false;
+      const unknown = continued && stored ? Object.fromEntries(Object.entries(stored).filter(([key]) => !(APPROVAL_FIELDS as string[]).includes(key))) : {};
+      await this.update(id, { ...fields, approval: { ...unknown, ...approval } }, append);
       return true;
     },
     async record(id, fields, append: AppendLists = {}, options: { claim?: ClaimName; keepUpdatedAt?: boolean; owner?: IncidentOwner } = {}) {

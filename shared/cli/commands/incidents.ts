@@ -90,12 +90,21 @@ function render(detail: IncidentDetail): string {
 export type FailedWaitSweepRun = (options: { dryRun: boolean; onPage: (sofar: FailedWaitSweepResult & { scanned: number }) => void }) => Promise<FailedWaitSweepResult>;
 
 /**
- * The sweep over the tables and the escalation topic the functions use (INCIDENTS_TABLE, ESCALATION_TOPIC_ARN,
- * POLICY_FILE, with the operator's AWS credentials, which may Scan where no function's role may); with no
+ * The sweep over the tables, the escalation topic and GitHub as the functions use them (INCIDENTS_TABLE,
+ * ESCALATION_TOPIC_ARN, POLICY_FILE, the GitHub App's settings, with the operator's AWS credentials, which may Scan
+ * where no function's role may); with no
  * DYNAMODB_ENDPOINT, the local runtime running from this directory, whose pages go to its outbox. Imported lazily so
  * `guard analyze` does not load the AWS SDK.
  */
 export const failedWaitSweepFromEnv = (env: Record<string, string | undefined> = process.env): FailedWaitSweepRun => async (options) => {
+  const local = env.DYNAMODB_ENDPOINT ? null : findLocalRuntime(env);
+  if (!local && !env.ESCALATION_TOPIC_ARN && !env.OUTBOX_PATH) {
+    throw new NothingToReachError(
+      `nothing to sweep: no local runtime runs from ${dataDirOf(env)} (start it with "npm start" in this directory, or set GUARD_DATA_DIR to its data ` +
+        'directory: the sweep then reads its tables and writes its pages to its outbox), and no deployed stack is named (set AWS credentials and, as the ' +
+        "stack's functions have them, INCIDENTS_TABLE, ESCALATION_TOPIC_ARN, POLICY_FILE and the GitHub App's settings, which the sweep edits pull request comments with)",
+    );
+  }
   const [{ loadConfig }, { createDocumentClient }, deps, { LOCAL_ADAPTERS }, { tokenlessPendingWaits }, { sweepFailedWaits }, { silentLogger }] = await Promise.all([
     import('../../config.js'),
     import('../../stores/dynamo.js'),
@@ -105,7 +114,6 @@ export const failedWaitSweepFromEnv = (env: Record<string, string | undefined> =
     import('../../notify/failed-wait-sweep.js'),
     import('../../steps/deps.js'),
   ]);
-  const local = env.DYNAMODB_ENDPOINT ? null : findLocalRuntime(env);
   const config = loadConfig(local
     ? {
         ...env, DYNAMODB_ENDPOINT: local.dynamodbEndpoint, AWS_REGION: local.region, INCIDENTS_TABLE: local.tables.incidents, BASELINES_TABLE: local.tables.baselines,
@@ -114,11 +122,15 @@ export const failedWaitSweepFromEnv = (env: Record<string, string | undefined> =
     : env);
   const client = createDocumentClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
   // An OUTBOX_PATH (the local runtime's, or one given) is the outbox's file, as the runtime's functions write it.
-  const stopLocalAdapters = config.OUTBOX_PATH ? deps.useLocalAdapters(LOCAL_ADAPTERS) : () => undefined;
+  // Its pages are in the outbox's file, and the command lists them: echoed too, each page's JSON buried that list.
+  const stopLocalAdapters = config.OUTBOX_PATH ? deps.useLocalAdapters(LOCAL_ADAPTERS, { echo: () => undefined }) : () => undefined;
+  // Opened on the first comment to rewrite: a sweep with none needs no GitHub access.
+  let github: ReturnType<typeof deps.createGitHub> | undefined;
   try {
     return await sweepFailedWaits(tokenlessPendingWaits({ client, tableName: config.INCIDENTS_TABLE }), {
       incidents: deps.createIncidents(config),
       escalations: deps.createEscalations(config),
+      githubWriter: () => (github ??= deps.createGitHub(config)),
       escalationLedger: deps.createEscalationLedger(config),
       policyFile: deps.policyFileOf(config),
       clock: () => new Date(),
@@ -197,6 +209,7 @@ async function sweepFailedWaitsCommand(flags: ReadonlySet<string>, run: FailedWa
   for (const id of done.paged) io.out(`  ${dryRun ? 'would page' : 'paged'}  ${id}`);
   if (done.failed.length > 0) {
     io.err(`${done.failed.length} could not be paged or recorded (${done.failed.slice(0, 5).join(', ')}${done.failed.length > 5 ? ', …' : ''}): run it again`);
+    if (done.firstError) io.err(`the first one failed with: ${done.firstError}`);
     return 1;
   }
   return 0;

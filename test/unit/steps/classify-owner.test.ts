@@ -76,6 +76,40 @@ describe("classify's record when the pull request's alias item fails after it (P
     expect(result).toMatchObject({ incidentId: input.incidentId });
     expect((await deps.incidents.get(input.incidentId))?.status).toBe('classified');
   });
+
+  it('goes on with the failure recorded superseded when the alias fails after the write that resolved it', async () => {
+    // Prepare: attempt 2 of the run failed too (this failure is superseded); the resolving write lands, its alias does not.
+    const { deps } = stepDeps({ github: createFakeGitHub().port });
+    const warnings: string[] = [];
+    deps.logger = { info() {}, warn: (message) => warnings.push(message), error() {} };
+    const laterOnRecord = deps.greenRuns.laterOnRecord.bind(deps.greenRuns);
+    deps.greenRuns.laterOnRecord = async (scope, attempts) => ({ ...(await laterOnRecord(scope, attempts)), laterAttemptFailed: 2 });
+    const updateIfStatusMoves = deps.incidents.updateIfStatusMoves.bind(deps.incidents);
+    const record = deps.incidents.record.bind(deps.incidents);
+    const writes: string[] = [];
+    deps.incidents.updateIfStatusMoves = async (id, fields, append, options) => {
+      writes.push('updateIfStatusMoves');
+      const written = await updateIfStatusMoves(id, fields, append, options);
+      if (!written) return written;
+      throw new PullAliasWriteError(id, written, { cause: Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }) });
+    };
+    deps.incidents.record = async (id, fields, append, options) => {
+      if (fields.status === 'classified') writes.push('record');
+      return record(id, fields, append, options);
+    };
+    const input = workflowRun();
+
+    // Act
+    const result = await classifyStep({ trigger: input }, deps);
+
+    // Assert: resolved by its one write, not recorded again as merely classified; the alias's failure logged.
+    expect(result.incidentStatus).toBe('resolved');
+    expect(writes).toEqual(['updateIfStatusMoves']);
+    const incident = await deps.incidents.get(input.incidentId);
+    expect(incident).toMatchObject({ status: 'resolved', supersededBy: expect.stringMatching(/\(attempt 2\)$/) });
+    expect(incident?.history.filter((entry) => entry.event === 'resolved')).toHaveLength(1);
+    expect(warnings).toContainEqual(expect.stringMatching(/alias item was not written/));
+  });
 });
 
 describe("classify's record of the pull request's alias that ingest wrote", () => {

@@ -1,3 +1,4 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { type CommandAnswerKey, createDynamoCommandAnswers } from '../../../shared/stores/command-answers.js';
 import { scratchStoreForFile } from '../../support/harness.js';
@@ -139,5 +140,25 @@ describe('command answers (DynamoDB)', () => {
     // Assert
     expect(refusal).toEqual({ kind: 'update', replyId: 602 });
     expect(recorded).toEqual({ done: false, final: 'not carried out: overtaken' });
+  });
+
+  it('writes only the attributes each call owns: a field a newer version keeps on the record outlives every write', async () => {
+    // Prepare: the record as a newer version wrote it (as `finalBody` was new to the version before it).
+    const key = freshKey();
+    const itemKey = { pk: `COMMANDANSWER#${key.repositoryId}#${key.pullRequest}#${key.commentId}`, sk: 'COMMANDANSWER' };
+    await scratch.store.documents().send(new PutCommand({ TableName: TABLE, Item: { ...itemKey, laterField: 'kept' } }));
+
+    // Act: every write this version makes to it.
+    const claim = await answers().claim(key);
+    if (claim.kind === 'create') await answers().release(key, claim.holder);
+    await answers().claim(key);
+    await answers().record(key, 701);
+    await answers().claim(key, { final: 'not carried out: the wait timed out' });
+    await answers().record(key, 701, { final: true });
+    await answers().markDone(key);
+
+    // Assert
+    const { Item: item } = await scratch.store.documents().send(new GetCommand({ TableName: TABLE, Key: itemKey, ConsistentRead: true }));
+    expect(item).toMatchObject({ laterField: 'kept', replyId: 701, done: true, finalWritten: true });
   });
 });
