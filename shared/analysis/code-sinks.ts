@@ -112,6 +112,8 @@ const ASSIGNED_REACH = 160;
 const WORD = /(?<![\w$@.])[$@]*[A-Za-z_][\w$]*/g;
 /** The most of a line read as the argument of a sink called without parentheses: more than a line a patch may add. */
 const LINE_MAX = 1000;
+/** What stands before a sink on its line when the sink is in a line comment's words ({@link fetchedRuns}). */
+const LINE_COMMENT_BEFORE = /^[ \t]*\/\/[^'"\x60$*\n\\]*$/;
 /** The most of a sink's argument read: more than a whole patch; an argument not closed is read to here. */
 const SPAN_MAX = 24 * 1024;
 
@@ -176,9 +178,51 @@ function dataLibraryNames(text: string): Set<string> {
  */
 export function fetchedCodeRuns(path: string, text: string): boolean {
   const fetched = FETCHES[JAVASCRIPT.test(path) ? 0 : 1]!;
-  if (fetchedRuns(path, text, fetched)) return true;
+  if (fetchedRuns(path, text, withFetchHelpers(path, text, fetched))) return true;
   const plain = unhidden(text);
-  return plain !== text && fetchedRuns(path, plain, fetched);
+  return plain !== text && fetchedRuns(path, plain, withFetchHelpers(path, plain, fetched));
+}
+
+/**
+ * A function's header, its name in group 1: `def get(u):`, `function get(u) {`, Go's `func (c *C) get(u string)`, a
+ * class's method on its line (`async src() {`); or a function with no name (`=> {`, `function (`, `lambda`), whose
+ * returns are its own, not the header's before it.
+ */
+const FUNCTION_HEADER = /\b(?:def|function\s*\*?|func(?:\s*\([^()\n]{0,80}\))?|fn|fun|sub)\s+(?:self\s*\.\s*)?([A-Za-z_$][\w$]*)|^[ \t]*(?:(?:async|static|public|private|protected|override)\s+)*(?!(?:if|for|while|switch|catch|return|function|with|elif|until|unless)\b)([A-Za-z_$][\w$]*)\s*\([^()\n]{0,200}\)\s*(?::[^{;=\n]{1,80})?\{|=>\s*\{|\bfunction\s*\*?\s*\(|\blambda\b/gm;
+/** What a function returns: a `return`'s statement; in Ruby also its last line before an `end`, returned without one. */
+const RETURNED = [/\breturn\b[^\n;]*/g, /\breturn\b[^\n;]*|^[^\n]*\S[^\n]*(?=\n[ \t]*end\b)/gm] as const;
+/** How many rounds of helpers are read (a helper of a helper of a fetch), and how many helpers in all. */
+const HELPER_ROUNDS = 4;
+const HELPERS_MAX = 64;
+
+/**
+ * `sources` and a call of each function in `text` whose return value is what a source gave (`def get(u): return
+ * requests.get(u).text`, `function code(u) { const r = await fetch(u); return r.text() }`, Ruby's last line): a fetch
+ * for the rest of the file, as a decoder's helper is a decoder ({@link DECODER_ALIAS}), by its name or as a method
+ * (`this.src()`, `self.src()`). A return belongs to the header before it; read in rounds, bounded, so a helper of a
+ * helper is one too; past {@link HELPERS_MAX} helpers the rest are not looked for (each round costs a pass over the text).
+ */
+function withFetchHelpers(path: string, text: string, sources: RegExp): RegExp {
+  const headers = [...text.matchAll(FUNCTION_HEADER)];
+  if (!headers.some((header) => header[1] ?? header[2])) return sources;
+  const returns = [...text.matchAll(RETURNED[/\.rb$/i.test(path) ? 1 : 0])];
+  const helpers = new Set<string>();
+  let current = sources;
+  for (let round = 0; round < HELPER_ROUNDS && helpers.size < HELPERS_MAX; round++) {
+    const fetchedAt = [...text.matchAll(current)].map((match) => match.index);
+    if (fetchedAt.length === 0) break;
+    const fetchedOrRead = fetchedOrReadAt(text, fetchedAt);
+    const before = helpers.size;
+    let header = -1;
+    for (const returned of returns) {
+      while (header + 1 < headers.length && headers[header + 1]!.index < returned.index) header++;
+      const name = header < 0 ? undefined : (headers[header]![1] ?? headers[header]![2]);
+      if (name && helpers.size < HELPERS_MAX && within(fetchedOrRead, returned.index, returned.index + returned[0].length)) helpers.add(name.replace(/\$/g, '\\$'));
+    }
+    if (helpers.size === before) break;
+    current = new RegExp(String.raw`${sources.source}|(?:(?<![\w$.])|(?<=\b(?:this|self)\s*\.\s*))(?:${[...helpers].join('|')})\s*\(`, sources.flags);
+  }
+  return current;
 }
 
 /**
@@ -330,14 +374,11 @@ function environmentValues(text: string): Set<number> {
   return at;
 }
 
-function fetchedRuns(path: string, text: string, sources: RegExp, chained = true): boolean {
-  const fetches = [...text.matchAll(sources)];
-  if (fetches.length === 0) return false;
-  const fetchedAt = fetches.map((match) => match.index!);
-  const { close, seen } = closers(path, text);
-  const openerLineEnd = lineEnds(text);
-  // An opener in a string or a comment that no bracket closes is prose (`system (e.g. …`), read to its line's end.
-  const spanEnd = (opener: number) => (close[opener]! < text.length || seen[opener] ? Math.min(close[opener]!, opener + SPAN_MAX) : openerLineEnd(opener));
+/**
+ * Where `text` holds what a source gave: each of `fetchedAt` (increasing), and each word read after a name given one,
+ * on its line or any later line.
+ */
+function fetchedOrReadAt(text: string, fetchedAt: readonly number[]): number[] {
   // Where a name given a fetch's result is read after it on its line (on later lines: namesReadOnLaterLines); a download
   // and a run no name links stay the approval's warning (`downloadsAndRuns`). Each line's names are looked for once, from the first of them.
   const assignedLineEnd = lineEnds(text);
@@ -371,8 +412,18 @@ function fetchedRuns(path: string, text: string, sources: RegExp, chained = true
   // On any later line too (review 67): a fetch's text held in a name and run later (`s = requests.get(u).text`, then
   // `exec(s)`) is a download run, as a decoder's output is; a name read only as data (`assert r.ok`) runs nothing.
   read.push(...namesReadOnLaterLines(text, assignments, fetchedAt));
-  read.sort((a, b) => a - b);
-  const fetchedOrRead = [...fetchedAt, ...read].sort((a, b) => a - b);
+  return [...fetchedAt, ...read].sort((a, b) => a - b);
+}
+
+function fetchedRuns(path: string, text: string, sources: RegExp, chained = true): boolean {
+  const fetches = [...text.matchAll(sources)];
+  if (fetches.length === 0) return false;
+  const fetchedAt = fetches.map((match) => match.index!);
+  const { close, seen } = closers(path, text);
+  const openerLineEnd = lineEnds(text);
+  // An opener in a string or a comment that no bracket closes is prose (`system (e.g. …`), read to its line's end.
+  const spanEnd = (opener: number) => (close[opener]! < text.length || seen[opener] ? Math.min(close[opener]!, opener + SPAN_MAX) : openerLineEnd(opener));
+  const fetchedOrRead = fetchedOrReadAt(text, fetchedAt);
   const callbackSinks: number[] = [];
   const sinkLineEnd = lineEnds(text);
   const javascript = JAVASCRIPT.test(path);
@@ -383,6 +434,9 @@ function fetchedRuns(path: string, text: string, sources: RegExp, chained = true
     const start = sink.index!;
     // In JavaScript, `.exec(` is a regular expression's or a query's (`/x/.exec(s)`, `Model.find().exec()`) unless child_process's.
     if (javascript && /^exec\b/i.test(found) && /\.\s*$/.test(text.slice(Math.max(0, start - 40), start)) && !/(?:child_?process\W{0,3}|\bcp\s*)\.\s*$/i.test(text.slice(Math.max(0, start - 40), start))) continue;
+    // In JavaScript, a sink after a line's `//` with no quote, `$` or `*` between them is a comment's word (`// eval(t)
+    // would run it`): no string or template that could run it, nor a block comment, closes before it.
+    if (javascript && LINE_COMMENT_BEFORE.test(text.slice(Math.max(0, start - LINE_MAX, text.lastIndexOf('\n', start - 1) + 1), start))) continue;
     const bare = /^(?:load|evaluate)\b/i.exec(found)?.[0];
     if (bare && (dataNames ??= dataLibraryNames(text)).has(bare)) continue;
     const end = start + found.length;

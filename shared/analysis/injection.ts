@@ -29,7 +29,7 @@ interface Signal {
 
 /** Someone or something the text talks to: the model, an assistant, a bot, an automated reviewer. */
 const ADDRESSEE =
-  '(?:ai|a\\.i\\.|llms?|gpts?|chatgpt|claude|gemini|copilot|assistants?|chat ?bots?|bots?|agents?|language models?|the model|models?|automated (?:tools?|systems?|reviewers?|agents?|analy[sz]ers?)|automation|reviewer bots?|code reviewers?|analy[sz]ers?|(?:the )?(?:analysis|analy[sz]ing|triage|review(?:ing)?|diagnosis|remediation) (?:tools?|bots?|systems?|assistants?|models?)|pipeline ?guard|the guard|triage (?:bot|tool))';
+  '(?:ai|a\\.i\\.|llms?|gpts?|chatgpt|claude|gemini|copilot|assistants?|chat ?bots?|bots?|agents?|language models?|the model|models?|automated (?:tools?|systems?|reviewers?|agents?|analy[sz]ers?|fixers?)|automation|reviewer bots?|code reviewers?|analy[sz]ers?|(?:the )?(?:analysis|analy[sz]ing|triage|review(?:ing)?|diagnosis|remediation) (?:tools?|bots?|systems?|assistants?|models?)|pipeline ?guard|the guard|triage (?:bot|tool))';
 
 /** An AI as the reader of a text by its role, not a model's name alone ("AI model: gpt-4o" is a setting in a log). */
 const AI_READER = '(?:ai|llm|gpt|chatgpt|claude|gemini|copilot)\\s+(?:reviewers?|agents?|assistants?|bots?|readers?)';
@@ -211,6 +211,8 @@ const SIGNALS: readonly Signal[] = [
         String.raw`\b(?:your|the model['’]s|the assistant['’]s|the ai['’]s)\s+(?:(?:new|real|actual|true|current|original|previous|only|main)\s+)?${READER_BRIEF}\s+(?:has|have|had|is|are|was|were)\s+(?:now\s+|just\s+)?(?:been\s+)?${CHANGED}`,
         // Not "the previous job was cancelled": a run's jobs and tasks are replaced and cancelled all the time.
         String.raw`\b(?:the|your|all|any|these|those)\s+(?:previous|prior|earlier|above|original|old|initial|preceding|system|former)\s+(?:instructions?|directives?|prompts?|rules|guidelines|orders)\s+(?:(?:are|is|were|was|have been|has been)\s+(?:now\s+)?(?:${CHANGED}|void|invalid|obsolete|outdated|revoked|rescinded|withdrawn|lifted|no longer (?:valid|in effect|relevant|applicable))|(?:no longer|don['’]t|do not|does not|doesn['’]t)\s+apply)\b`,
+        // The qualifier after the noun: "the instructions above are outdated", "the rules you were given no longer apply".
+        String.raw`\b(?:the|your|all|any|these|those)\s+(?:instructions?|directives?|prompts?|guidelines|orders)\s+(?:above|before this|you (?:were|have been) given|you received)\s+(?:(?:are|is|were|was|have been|has been)\s+(?:now\s+)?(?:${CHANGED}|void|invalid|obsolete|outdated|revoked|rescinded|withdrawn|no longer (?:valid|in effect|relevant|applicable))|(?:no longer|don['’]t|do not|does not|doesn['’]t)\s+apply)\b`,
         // Announced with a colon, the brief need not be "yours": "The task is different now: …".
         String.raw`\b(?:the|our|my)\s+(?:task|instructions?|assignment|objective|mission|orders)\s+(?:has|have|is|are)\s+(?:now\s+)?(?:been\s+)?(?:changed|updated|different|replaced)(?:\s+now)?\s*:`,
         String.raw`\b(?:here (?:are|is)|these are|this is|below (?:are|is))\s+your\s+(?:new|real|actual|true|updated|revised|corrected)\s+${READER_BRIEF}\b`,
@@ -277,6 +279,9 @@ const SIGNALS: readonly Signal[] = [
         // all/earlier qualifier in reach: these verbs also say "skip" or "disregard this warning". Not across a quoted
         // string's end (`"skip": "Ohita kaikki", "rules": "Säännöt"`, an i18n file's neighbouring values, review 64).
         String.raw`(?<!\p{L})(?:abaikan|lupakan|ignoruj|zapome[ňn]|ohita|unohda|hagyd figyelmen kívül|felejtsd el|ignoráld|αγν|ξέχασ|ξεχάσ|התעל|שכח)\S*\s(?=(?:(?!["'”»]\s*(?:[,:;/|}\])]|["'“«])).){0,50}?(?:semua|seluruh|sebelum|vš|předchoz|kaikki|aiemm|edellis|összes|minden|korábbi|előző|όλ|προηγούμεν|כל|הקודמ))(?:(?!["'”»]\s*(?:[,:;/|}\])]|["'“«])).){0,40}?(?:instruksi|perintah|aturan|petunjuk|pokyn|instrukc|pravid|ohje|säänn|utasítás|szabály|οδηγί|εντολ|κανόν|הוראות|הנחיות|כללים)`,
+        // Hindi and Hungarian with the noun first (attack 65), in the imperative: "पिछले सभी निर्देशों को अनदेखा करें", "az összes
+        // korábbi utasítást hagyd figyelmen kívül"; a log's "… were ignored" is no order.
+        String.raw`(?:पिछल|सभी|सारे|पूर्व|ऊपर|पहले)[^।.!?]{0,30}?(?:निर्देश|नियम|आदेश|हिदायत)[^।.!?]{0,20}?(?:अनदेखा|नज\u093c?रअंदाज\u093c?|भूल)\s*(?:करें|करो|कर दें|कर दो|कीजिए|जाएं|जाओ|जाइए)|(?<!\p{L})(?:összes|minden|korábbi|előző)\s(?:(?!["'”»]\s*(?:[,:;/|}\])]|["'“«])).){0,30}?(?:utasítás|szabály)\S*\s(?:\S+\s){0,2}?(?:hagyd figyelmen kívül|felejtsd el|ignoráld|hagyjátok figyelmen kívül|felejtsétek el)`,
         // Chinese, Japanese, Korean: with the earlier/all qualifier, as an instruction puts it (a linter's "ignored 3 rules" has none).
         String.raw`(?:忽略|无视|無視|忽视|忽視|忘记|忘記|不要理会|不要理會)(?:掉)?(?:你)?(?:之前|以前|上面|上述|先前|前面|所有|全部|一切|此前)[^。！？]{0,10}?(?:指令|指示|说明|說明|提示|规则|規則|要求)`,
         String.raw`(?:前|以前|上記|これまで|すべて|全て|先)の?(?:指示|命令|ルール|指令)[^。！？]{0,10}?(?:無視|忘れ)`,
@@ -500,6 +505,8 @@ function normalizedForms(text: string): string[] {
   const gapped = base.replace(/[_/]+|(?<=[a-z])-(?=[a-z])/g, ' ');
   const spaced = gapped.replace(/\s+/g, ' ');
   const forms = [base.replace(/\s+/g, ' '), spaced];
+  // A word split by a plain hyphen ("ig-nore all pre-vious in-structions"), as a soft hyphen's is read: joined.
+  if (gapped !== base && /[a-z]-[a-z]/.test(base)) forms.push(base.replace(/[_/]+/g, ' ').replace(/(?<=[a-z])-(?=[a-z])/g, '').replace(/\s+/g, ' '));
   // Letters spelled out one by one: "i g n o r e", "i.g.n.o.r.e", "i~g~n~o~r~e".
   if (/\b(?:[a-z][ .\-*~+|:,=]){4,}[a-z]\b/.test(spaced)) {
     forms.push(spaced.replace(/\b((?:[a-z][ .\-*~+|:,=]){4,}[a-z])\b/g, (run) => run.replace(/[ .\-*~+|:,=]/g, '')));

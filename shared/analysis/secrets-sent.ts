@@ -201,7 +201,11 @@ export function secretsSent(written: string): boolean {
   // A value on the line after its `=` is read joined to it too (session 67: `data=\n  os.environ[…]`).
   // A line that starts with a member's `.` goes on the line before, as JavaScript reads a chain (session 67: supertest's
   // `request(app)` then `.post(…)` and `.send(…)` one a line).
-  const joined = written.replace(/([([{,=])\s*\n\s*|\n[ \t]*(?=\.[ \t]*[A-Za-z_$])/g, '$1 ').replace(/["']\s*[/,]\s*["']/g, '/');
+  // Two strings added (`os.environ['GITHUB_' + 'TOKEN']`) read as one (session 68).
+  const joined = written
+    .replace(/([([{,=])\s*\n\s*|\n[ \t]*(?=\.[ \t]*[A-Za-z_$])/g, '$1 ')
+    .replace(/["']\s*[/,]\s*["']/g, '/')
+    .replace(/(["'])\s*\+\s*\1/g, '');
   const text = credentialCarriersRead(appSendsRenamed(joined));
   // The whole environment sent in a call spread over lines (session 67): `dangerous-code.ts` reads it on one line only.
   return text === null || FORMS.test(text) || ENVIRONMENT_SENT_RE.test(text) || carriedAndSent(text);
