@@ -15,9 +15,8 @@ import { scratchStoreForFile } from '../support/harness.js';
  * wrote (`pullAliasWritten` in the execution's state), and the knowledge stage skipping the promoted policies' read
  * when the experiment definitions it read hold no promoted one.
  *
- * Open: R2 (Low), a promoted definition deleted by hand (outside every writer of the store) leaves its policy
- * unread. The store's invariant (a policy only after its definition moved to `promoted`, which it never leaves) holds
- * for every writer in the code (promote only; no delete, no import, no migration writes the POLICY partition).
+ * None open. Every writer of the POLICY partition in the code is `promote` (no delete, import or migration writes it);
+ * R2 is an edit by hand in the table.
  */
 const scratch = scratchStoreForFile('review-68-perf68b');
 const T0 = new Date('2026-11-29T09:00:00.000Z');
@@ -51,11 +50,11 @@ describe("R1 (Low): classify's skip of the alias is about ingest's write of the 
   });
 });
 
-describe('R2 (Low, open): a promoted policy whose definition was deleted by hand', () => {
-  // Open: the knowledge stage now infers "no policy stored" from the definitions it read; a definition deleted in the
-  // console (no code path deletes one) hides its policy, which was applied before fb917446. Fixing it needs a record
-  // of promotions that outlives the definition (read with the definitions), for an edit the store never makes.
-  it.fails('the policy is still the recommendation after its promoted definition is deleted', async () => {
+describe('R2 (Low): a promoted policy whose definition was deleted by hand', () => {
+  // The knowledge stage inferred "no policy stored" from the definitions alone: a definition deleted in the console
+  // (no code path deletes one) hid its policy, applied before fb917446. A promotion now leaves a mark in the
+  // definitions' partition, read by the same query.
+  it('the policy is still the recommendation after its promoted definition is deleted', async () => {
     // Prepare: an experiment over `dependency` failures, promoted; then its definition deleted by hand.
     const client = scratch.store.documents();
     const learning = learningOn(client, () => T0);
