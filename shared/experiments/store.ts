@@ -20,9 +20,13 @@ import { type VariantParams, storedParams } from './params.js';
  *   and deliveries;
  * - `EXPERIMENT#<id>` / `OUTCOMES#<hour its units' deadlines end>#<variant>`: units and successes by deadline, so
  *   the report counts the outcomes that are final (`ADD` only);
- * - `POLICY` / `DEFAULT` | `CATEGORY#<c>` | `FINGERPRINT#<f>`: promoted winners, read by knowledge lookup.
+ * - `POLICY` / `DEFAULT` | `CATEGORY#<c>` | `FINGERPRINT#<f>`: promoted winners, read by knowledge lookup;
+ * - `EXPERIMENTS` / `~POLICIES`: put by a promotion before its policies, so the definitions' query says that policies
+ *   may be stored whatever became of the promoted definitions (see {@link AssignableExperiments}).
  */
 const DEFINITIONS_PK = 'EXPERIMENTS';
+/** The mark of a promotion in the definitions' partition; `~` sorts it after every `EXP#` definition. */
+const POLICIES_MARK = { pk: DEFINITIONS_PK, sk: '~POLICIES' };
 const POLICY_PK = 'POLICY';
 const OUTCOMES_PREFIX = 'OUTCOMES#';
 
@@ -65,9 +69,11 @@ const unitVoteMark = (change: UnitVoteChange) => `voteCounted#${change.incidentI
 
 /**
  * {@link ExperimentStore.assignable}'s answer: the definitions, and whether any promoted policy may be stored. False
- * when the read holds every definition and none is promoted: a policy is written only by a promotion, after its
- * definition moved to `promoted` (promote), and a promoted definition stays so (no move leaves `promoted`, and none is
- * deleted or created over), so {@link ExperimentStore.policyFor} would read nothing and need not be asked.
+ * when the read holds the whole definitions partition, with no promoted definition and no promotion's mark: a policy is
+ * written only by a promotion (promote), after its definition moved to `promoted` and the mark was put, so
+ * {@link ExperimentStore.policyFor} would read nothing and need not be asked. The mark, not the definitions alone: a
+ * promoted definition deleted or moved back by hand in the table (no code does) left its policy applied before this
+ * read was skipped (review 68, R2); the promoted definitions count too, for the policies promoted before the mark.
  */
 export interface AssignableExperiments {
   experiments: AssignableExperiment[];
@@ -204,8 +210,11 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
     }
   }
 
-  /** The definitions (one page of at most MAX_EXPERIMENTS), and whether the page holds them all. */
-  async function definitions(): Promise<{ items: Record<string, unknown>[]; whole: boolean }> {
+  /**
+   * The definitions (one page of at most MAX_EXPERIMENTS items of their partition), whether the page holds the whole
+   * partition, and whether it holds a promotion's mark (POLICIES_MARK, not a definition).
+   */
+  async function definitions(): Promise<{ items: Record<string, unknown>[]; whole: boolean; promotionMarked: boolean }> {
     const response = await client.send(
       new QueryCommand({
         TableName: tableName,
@@ -214,7 +223,9 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
         Limit: MAX_EXPERIMENTS,
       }),
     );
-    return { items: response.Items ?? [], whole: response.LastEvaluatedKey === undefined };
+    const items = response.Items ?? [];
+    const definitionItems = items.filter((item) => item.sk !== POLICIES_MARK.sk);
+    return { items: definitionItems, whole: response.LastEvaluatedKey === undefined, promotionMarked: definitionItems.length < items.length };
   }
 
   /**
@@ -337,12 +348,12 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
     },
 
     async assignable() {
-      const { items, whole } = await definitions();
+      const { items, whole, promotionMarked } = await definitions();
       // Only a running experiment assigns: the others are never written to here.
       const experiments = await Promise.all(
         items.map(async (item) => ({ ...toExperiment(item), ...(item.status === 'running' ? { assignmentSalt: await saltOf(item) } : {}) })),
       );
-      return { experiments, mayHavePolicies: !whole || items.some((item) => item.status === 'promoted') };
+      return { experiments, mayHavePolicies: !whole || promotionMarked || items.some((item) => item.status === 'promoted') };
     },
 
     async counters(id) {
@@ -442,6 +453,8 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       const variant = experiment.variants.find((v) => v.name === variantName);
       if (!variant) throw new ValidationError(`experiment ${id} has no variant ${variantName}`);
       const promoted = await transition(id, { status: 'promoted', promotedVariant: variant.name, promotedAt: at.toISOString() }, ['running', 'stopped']);
+      // Before any policy: a lookup that reads no mark and no promoted definition skips the policies' read.
+      await client.send(new PutCommand({ TableName: tableName, Item: { ...POLICIES_MARK, markedAt: at.toISOString() } }));
       const scopes = [
         ...experiment.fingerprints.map((f) => `FINGERPRINT#${f}`),
         ...experiment.categories.map((c) => `CATEGORY#${c}`),

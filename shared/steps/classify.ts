@@ -268,7 +268,9 @@ async function flakyMark(deps: ClassifyDeps, incidentId: string, incident: Param
  */
 export async function classifyStep(input: unknown, deps: ClassifyDeps): Promise<ClassifyResult> {
   const { trigger, incidentStored = false, pullAliasWritten = false } = parseState(input);
-  const result = await classifyTrigger(trigger, { incidentStored, pullAliasWritten }, deps);
+  // The alias is said written of the starter's store of the incident: without that store, classify stores the incident
+  // itself, whose alias write may have failed (its PullAliasWriteError is read as stored), so its record writes it.
+  const result = await classifyTrigger(trigger, { incidentStored, pullAliasWritten: incidentStored && pullAliasWritten }, deps);
   // Counted once the incident is stored; a retried classify counts again (EMF metrics are at least once).
   deps.metrics.count(METRIC.incidents, 1, { source: trigger.source === 'cloudwatch' ? 'cloudwatch' : 'github', category: result.category });
   return result;

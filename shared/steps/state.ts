@@ -25,7 +25,8 @@ export interface PipelineState {
    * Set with `incidentStored` by ingest when storing the incident also wrote its pull request's alias item, or it had
    * none to write: classify's record, indexing the incident under the same pull request, then does not put that alias
    * again (one DynamoDB write an incident). Absent (a reconciler's start, an ingest whose alias write failed, an
-   * execution started before it was set), classify's record writes it, as it did.
+   * execution started before it was set), classify's record writes it, as it did; ignored without `incidentStored`
+   * (classify then stores the incident, and its own alias write is what counts).
    */
   pullAliasWritten?: boolean;
   /** The execution's ARN, recorded by the first state (`$$.Execution.Id`), for console links. */
