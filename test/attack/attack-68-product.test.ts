@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GitHubUnavailableError } from '../../shared/errors.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
 import { COMMENT_MARKER } from '../../shared/notify/comment.js';
@@ -60,5 +61,45 @@ describe('review 68: the failed-wait sweep rewrites only a comment it can tell i
     // Assert: recorded failed, but the comment on acme/reused #5 (repository 9's now) is not written for the old wait.
     expect((await incidents().get(legacy.id))?.approval?.status).toBe('failed');
     expect(github.calls.filter((call) => call.method === 'upsertComment' && call.args[2] === COMMENT_MARKER)).toEqual([]);
+  });
+});
+
+describe('review 68: a sweep whose comment rewrite fails after its page went out pages nobody again', () => {
+  let runs = 0;
+  function sweepDeps(clock: () => Date, github: ReturnType<typeof createFakeGitHub> | Error, published: EscalationMessage[]) {
+    return {
+      incidents: incidents(clock()),
+      githubWriter: async () => {
+        if (github instanceof Error) throw github;
+        return staticGitHubClients(github.port);
+      },
+      escalations: { publish: async (message: EscalationMessage) => (published.push(message), { messageId: `page-${published.length}` }) },
+      escalationLedger: createDynamoEscalationLedger({ client: scratch.client, tableName: 'incidents' }),
+      policyFile: {},
+      clock,
+      logger: silentLogger,
+    };
+  }
+
+  it.each([
+    ['GitHub unavailable, the sweep run again at once', new GitHubUnavailableError('GitHub answered 502'), NOW],
+    ['GitHub unavailable, the sweep run again the next day', new GitHubUnavailableError('GitHub answered 502'), new Date('2026-11-30T12:00:00Z')],
+  ])('%s', async (_, failure, rerunAt) => {
+    // Prepare: a failed wait on a pull request it commented on; the first sweep's rewrite fails (not a crash: it goes on).
+    runs += 1;
+    const runId = 810 + runs;
+    const wait = onPullRequest(`gh-20${runId}-${runId}-1`, 20_000 + runId, 9, '2026-11-01T10:00:00Z', {
+      repository: `acme/sweep-${runId}`, plan: PLAN, decision: DECISION, approval: TOKENLESS, ...commentAt(9, '2026-11-01T10:06:00Z', 900 + runId),
+    });
+    await incidents(new Date('2026-11-01T10:00:00Z')).create(wait, null);
+    const published: EscalationMessage[] = [];
+    await expect(sweepFailedWait(wait.id, sweepDeps(() => NOW, failure, published), { dryRun: false })).rejects.toThrow();
+
+    // Act
+    await sweepFailedWait(wait.id, sweepDeps(() => rerunAt, createFakeGitHub(), published), { dryRun: false });
+
+    // Assert: recorded failed, on-call paged once for it.
+    expect((await incidents().get(wait.id))?.approval?.status).toBe('failed');
+    expect(published).toHaveLength(1);
   });
 });
