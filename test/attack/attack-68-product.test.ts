@@ -16,7 +16,9 @@ import { DECISION, PLAN, TOKENLESS } from '../support/tokenless-waits.js';
  * Review of product68 (session 68): the sweep's rewrite of a failed wait's pull request comment, the name-trust change
  * of pull request reads, on the embedded DynamoDB.
  *
- * Open rows: none yet.
+ * Open rows: none. Not a row (found, not reproduced here): the reconciler's final reply after a resume (spent or wait
+ * over) that finds a refusal creating the reply is only logged (markResumed dropped the entry), as product68 says; it
+ * needs a refusal's post to fail within the 8 s claim lease the reconciler's edit lands in.
  */
 const scratch = scratchStoreForFile('attack-68-product');
 const NOW = new Date('2026-11-29T12:00:00Z');
