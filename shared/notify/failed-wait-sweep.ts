@@ -36,7 +36,7 @@ import { commentRewrittenForAnother } from './pull-request.js';
 import { rewritePullRequestComment } from './recovery-comment.js';
 
 export interface FailedWaitSweepDeps {
-  incidents: Pick<IncidentStore, 'get' | 'replaceApproval' | 'listByPullRequest'>;
+  incidents: Pick<IncidentStore, 'get' | 'update' | 'replaceApproval' | 'listByPullRequest'>;
   /** GitHub with the shared write budget, opened on the first comment the sweep rewrites. */
   githubWriter: () => Promise<GitHubClients>;
   escalations: EscalationPublisher;
@@ -90,7 +90,7 @@ export async function sweepFailedWait(incidentId: string, deps: FailedWaitSweepD
   const { route } = escalationFor(failed, { ownRerun: false, policy });
   let notification: NotificationRecord;
   if (pagedSince(incident, pending)) {
-    notification = told('skipped', 'approval wait failed before session 65: on-call was paged when it failed');
+    notification = told('skipped', 'approval wait failed before session 65: on-call was paged since it failed (when it failed, or by an earlier sweep)');
   } else if (!route.page) {
     notification = told('skipped', `approval wait failed before session 65, not paged: ${route.why}`);
   } else if (options.dryRun) {
@@ -103,12 +103,19 @@ export async function sweepFailedWait(incidentId: string, deps: FailedWaitSweepD
       : told('skipped', tally.alreadySent ? 'the page of this failed wait went out on an earlier sweep' : `approval wait failed before session 65, counted on the open escalation of this problem (${tally.windowCount} in its window)`);
   }
   if (options.dryRun) return 'recorded';
+  // The page is recorded as soon as it went out: the comment's rewrite below may fail (GitHub unavailable, the write
+  // budget spent, no GitHub settings where the sweep runs), leaving the wait for the next sweep, which finds the page
+  // (pagedSince) instead of sending another; the ledger lets a second one go, and a new window a third (review 68).
+  const paged = notification.outcome === 'published';
+  if (paged) await deps.incidents.update(incident.id, {}, { notifications: [notification] });
   const commented = await tellPullRequest({ ...incident, approval: failed.approval }, now, deps);
   const reason = failed.approval.reason ?? 'recorded pending without a task token';
   const history = [{ at, event: 'approval_wait_failed_swept', detail: `the approval wait had failed before it recorded a task token (${reason}); recorded failed by the sweep of such waits` }];
   // Over the approval as read only: pending, no token, no decision, no take.
-  if (!(await deps.incidents.replaceApproval(incident.id, asRead(pending), { ...pending, status: 'failed', taskToken: null, reason }, { history, notifications: [notification, ...(commented ? [commented] : [])] }))) return 'skipped';
-  return notification.outcome === 'published' ? 'paged' : 'recorded';
+  if (!(await deps.incidents.replaceApproval(incident.id, asRead(pending), { ...pending, status: 'failed', taskToken: null, reason }, { history, notifications: [...(paged ? [] : [notification]), ...(commented ? [commented] : [])] }))) {
+    return paged ? 'paged' : 'skipped';
+  }
+  return paged ? 'paged' : 'recorded';
 }
 
 /** What the sweep's rewrite of a pull request's comment is recorded as. */

@@ -104,8 +104,8 @@ const aliasIdOf = (pk: unknown): number | null => (String(pk).startsWith(PULL_AL
  * Whether a pull request's name alone may stand for repository `id` (null: the reader knows none): while the aliases
  * under the name (`aliases`, the ids incidents indexed by id wrote there) name no other repository. A name reused
  * within their lifetime (a repository deleted and created again, or another renamed onto the name: a new id, pull
- * requests numbered from 1 again) names two, and an incident known by the name only, or a reader knowing only the
- * name, could be either's: neither is taken for the other's.
+ * requests numbered from 1 again) names two, and an incident known by the name only could be either's: it is not taken
+ * for the reader's. (A reader knowing only the name follows the alias written last: see listByPullRequest.)
  */
 function nameOnlyTrusted(id: number | null, aliases: number[]): boolean {
   const named = new Set(aliases);
@@ -1149,9 +1149,11 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
       const aliases: number[] = [];
       const windows = await Promise.all(keys.map((pullKey) => pullRequestWindow(pullKey as string, limit, exceptPk, named, aliases)));
       // Without the id, the name's key points to the repository indexed by id under it (review 65, F3): the newer
-      // incidents are there. Only while the name named one repository: reused, no alias tells which one is meant.
+      // incidents are there. Reused, to the one that wrote its alias last (each write refreshes it): the repository
+      // holding the name now, as GitHub resolves it, so a writer by name (a rewrite of a name-only incident's comment)
+      // sees the comment that repository's incidents lead there (review 68: following neither, it wrote over it).
       const [aliasId] = aliases;
-      if (repository.id === null && aliasId !== undefined && nameOnlyTrusted(null, aliases)) {
+      if (repository.id === null && aliasId !== undefined) {
         windows.push(await pullRequestWindow(pullKeyOf(repository.name, pullRequest, aliasId) as string, limit, exceptPk, { full_name: repository.name, id: aliasId }));
       }
       const merged = new Map<string, { createdAt: string; incident: Incident | null }>();

@@ -228,8 +228,11 @@ describe('review 65: a reader that knows only the name, after incidents were ind
     expect(listed.map((incident) => incident.id)).toEqual([foundLater.id]);
   });
 
-  it("follows the name to neither repository once two used it: another repository's incidents under that name are not read", async () => {
-    // Prepare: id 8 had the name first (its account renamed since); id 9 has it now.
+  it("follows the name to the repository that used it last: another repository's earlier incidents under that name are not read", async () => {
+    // Prepare: id 8 had the name first (its account renamed since); id 9 has it now. Review 68 restored this
+    // expectation (product68 had it follow neither): a reader knowing only the name is an incident stored before ids
+    // were, and what it writes by name GitHub puts on the pull request of the repository holding the name now, id 9:
+    // following neither, it saw no comment of 9's leading there and wrote over it (test/attack/attack-68-product.test.ts).
     pullRequest = 36;
     const old = failure('gh-x-951-1', 9, 951, '2026-11-20T06:00:00.000Z', { repositoryId: null });
     const otherRepository = failure('gh-8-952-1', 8, 952, '2026-11-19T09:00:00.000Z');
@@ -239,8 +242,8 @@ describe('review 65: a reader that knows only the name, after incidents were ind
     // Act
     const listed = await stores().incidents.listByPullRequest({ name: 'acme/app', id: null }, 36, 10, { except: old.id });
 
-    // Assert: the name was reused (ids 8 and 9 both indexed under it): it tells neither's incidents from the other's.
-    expect(listed.map((incident) => incident.id)).toEqual([]);
+    // Assert
+    expect(listed.map((incident) => incident.id)).toEqual([current.id]);
   });
 
   it('follows the name to the one repository indexed under it, however many of its incidents wrote the alias', async () => {
