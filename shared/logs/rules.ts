@@ -808,9 +808,10 @@ export const RULES: readonly Rule[] = uniformRules([
     categoryFrom: { re: /^\s+\S+(?::\d+:\d+ - |\(\d+,\d+\): )error TS\d+: /, category: 'compilation' } },
   // Jest and Vitest exit 1 when no file matches their patterns (`--passWithNoTests` makes it 0): Jest lists the
   // patterns and their matches under it, Vitest its `include` and `exclude`. The project's configuration (a test
-  // folder renamed, a pattern that no longer matches), not a test's failure.
-  { id: 'jest.no-tests', category: 'configuration', weight: 80, extend: 'line', re: /^No tests found, exiting with code \d+$/ },
-  { id: 'vitest.no-tests', category: 'configuration', weight: 80, extend: 'line', re: /^No test files found, exiting with code \d+$/ },
+  // folder renamed, a pattern that no longer matches), not a test's failure. Under `--passWithNoTests` both print the
+  // same line with `exiting with code 0`: a run that passed, no report.
+  { id: 'jest.no-tests', category: 'configuration', weight: 80, extend: 'line', re: /^No tests found, exiting with code [1-9]\d*$/ },
+  { id: 'vitest.no-tests', category: 'configuration', weight: 80, extend: 'line', re: /^No test files found, exiting with code [1-9]\d*$/ },
   { id: 'vitest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
     re: /^\s*FAIL {1,2}\S+ > \S.*/, end: /^\s*(?:FAIL {1,2}\S+ > |⎯{3,}|Test Files |Tests )/,
     // A type test (`--typecheck`) says what failed only in its `TypeCheckError:` line.
@@ -3240,7 +3241,7 @@ export const GENERIC_CONT = STACK_CONT;
  * the report above it: `agda.error`'s `end`) holds none either.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at |installation candidate|server misbehaving)| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d|\.l?agda\b|\.pp - warning: |exiting with code \d|no tests ran in /i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at |installation candidate|server misbehaving)| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d|\.l?agda\b|\.pp - warning: |exiting with code [1-9]|no tests ran in /i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
