@@ -726,7 +726,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // argparse's usage error (pytest's under `ERROR: `, any Python CLI's): `usage: prog [options] …` over however many
   // lines, then `prog: error: unrecognized arguments: --cov=app` (an ini file's `addopts` naming a plugin's options
   // with the plugin not installed), pytest's `inifile:` and `rootdir:` indented under it. Exit status 2 (pytest's 4).
-  { id: 'python.argparse-error', category: 'configuration', weight: 80, extend: 'indent', maxLines: 6,
+  // It ends its program: a test's or coverage's failure after it in the step shows the step went on past it, a CLI's
+  // test that expected the refusal (unittest does not capture stderr, pytest's `-s` and `-rA` print it): a warning.
+  { id: 'python.argparse-error', category: 'configuration', weight: 80, extend: 'indent', maxLines: 6, warning: true,
     re: /^[\w.-]+: error: (?:unrecognized arguments: |the following arguments are required: |argument \S+: |ambiguous option: )/,
     lookback: { re: /^(?:ERROR: )?usage: \S/, lines: 30, inclusive: true, through: /\S/ } },
   // The dashes right under the header open the traceback; the next header's `====` or `Ran N tests` ends it. The

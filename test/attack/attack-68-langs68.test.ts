@@ -82,7 +82,7 @@ describe("Jest's `exiting with code 0` beside a failure", () => {
 });
 
 describe("argparse's usage error printed by a test that expected it is no failure the step stopped on", () => {
-  it.fails("puts pytest-cov's threshold first, not the argparse error a passing test printed under `-s`", async () => {
+  it("puts pytest-cov's threshold first, not the argparse error a passing test printed under `-s`", async () => {
     // Prepare: pytest 9 -s (real output) with pytest-cov's closing lines (its documented wording): both tests passed
     const log = failedStepLog('python -m pytest -s --cov=app --cov-fail-under=90 tests', [
       '============================= test session starts ==============================',
