@@ -1434,8 +1434,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage. Jest 30 words it as
   // istanbul's checker does (`Jest: Coverage for lines (45.45%) does not meet "./src/a.js" threshold (90%)`); Vitest
   // words a negative threshold (a maximum of uncovered items) `ERROR: Uncovered lines (6) exceed global threshold (2)`.
+  // coverage.py's `fail_under` (`coverage report`, exit 2): `Coverage failure: total of 62 is less than
+  // fail-under=90`, which pytest-cov 6 prints under `ERROR: ` above its own `FAIL Required test coverage`.
   { id: 'coverage.threshold', category: 'test_failure', weight: 80, extend: 'line',
-    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^(?:ERROR|Jest): Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^ERROR: Uncovered \w+ \(\d+\) exceeds? (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\.|^\(ERROR\) failed minimum \w+ coverage / },
+    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^(?:ERROR|Jest): Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^ERROR: Uncovered \w+ \(\d+\) exceeds? (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\.|^\(ERROR\) failed minimum \w+ coverage |^(?:ERROR: )?Coverage failure: total of [\d.]+ is less than fail-under=[\d.]+$/ },
   // clojure.test (lein test, clojure -X:test): `FAIL in (add-test) (core_test.clj:7)`, then expected/actual.
   { id: 'clojure.test-failed', category: 'test_failure', weight: 86, extend: 'paragraph', gap: 0, maxLines: 40,
     re: /^(?:FAIL|ERROR) in \(\S+\) \(\S+\.clj[cs]?:\d+\)$/ },

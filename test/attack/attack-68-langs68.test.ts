@@ -105,7 +105,7 @@ describe("argparse's usage error printed by a test that expected it is no failur
     expect(await topFailure(log)).toEqual(['coverage.threshold', 'FAIL Required test coverage of 90% not reached. Total coverage: 62.50%', 'test_failure']);
   });
 
-  it.fails("puts coverage.py's `--fail-under` failure first, not the argparse error unittest let a passing test print", async () => {
+  it("puts coverage.py's `--fail-under` failure first, not the argparse error unittest let a passing test print", async () => {
     // Prepare: CPython 3.11's unittest (real output: it does not capture stderr), then `coverage report
     // --fail-under=90` (coverage.py's documented wording, exit 2)
     const log = failedStepLog('coverage run -m unittest discover -s tests && coverage report --fail-under=90', [
