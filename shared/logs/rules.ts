@@ -720,8 +720,9 @@ export const RULES: readonly Rule[] = uniformRules([
     cont: /^\(no name '/ },
   // pytest exits 5 when it collected nothing (`collected 0 items`, then `no tests ran in 0.01s` between `=` rules):
   // its `testpaths` or `python_files` match no test module. Below the usage errors, which print the same summary
-  // above their own line, and a status: an INTERNALERROR's traceback ends in the same summary, not part of it.
-  { id: 'pytest.no-tests', category: 'configuration', weight: 60, extend: 'line', statusOnly: true, re: /^=+ no tests ran in [\d.]+s =+$/,
+  // above their own line, and a status: an INTERNALERROR's traceback ends in the same summary, not part of it. Under
+  // `-q` the summary stands alone, without its rules.
+  { id: 'pytest.no-tests', category: 'configuration', weight: 60, extend: 'line', statusOnly: true, re: /^(?:=+ )?no tests ran in [\d.]+s(?: =+)?$/,
     lookback: { re: /^collected 0 items$/, lines: 3, inclusive: true } },
   // argparse's usage error (pytest's under `ERROR: `, any Python CLI's): `usage: prog [options] …` over however many
   // lines, then `prog: error: unrecognized arguments: --cov=app` (an ini file's `addopts` naming a plugin's options

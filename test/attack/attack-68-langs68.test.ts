@@ -8,7 +8,7 @@ import { failedStepLog, topFailure } from '../support/step-analysis.js';
 // failure in one step. Real output where the tool runs here (Jest 30, Vitest 3.2.7, pytest 9.0.3, CPython 3.11's
 // unittest, go 1.19, npm 11 workspaces), paths rewritten to the runner's; otherwise the tool's documented wording,
 // said so in the row. Each row failed before its fix, or runs as an expected failure with the reason; rows named
-// guards passed before and keep a fix from going too far. Open: the rows run with `it.fails`, each until its fix.
+// guards passed before and keep a fix from going too far. Open: none.
 
 /** `invoicer`'s CLI test that expects argparse to refuse a flag, printing argparse's usage error (real output). */
 const ARGPARSE_REFUSAL: readonly [string, string] = ['usage: invoicer [-h] --currency CURRENCY', 'invoicer: error: unrecognized arguments: --bogus'];
@@ -153,7 +153,7 @@ describe("argparse's usage error printed by a test that expected it is no failur
 });
 
 describe("pytest's exit 5 under `-q`", () => {
-  it.fails('reads `no tests ran in …` without its `=` rules (`pytest -q`) as a configuration, as the rule reads the long form', async () => {
+  it('reads `no tests ran in …` without its `=` rules (`pytest -q`) as a configuration, as the rule reads the long form', async () => {
     // Prepare: pytest 9 -q over a folder with no test module (real output, exit 5)
     const log = failedStepLog('python -m pytest -q tests/integration', ['', 'no tests ran in 0.02s'], 5);
     // Act, Assert
