@@ -722,13 +722,16 @@ export const RULES: readonly Rule[] = uniformRules([
     cont: /^\(no name '/ },
   // pytest exits 5 when it collected nothing (`collected 0 items`, then `no tests ran in 0.01s` between `=` rules):
   // its `testpaths` or `python_files` match no test module. Below the usage errors, which print the same summary
-  // above their own line, and a status: an INTERNALERROR's traceback ends in the same summary, not part of it.
-  { id: 'pytest.no-tests', category: 'configuration', weight: 60, extend: 'line', statusOnly: true, re: /^=+ no tests ran in [\d.]+s =+$/,
+  // above their own line, and a status: an INTERNALERROR's traceback ends in the same summary, not part of it. Under
+  // `-q` the summary stands alone, without its rules.
+  { id: 'pytest.no-tests', category: 'configuration', weight: 60, extend: 'line', statusOnly: true, re: /^(?:=+ )?no tests ran in [\d.]+s(?: =+)?$/,
     lookback: { re: /^collected 0 items$/, lines: 3, inclusive: true } },
   // argparse's usage error (pytest's under `ERROR: `, any Python CLI's): `usage: prog [options] …` over however many
   // lines, then `prog: error: unrecognized arguments: --cov=app` (an ini file's `addopts` naming a plugin's options
   // with the plugin not installed), pytest's `inifile:` and `rootdir:` indented under it. Exit status 2 (pytest's 4).
-  { id: 'python.argparse-error', category: 'configuration', weight: 80, extend: 'indent', maxLines: 6,
+  // It ends its program: a test's or coverage's failure after it in the step shows the step went on past it, a CLI's
+  // test that expected the refusal (unittest does not capture stderr, pytest's `-s` and `-rA` print it): a warning.
+  { id: 'python.argparse-error', category: 'configuration', weight: 80, extend: 'indent', maxLines: 6, warning: true,
     re: /^[\w.-]+: error: (?:unrecognized arguments: |the following arguments are required: |argument \S+: |ambiguous option: )/,
     lookback: { re: /^(?:ERROR: )?usage: \S/, lines: 30, inclusive: true, through: /\S/ } },
   // The dashes right under the header open the traceback; the next header's `====` or `Ran N tests` ends it. The
@@ -810,9 +813,10 @@ export const RULES: readonly Rule[] = uniformRules([
     categoryFrom: { re: /^\s+\S+(?::\d+:\d+ - |\(\d+,\d+\): )error TS\d+: /, category: 'compilation' } },
   // Jest and Vitest exit 1 when no file matches their patterns (`--passWithNoTests` makes it 0): Jest lists the
   // patterns and their matches under it, Vitest its `include` and `exclude`. The project's configuration (a test
-  // folder renamed, a pattern that no longer matches), not a test's failure.
-  { id: 'jest.no-tests', category: 'configuration', weight: 80, extend: 'line', re: /^No tests found, exiting with code \d+$/ },
-  { id: 'vitest.no-tests', category: 'configuration', weight: 80, extend: 'line', re: /^No test files found, exiting with code \d+$/ },
+  // folder renamed, a pattern that no longer matches), not a test's failure. Under `--passWithNoTests` both print the
+  // same line with `exiting with code 0`: a run that passed, no report.
+  { id: 'jest.no-tests', category: 'configuration', weight: 80, extend: 'line', re: /^No tests found, exiting with code [1-9]\d*$/ },
+  { id: 'vitest.no-tests', category: 'configuration', weight: 80, extend: 'line', re: /^No test files found, exiting with code [1-9]\d*$/ },
   { id: 'vitest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
     re: /^\s*FAIL {1,2}\S+ > \S.*/, end: /^\s*(?:FAIL {1,2}\S+ > |⎯{3,}|Test Files |Tests )/,
     // A type test (`--typecheck`) says what failed only in its `TypeCheckError:` line.
@@ -1433,8 +1437,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage. Jest 30 words it as
   // istanbul's checker does (`Jest: Coverage for lines (45.45%) does not meet "./src/a.js" threshold (90%)`); Vitest
   // words a negative threshold (a maximum of uncovered items) `ERROR: Uncovered lines (6) exceed global threshold (2)`.
+  // coverage.py's `fail_under` (`coverage report`, exit 2): `Coverage failure: total of 62 is less than
+  // fail-under=90`, which pytest-cov 6 prints under `ERROR: ` above its own `FAIL Required test coverage`.
   { id: 'coverage.threshold', category: 'test_failure', weight: 80, extend: 'line',
-    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^(?:ERROR|Jest): Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^ERROR: Uncovered \w+ \(\d+\) exceeds? (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\.|^\(ERROR\) failed minimum \w+ coverage / },
+    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^(?:ERROR|Jest): Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^ERROR: Uncovered \w+ \(\d+\) exceeds? (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\.|^\(ERROR\) failed minimum \w+ coverage |^(?:ERROR: )?Coverage failure: total of [\d.]+ is less than fail-under=[\d.]+$/ },
   // clojure.test (lein test, clojure -X:test): `FAIL in (add-test) (core_test.clj:7)`, then expected/actual.
   { id: 'clojure.test-failed', category: 'test_failure', weight: 86, extend: 'paragraph', gap: 0, maxLines: 40,
     re: /^(?:FAIL|ERROR) in \(\S+\) \(\S+\.clj[cs]?:\d+\)$/ },
@@ -3257,7 +3263,7 @@ export const GENERIC_CONT = STACK_CONT;
  * the report above it: `agda.error`'s `end`) holds none either.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at |installation candidate|server misbehaving)| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d|\.l?agda\b|\.pp - warning: |exiting with code \d|no tests ran in /i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at |installation candidate|server misbehaving)| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d|\.l?agda\b|\.pp - warning: |exiting with code [1-9]|no tests ran in /i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
