@@ -983,7 +983,8 @@ function stopsItsStep(r: RankedCandidate): boolean {
  * went on past the linter's step to it: that failure ranks above the findings of a failed step that printed only a
  * linter's, as a step's own failed test ranks above a linter's warnings it went on past (`passOutputGoneOnPast`).
  * Not above a build's error: a later step's failure may be its consequence (the tests of a build that did not
- * compile), and the first failed step keeps its rank. Read once, when the scan ends.
+ * compile), and the first failed step keeps its rank; nor is a compiler's error that a flag made of a warning (rustc's
+ * `-D warnings`) a linter's: the build it belongs to stopped. Read once, when the scan ends.
  */
 function lintStepGoneOnPast(ranked: readonly RankedCandidate[]): void {
   const failedSteps = new Set<Section>();
@@ -991,7 +992,9 @@ function lintStepGoneOnPast(ranked: readonly RankedCandidate[]): void {
   if (failedSteps.size < 2) return;
   const inFailedStep = ranked.filter((r) => failedSteps.has(r.block.section) && r.block.rule.weight >= 20 && !r.block.wrapper);
   const lintOnly = new Set(failedSteps);
-  for (const r of inFailedStep) if (r.category !== 'lint') lintOnly.delete(r.block.section);
+  // A linter's own report, not a compiler's error read as lint (rustc's under `-D warnings`, clippy's alike: the raw
+  // log cannot tell `cargo clippy` from `cargo build` under RUSTFLAGS=-Dwarnings): that build stopped on it.
+  for (const r of inFailedStep) if (r.category !== 'lint' || r.block.rule.category !== 'lint') lintOnly.delete(r.block.section);
   if (lintOnly.size === 0) return;
   const stoppers = inFailedStep.filter((r) => !lintOnly.has(r.block.section) && stopsItsStep(r));
   for (const gone of inFailedStep) {

@@ -50,3 +50,47 @@ describe("attack 68 (att-ext68): the set -x fallback and an EXIT trap whose comm
     expect(await top(log)).toEqual(['generic.step-output', lineOf(log, grep)]);
   });
 });
+
+describe('attack 68 (att-ext68): a build stopped by `-D warnings`, then tests an `if: always()` step ran', () => {
+  // Real: cargo 1.95 under `RUSTFLAGS=-Dwarnings` (session 68): rustc's unused variable is an error that stops the
+  // build, its note saying `-D warnings` made it one (rustc.error reads it as lint). Real: pytest 8 on Python 3.11,
+  // the extension module the build did not make missing. The tests failed because the build did: a build's error
+  // keeps its rank over later tests, whatever category its note gives it.
+  const build = [
+    "   Compiling ledger v0.1.0 (/home/runner/work/ledger/ledger)",
+    "error: unused variable: `unused`",
+    " --> src/lib.rs:2:9",
+    "  |",
+    "2 |     let unused = 3;",
+    "  |         ^^^^^^ help: if this is intentional, prefix it with an underscore: `_unused`",
+    "  |",
+    "  = note: `-D unused-variables` implied by `-D warnings`",
+    "  = help: to override `-D warnings` add `#[allow(unused_variables)]`",
+    "",
+    "error: could not compile `ledger` (lib) due to 1 previous error",
+  ];
+  const pytest = [
+    "",
+    "==================================== ERRORS ====================================",
+    "_______________________ ERROR collecting test_ledger.py ________________________",
+    "ImportError while importing test module '/home/runner/work/ledger/ledger/tests_py/test_ledger.py'.",
+    "Hint: make sure your test modules/packages have valid Python names.",
+    "Traceback:",
+    "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/importlib/__init__.py:126: in import_module",
+    "    return _bootstrap._gcd_import(name[level:], package, level)",
+    "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+    "test_ledger.py:1: in <module>",
+    "    import ledger",
+    "E   ModuleNotFoundError: No module named 'ledger'",
+    "=========================== short test summary info ============================",
+    "ERROR test_ledger.py",
+    "!!!!!!!!!!!!!!!!!!!! Interrupted: 1 error during collection !!!!!!!!!!!!!!!!!!!!",
+    "1 error in 6.42s",
+  ];
+
+  it("keeps rustc's error under -D warnings above the later step's ImportError of the module it did not build", async () => {
+    const log = [...ghaStep(['cargo build'], build, { exitCode: 101 }), ...ghaStep(['pytest -q tests_py'], pytest, { exitCode: 2 })];
+    // Act, Assert
+    expect(await top(log)).toEqual(['rustc.error', lineOf(log, 'error: unused variable: `unused`')]);
+  });
+});
