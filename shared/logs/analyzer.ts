@@ -412,6 +412,23 @@ const XTRACE_PREFIX_RE = /^\++ (.*?)\s*$/;
  * bash's trace of one `+ trap 'rm -f /tmp/x' EXIT`): the command it runs in a capture.
  */
 const EXIT_TRAP_RE = /^\s*(?:\++ )?trap (?:'([^']+)'|"([^"]+)"|([\w.:-]+))(?: [A-Z0-9]+)*? (?:EXIT|ERR|0)\b/;
+/**
+ * What bash's trace of `command`, a trap's command as the script wrote it, reads (the words after `+ `): a word with
+ * a variable (`$SERVER_PID`, `"$WORK"`) is traced expanded, any word, quoted when it holds a space (`'a b'`); a
+ * quoted literal without its quotes unless it holds a space. The trap's `kill $SERVER_PID` is traced `kill 11767`.
+ * Null for a command of variables alone (`"$CLEANUP"`), which any trace of as many words would match.
+ */
+function traceOfCommand(command: string): RegExp | null {
+  const split = command.split(/\s+/);
+  if (split.every((word) => word.includes('$'))) return null;
+  const words = split.map((word) => {
+    if (word.includes('$')) return "(?:'[^']*'|\\S+)";
+    const bare = /^(["'])(.*)\1$/.exec(word)?.[2] ?? word;
+    return (/\s/.test(bare) ? `'${bare}'` : bare).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  });
+  return new RegExp(`^${words.join(' ')}$`);
+}
+
 /** A step script that turns bash's trace on (`set -x`, `set -euxo pipefail`, `set -o xtrace`, `bash -x ci.sh`). */
 const TRACING_SCRIPT_RE = /\bset -[a-wyz]*x|\bset -o xtrace\b|\bbash -[a-wyz]*x/;
 /** Wording of a step that reports its own failure without a recognised format ("Version mismatch …"). */
@@ -966,7 +983,8 @@ function stopsItsStep(r: RankedCandidate): boolean {
  * went on past the linter's step to it: that failure ranks above the findings of a failed step that printed only a
  * linter's, as a step's own failed test ranks above a linter's warnings it went on past (`passOutputGoneOnPast`).
  * Not above a build's error: a later step's failure may be its consequence (the tests of a build that did not
- * compile), and the first failed step keeps its rank. Read once, when the scan ends.
+ * compile), and the first failed step keeps its rank; nor is a compiler's error that a flag made of a warning (rustc's
+ * `-D warnings`) a linter's: the build it belongs to stopped. Read once, when the scan ends.
  */
 function lintStepGoneOnPast(ranked: readonly RankedCandidate[]): void {
   const failedSteps = new Set<Section>();
@@ -974,7 +992,9 @@ function lintStepGoneOnPast(ranked: readonly RankedCandidate[]): void {
   if (failedSteps.size < 2) return;
   const inFailedStep = ranked.filter((r) => failedSteps.has(r.block.section) && r.block.rule.weight >= 20 && !r.block.wrapper);
   const lintOnly = new Set(failedSteps);
-  for (const r of inFailedStep) if (r.category !== 'lint') lintOnly.delete(r.block.section);
+  // A linter's own report, not a compiler's error read as lint (rustc's under `-D warnings`, clippy's alike: the raw
+  // log cannot tell `cargo clippy` from `cargo build` under RUSTFLAGS=-Dwarnings): that build stopped on it.
+  for (const r of inFailedStep) if (r.category !== 'lint' || r.block.rule.category !== 'lint') lintOnly.delete(r.block.section);
   if (lintOnly.size === 0) return;
   const stoppers = inFailedStep.filter((r) => !lintOnly.has(r.block.section) && stopsItsStep(r));
   for (const gone of inFailedStep) {
@@ -2816,16 +2836,17 @@ export class LogScanner {
       const t = this.ringAt(l);
       if (t !== null && t.includes('trap ')) trapLines.push(untagged(t));
     }
-    const handlers = new Set<string>();
+    const handlers: RegExp[] = [];
     for (const t of trapLines) {
       const trap = EXIT_TRAP_RE.exec(t);
       const command = (trap?.[1] ?? trap?.[2] ?? trap?.[3])?.split(/\s*(?:;|&&|\|\|)\s*/)[0]?.trim();
-      if (command) handlers.add(command);
+      const handler = command ? traceOfCommand(command) : null;
+      if (handler !== null) handlers.push(handler);
     }
-    if (handlers.size === 0) return picked.length;
+    if (handlers.length === 0) return picked.length;
     for (let i = picked.length - 1; i >= 1; i--) {
       const trace = XTRACE_PREFIX_RE.exec(untagged(this.ringAt(picked[i] as number) ?? ''));
-      if (trace !== null && handlers.has(trace[1] as string)) return i;
+      if (trace !== null && handlers.some((h) => h.test(trace[1] as string))) return i;
     }
     return picked.length;
   }
