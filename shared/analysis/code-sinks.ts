@@ -189,8 +189,13 @@ export function fetchedCodeRuns(path: string, text: string): boolean {
  * returns are its own, not the header's before it.
  */
 const FUNCTION_HEADER = /\b(?:def|function\s*\*?|func(?:\s*\([^()\n]{0,80}\))?|fn|fun|sub)\s+(?:self\s*\.\s*)?([A-Za-z_$][\w$]*)|^[ \t]*(?:(?:async|static|public|private|protected|override)\s+)*(?!(?:if|for|while|switch|catch|return|function|with|elif|until|unless)\b)([A-Za-z_$][\w$]*)\s*\([^()\n]{0,200}\)\s*(?::[^{;=\n]{1,80})?\{|=>\s*\{|\bfunction\s*\*?\s*\(|\blambda\b/gm;
-/** What a function returns: a `return`'s statement; in Ruby also its last line before an `end`, returned without one. */
-const RETURNED = [/\breturn\b[^\n;]*/g, /\breturn\b[^\n;]*|^[^\n]*\S[^\n]*(?=\n[ \t]*end\b)/gm] as const;
+/**
+ * What a function returns: a `return`'s statement, on the next lines too while a line ends in an opening bracket, a
+ * backtick or a backslash (`return (` then `fetch(u)` on its own line, review 68); in Ruby also its last line before an
+ * `end`, returned without one.
+ */
+const RETURN = String.raw`\breturn\b(?:[^\n;]*[([{\x60\\][ \t]*\n)*[^\n;]*`;
+const RETURNED = [new RegExp(RETURN, 'g'), new RegExp(String.raw`${RETURN}|^[^\n]*\S[^\n]*(?=\n[ \t]*end\b)`, 'gm')] as const;
 /** How many rounds of helpers are read (a helper of a helper of a fetch), and how many helpers in all. */
 const HELPER_ROUNDS = 4;
 const HELPERS_MAX = 64;

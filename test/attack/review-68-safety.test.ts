@@ -9,11 +9,6 @@ import { describeAccepted, describeFindings, type FindingRow } from '../support/
 
 const closed = (rows: readonly FindingRow[]): FindingRow[] => rows.map(([path, text]) => [path, text, 'closed']);
 
-/** R68-1 (High): a line terminator JavaScript reads other than `\n` (CR, U+2028) ends the line comment before the sink. */
-const COMMENT_ENDED: FindingRow[] = [
-  ['src/a.js', 'const t = await (await fetch(u)).text();\n// note\reval(t)'],
-];
-
 /** R68-2 (High): a helper's `return` whose value opens a bracket and goes on to the next line. */
 const RETURN_OVER_LINES: FindingRow[] = [
   ['tests/x.test.js', 'function get(u) {\n  return (\n    fetch(u)\n  );\n}\neval(await (await get(u)).text());'],
@@ -60,8 +55,7 @@ const ASSEMBLED: FindingRow[] = [
 ];
 
 describeFindings('review 68', [
-  ['R68-1 a line comment ended by CR', COMMENT_ENDED],
-  ['R68-2 a return over lines', RETURN_OVER_LINES],
+  ['R68-2 a return over lines', closed(RETURN_OVER_LINES)],
   ['R68-3 past the helper bound', PAST_THE_BOUND],
   ['R68-4 a Ruby endless method', ENDLESS_METHOD],
   ['R68-5 a helper called on its receiver (open)', CALLED_ON_RECEIVER],
