@@ -199,13 +199,20 @@ const RETURNED = [new RegExp(RETURN, 'g'), new RegExp(String.raw`${RETURN}|^[^\n
 /** How many rounds of helpers are read (a helper of a helper of a fetch), and how many helpers in all. */
 const HELPER_ROUNDS = 4;
 const HELPERS_MAX = 64;
+/**
+ * A call of any function, or a method on `this`/`self`: what a fetch is read as when the helpers go past the bound
+ * (review 68: a fifth helper of a helper, or a 65th helper, was accepted), so the reading fails closed there.
+ */
+const ANY_CALL = String.raw`(?:(?<![\w$.])|(?<=\b(?:this|self)\s*\.\s*))[A-Za-z_$][\w$]*\s*\(`;
 
 /**
  * `sources` and a call of each function in `text` whose return value is what a source gave (`def get(u): return
  * requests.get(u).text`, `function code(u) { const r = await fetch(u); return r.text() }`, Ruby's last line): a fetch
  * for the rest of the file, as a decoder's helper is a decoder ({@link DECODER_ALIAS}), by its name or as a method
  * (`this.src()`, `self.src()`). A return belongs to the header before it; read in rounds, bounded, so a helper of a
- * helper is one too; past {@link HELPERS_MAX} helpers the rest are not looked for (each round costs a pass over the text).
+ * helper is one too (each round costs a pass over the text). Past {@link HELPER_ROUNDS} rounds or {@link HELPERS_MAX}
+ * helpers, when there are more to read, every call is a fetch ({@link ANY_CALL}): a sink that runs what any call gave
+ * is refused rather than a helper left unread accepted.
  */
 function withFetchHelpers(path: string, text: string, sources: RegExp): RegExp {
   const headers = [...text.matchAll(FUNCTION_HEADER)];
@@ -213,21 +220,22 @@ function withFetchHelpers(path: string, text: string, sources: RegExp): RegExp {
   const returns = [...text.matchAll(RETURNED[/\.rb$/i.test(path) ? 1 : 0])];
   const helpers = new Set<string>();
   let current = sources;
-  for (let round = 0; round < HELPER_ROUNDS && helpers.size < HELPERS_MAX; round++) {
+  for (let round = 0; ; round++) {
     const fetchedAt = [...text.matchAll(current)].map((match) => match.index);
-    if (fetchedAt.length === 0) break;
+    if (fetchedAt.length === 0) return current;
     const fetchedOrRead = fetchedOrReadAt(text, fetchedAt);
-    const before = helpers.size;
+    const found = new Set<string>();
     let header = -1;
     for (const returned of returns) {
       while (header + 1 < headers.length && headers[header + 1]!.index < returned.index) header++;
-      const name = header < 0 ? undefined : (headers[header]![1] ?? headers[header]![2]);
-      if (name && helpers.size < HELPERS_MAX && within(fetchedOrRead, returned.index, returned.index + returned[0].length)) helpers.add(name.replace(/\$/g, '\\$'));
+      const name = header < 0 ? undefined : (headers[header]![1] ?? headers[header]![2])?.replace(/\$/g, '\\$');
+      if (name && !helpers.has(name) && within(fetchedOrRead, returned.index, returned.index + returned[0].length)) found.add(name);
     }
-    if (helpers.size === before) break;
+    if (found.size === 0) return current;
+    if (round === HELPER_ROUNDS || helpers.size + found.size > HELPERS_MAX) return new RegExp(`${sources.source}|${ANY_CALL}`, sources.flags);
+    for (const name of found) helpers.add(name);
     current = new RegExp(String.raw`${sources.source}|(?:(?<![\w$.])|(?<=\b(?:this|self)\s*\.\s*))(?:${[...helpers].join('|')})\s*\(`, sources.flags);
   }
-  return current;
 }
 
 /**

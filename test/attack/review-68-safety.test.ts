@@ -56,7 +56,7 @@ const ASSEMBLED: FindingRow[] = [
 
 describeFindings('review 68', [
   ['R68-2 a return over lines', closed(RETURN_OVER_LINES)],
-  ['R68-3 past the helper bound', PAST_THE_BOUND],
+  ['R68-3 past the helper bound', closed(PAST_THE_BOUND)],
   ['R68-4 a Ruby endless method', ENDLESS_METHOD],
   ['R68-5 a helper called on its receiver (open)', CALLED_ON_RECEIVER],
   ['R68-6 a lambda inside the def (open)', LAMBDA_INSIDE],
@@ -64,6 +64,9 @@ describeFindings('review 68', [
 ]);
 
 describeAccepted('review 68: ordinary code near its fixes', [
+  // R68-3: past the bound, helpers whose results are read as data and a sink that runs no call's result.
+  ['tests/t.py', `${chain(4).replace('exec(h4(u))', 'assert h4(u)')}\nsubprocess.run(['make', 'test'])`],
+  ['tests/t.py', `${many(64).replace('exec(last(u))', "assert last(u) == 'ok'")}\nexec('x = 1')`],
   ['src/a.js', 'const t = await (await fetch(u)).text();\n// eval(t) would run it\nlog(t)'],
   ['tests/t.py', 'def status(u):\n    return (\n        requests.get(u).status_code\n    )\n\nassert status(u) == 200\nsubprocess.run(["make", "test"])'],
   ['tests/t.py', "x = 'build-' \"id\"\nrequests.post(u, data=x)"],
