@@ -192,10 +192,12 @@ const FUNCTION_HEADER = /\b(?:def|function\s*\*?|func(?:\s*\([^()\n]{0,80}\))?|f
 /**
  * What a function returns: a `return`'s statement, on the next lines too while a line ends in an opening bracket, a
  * backtick or a backslash (`return (` then `fetch(u)` on its own line, review 68); in Ruby also its last line before an
- * `end`, returned without one.
+ * `end`, returned without one (from its first non-blank: `^[^\n]*\S[^\n]*` backtracked over each long line, review
+ * 68: a 16 KB Ruby line took 3.7 s), and an endless method's expression after its `=` (`def get(u) = URI.open(u).read`;
+ * the `=` read first, so the look back runs only at an `=`).
  */
 const RETURN = String.raw`\breturn\b(?:[^\n;]*[([{\x60\\][ \t]*\n)*[^\n;]*`;
-const RETURNED = [new RegExp(RETURN, 'g'), new RegExp(String.raw`${RETURN}|^[^\n]*\S[^\n]*(?=\n[ \t]*end\b)`, 'gm')] as const;
+const RETURNED = [new RegExp(RETURN, 'g'), new RegExp(String.raw`${RETURN}|^[ \t]*\S[^\n]*(?=\n[ \t]*end\b)|=(?<=^[ \t]*def[ \t]+(?:self\.)?[\w?!]+(?:\([^()\n]*\))?[ \t]*=)(?![=~])[^\n]*`, 'gm')] as const;
 /** How many rounds of helpers are read (a helper of a helper of a fetch), and how many helpers in all. */
 const HELPER_ROUNDS = 4;
 const HELPERS_MAX = 64;

@@ -57,7 +57,7 @@ const ASSEMBLED: FindingRow[] = [
 describeFindings('review 68', [
   ['R68-2 a return over lines', closed(RETURN_OVER_LINES)],
   ['R68-3 past the helper bound', closed(PAST_THE_BOUND)],
-  ['R68-4 a Ruby endless method', ENDLESS_METHOD],
+  ['R68-4 a Ruby endless method', closed(ENDLESS_METHOD)],
   ['R68-5 a helper called on its receiver (open)', CALLED_ON_RECEIVER],
   ['R68-6 a lambda inside the def (open)', LAMBDA_INSIDE],
   ['R68-7 the token name assembled', ASSEMBLED],
@@ -70,6 +70,7 @@ describeAccepted('review 68: ordinary code near its fixes', [
   ['src/a.js', 'const t = await (await fetch(u)).text();\n// eval(t) would run it\nlog(t)'],
   ['tests/t.py', 'def status(u):\n    return (\n        requests.get(u).status_code\n    )\n\nassert status(u) == 200\nsubprocess.run(["make", "test"])'],
   ['tests/t.py', "x = 'build-' \"id\"\nrequests.post(u, data=x)"],
+  ['tests/t.rb', "def status(u) = Net::HTTP.get_response(URI(u)).code\nraise 'down' unless status(u) == '200'\nsystem('make test')"],
 ]);
 
 /** R68-8 (Medium, open): the noun-first "instructions above are outdated" (safety68) reads a README's note as an override. */
