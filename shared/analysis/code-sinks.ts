@@ -189,18 +189,32 @@ export function fetchedCodeRuns(path: string, text: string): boolean {
  * returns are its own, not the header's before it.
  */
 const FUNCTION_HEADER = /\b(?:def|function\s*\*?|func(?:\s*\([^()\n]{0,80}\))?|fn|fun|sub)\s+(?:self\s*\.\s*)?([A-Za-z_$][\w$]*)|^[ \t]*(?:(?:async|static|public|private|protected|override)\s+)*(?!(?:if|for|while|switch|catch|return|function|with|elif|until|unless)\b)([A-Za-z_$][\w$]*)\s*\([^()\n]{0,200}\)\s*(?::[^{;=\n]{1,80})?\{|=>\s*\{|\bfunction\s*\*?\s*\(|\blambda\b/gm;
-/** What a function returns: a `return`'s statement; in Ruby also its last line before an `end`, returned without one. */
-const RETURNED = [/\breturn\b[^\n;]*/g, /\breturn\b[^\n;]*|^[^\n]*\S[^\n]*(?=\n[ \t]*end\b)/gm] as const;
+/**
+ * What a function returns: a `return`'s statement, on the next lines too while a line ends in an opening bracket, a
+ * backtick or a backslash (`return (` then `fetch(u)` on its own line, review 68); in Ruby also its last line before an
+ * `end`, returned without one (from its first non-blank: `^[^\n]*\S[^\n]*` backtracked over each long line, review
+ * 68: a 16 KB Ruby line took 3.7 s), and an endless method's expression after its `=` (`def get(u) = URI.open(u).read`;
+ * the `=` read first, so the look back runs only at an `=`).
+ */
+const RETURN = String.raw`\breturn\b(?:[^\n;]*[([{\x60\\][ \t]*\n)*[^\n;]*`;
+const RETURNED = [new RegExp(RETURN, 'g'), new RegExp(String.raw`${RETURN}|^[ \t]*\S[^\n]*(?=\n[ \t]*end\b)|=(?<=^[ \t]*def[ \t]+(?:self\.)?[\w?!]+(?:\([^()\n]*\))?[ \t]*=)(?![=~])[^\n]*`, 'gm')] as const;
 /** How many rounds of helpers are read (a helper of a helper of a fetch), and how many helpers in all. */
 const HELPER_ROUNDS = 4;
 const HELPERS_MAX = 64;
+/**
+ * A call of any function, or a method on `this`/`self`: what a fetch is read as when the helpers go past the bound
+ * (review 68: a fifth helper of a helper, or a 65th helper, was accepted), so the reading fails closed there.
+ */
+const ANY_CALL = String.raw`(?:(?<![\w$.])|(?<=\b(?:this|self)\s*\.\s*))[A-Za-z_$][\w$]*\s*\(`;
 
 /**
  * `sources` and a call of each function in `text` whose return value is what a source gave (`def get(u): return
  * requests.get(u).text`, `function code(u) { const r = await fetch(u); return r.text() }`, Ruby's last line): a fetch
  * for the rest of the file, as a decoder's helper is a decoder ({@link DECODER_ALIAS}), by its name or as a method
  * (`this.src()`, `self.src()`). A return belongs to the header before it; read in rounds, bounded, so a helper of a
- * helper is one too; past {@link HELPERS_MAX} helpers the rest are not looked for (each round costs a pass over the text).
+ * helper is one too (each round costs a pass over the text). Past {@link HELPER_ROUNDS} rounds or {@link HELPERS_MAX}
+ * helpers, when there are more to read, every call is a fetch ({@link ANY_CALL}): a sink that runs what any call gave
+ * is refused rather than a helper left unread accepted.
  */
 function withFetchHelpers(path: string, text: string, sources: RegExp): RegExp {
   const headers = [...text.matchAll(FUNCTION_HEADER)];
@@ -208,21 +222,22 @@ function withFetchHelpers(path: string, text: string, sources: RegExp): RegExp {
   const returns = [...text.matchAll(RETURNED[/\.rb$/i.test(path) ? 1 : 0])];
   const helpers = new Set<string>();
   let current = sources;
-  for (let round = 0; round < HELPER_ROUNDS && helpers.size < HELPERS_MAX; round++) {
+  for (let round = 0; ; round++) {
     const fetchedAt = [...text.matchAll(current)].map((match) => match.index);
-    if (fetchedAt.length === 0) break;
+    if (fetchedAt.length === 0) return current;
     const fetchedOrRead = fetchedOrReadAt(text, fetchedAt);
-    const before = helpers.size;
+    const found = new Set<string>();
     let header = -1;
     for (const returned of returns) {
       while (header + 1 < headers.length && headers[header + 1]!.index < returned.index) header++;
-      const name = header < 0 ? undefined : (headers[header]![1] ?? headers[header]![2]);
-      if (name && helpers.size < HELPERS_MAX && within(fetchedOrRead, returned.index, returned.index + returned[0].length)) helpers.add(name.replace(/\$/g, '\\$'));
+      const name = header < 0 ? undefined : (headers[header]![1] ?? headers[header]![2])?.replace(/\$/g, '\\$');
+      if (name && !helpers.has(name) && within(fetchedOrRead, returned.index, returned.index + returned[0].length)) found.add(name);
     }
-    if (helpers.size === before) break;
+    if (found.size === 0) return current;
+    if (round === HELPER_ROUNDS || helpers.size + found.size > HELPERS_MAX) return new RegExp(`${sources.source}|${ANY_CALL}`, sources.flags);
+    for (const name of found) helpers.add(name);
     current = new RegExp(String.raw`${sources.source}|(?:(?<![\w$.])|(?<=\b(?:this|self)\s*\.\s*))(?:${[...helpers].join('|')})\s*\(`, sources.flags);
   }
-  return current;
 }
 
 /**

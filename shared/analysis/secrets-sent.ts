@@ -201,11 +201,13 @@ export function secretsSent(written: string): boolean {
   // A value on the line after its `=` is read joined to it too (session 67: `data=\n  os.environ[…]`).
   // A line that starts with a member's `.` goes on the line before, as JavaScript reads a chain (session 67: supertest's
   // `request(app)` then `.post(…)` and `.send(…)` one a line).
-  // Two strings added (`os.environ['GITHUB_' + 'TOKEN']`) read as one (session 68).
+  // Two strings added (`os.environ['GITHUB_' + 'TOKEN']`) read as one (session 68), whatever their quotes or backticks
+  // (review 68: `'GITHUB_' + "TOKEN"`, `` `GITHUB_` + `TOKEN` ``), and Python's adjacent literals (`'GITHUB_' 'TOKEN'`;
+  // a blank between them, so an empty string `''` stays).
   const joined = written
     .replace(/([([{,=])\s*\n\s*|\n[ \t]*(?=\.[ \t]*[A-Za-z_$])/g, '$1 ')
     .replace(/["']\s*[/,]\s*["']/g, '/')
-    .replace(/(["'])\s*\+\s*\1/g, '');
+    .replace(/["'\x60]\s*\+\s*["'\x60]|(?<=\w)["'][ \t]+["'](?=\w)/g, '');
   const text = credentialCarriersRead(appSendsRenamed(joined));
   // The whole environment sent in a call spread over lines (session 67): `dangerous-code.ts` reads it on one line only.
   return text === null || FORMS.test(text) || ENVIRONMENT_SENT_RE.test(text) || carriedAndSent(text);
