@@ -116,23 +116,31 @@ describe("mypy's wrapped message: soft_wrap never prints a blank line or a run o
   });
 });
 
+/**
+ * go 1.19 `go test -v` (real output, exit 1) of testify's suite `InvSuite` whose methods `methods` start, in order,
+ * before the goroutine `(*InvSuite).TestLevel` started panics.
+ */
+function suitePanicLog(methods: readonly string[]): string[] {
+  return ghaStep('go test -v ./...', [
+    '=== RUN   TestInvSuite',
+    ...methods.map((method) => `=== RUN   TestInvSuite/${method}`),
+    'panic: runtime error: index out of range [2] with length 0',
+    '',
+    'goroutine 8 [running]:',
+    'example.com/stock/inv.(*InvSuite).TestLevel.func1()',
+    '\t/home/runner/work/stock/stock/inv/inv_test.go:13 +0x1a',
+    'created by example.com/stock/inv.(*InvSuite).TestLevel',
+    '\t/home/runner/work/stock/stock/inv/inv_test.go:11 +0x25',
+    'FAIL\texample.com/stock/inv\t0.004s',
+    'FAIL',
+  ], { exitCode: 1 });
+}
+
 describe("a goroutine's panic under a suite's method: the `=== RUN` names the suite and the method, the trace the method", () => {
   it("keeps the `=== RUN   TestInvSuite/TestLevel` of the method whose goroutine panicked (testify's layout)", async () => {
     // Prepare: go 1.19 `go test -v` (real output, exit 1): a suite's method run as a subtest, as testify's suite.Run
     // does, starts a goroutine that panics; its frames name the method, `(*InvSuite).TestLevel`
-    const log = ghaStep('go test -v ./...', [
-      '=== RUN   TestInvSuite',
-      '=== RUN   TestInvSuite/TestLevel',
-      'panic: runtime error: index out of range [2] with length 0',
-      '',
-      'goroutine 8 [running]:',
-      'example.com/stock/inv.(*InvSuite).TestLevel.func1()',
-      '\t/home/runner/work/stock/stock/inv/inv_test.go:13 +0x1a',
-      'created by example.com/stock/inv.(*InvSuite).TestLevel',
-      '\t/home/runner/work/stock/stock/inv/inv_test.go:11 +0x25',
-      'FAIL\texample.com/stock/inv\t0.004s',
-      'FAIL',
-    ], { exitCode: 1 });
+    const log = suitePanicLog(['TestLevel']);
     // Act
     const analysis = await analyzeLog(log.join('\n'));
     // Assert
@@ -141,20 +149,7 @@ describe("a goroutine's panic under a suite's method: the `=== RUN` names the su
 
   it("still drops the `=== RUN` of a suite's other method the trace never names (guard)", async () => {
     // Prepare: the same goroutine, left running by TestLevel, panics while TestRestock runs
-    const log = ghaStep('go test -v ./...', [
-      '=== RUN   TestInvSuite',
-      '=== RUN   TestInvSuite/TestLevel',
-      '=== RUN   TestInvSuite/TestRestock',
-      'panic: runtime error: index out of range [2] with length 0',
-      '',
-      'goroutine 8 [running]:',
-      'example.com/stock/inv.(*InvSuite).TestLevel.func1()',
-      '\t/home/runner/work/stock/stock/inv/inv_test.go:13 +0x1a',
-      'created by example.com/stock/inv.(*InvSuite).TestLevel',
-      '\t/home/runner/work/stock/stock/inv/inv_test.go:11 +0x25',
-      'FAIL\texample.com/stock/inv\t0.004s',
-      'FAIL',
-    ], { exitCode: 1 });
+    const log = suitePanicLog(['TestLevel', 'TestRestock']);
     // Act
     const analysis = await analyzeLog(log.join('\n'));
     // Assert
