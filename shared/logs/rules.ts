@@ -1557,8 +1557,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // rebar3 heads a file's errors with `===> Compiling src/calc.erl failed`.
   // dialyzer (OTP 24+) prints its warnings in erlc's shape, `kv.erl:5:43: Guard test is_list`, the rest indented
   // under it, after its `  Proceeding with analysis...` line; exit 2, `done (warnings were emitted)`. A static
-  // analysis's findings: read as such only under that line, past the warnings before them.
-  { id: 'dialyzer.warning', category: 'lint', weight: 80, extend: 'indent', re: /^\S+\.[eh]rl:\S+ \S/,
+  // analysis's findings: read as such only under that line, past the warnings before them. The path holds no
+  // colon, so that its `.erl:` is the token's first colon: `\S+\.[eh]rl:\S+ ` backtracked through every `.erl:` of
+  // a long token without a space (quadratic; a fresh-clone CI run caught it).
+  { id: 'dialyzer.warning', category: 'lint', weight: 80, extend: 'indent', re: /^[^\s:]+\.[eh]rl:\S+ \S/,
     under: { header: /^ {2}Proceeding with analysis/, through: /^\S+\.[eh]rl:\d|^\s+(?!Proc)\S/ } },
   { id: 'erlang.compile', category: 'compilation', weight: 82, extend: 'indent', maxLines: 40, cont: /^%\s+\d*\|/,
     re: /^\S+\.(?:erl|hrl|escript|yrl|xrl):\d+(?::\d+)?: (?![Ww]arning: )\S/,
