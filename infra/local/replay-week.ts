@@ -79,6 +79,7 @@ export async function replayWeek(options: { log?: (line: string) => void } = {})
     retryDelayMs: 0,
     env: { ...process.env, GITHUB_TOKEN: undefined, GITHUB_APP_ID: undefined, GITHUB_WEBHOOK_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT', CHAT_WEBHOOK_URL: undefined, POLICY_JSON: undefined, POLICY_FILE: undefined },
     log: () => {},
+    echo: options.log ?? (() => {}),
   });
   const escalations: WeekReplay['escalations'] = [];
   const pagesFor = { muted: 0, suppressed: 0, autoscaling: 0, outOfScope: 0, personRerun: 0 };

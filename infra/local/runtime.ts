@@ -97,6 +97,8 @@ export interface LocalRuntimeOptions {
   /** The embedded store hands out what its caches share read-only, so a change to it throws (tests; see startEmbeddedDynamo). */
   readOnlyShared?: boolean;
   log?: (line: string) => void;
+  /** Where each outbox entry is echoed as it is written; unset: stdout, where `npm start` shows them (tests pass a silent one). */
+  echo?: (line: string) => void;
 }
 
 export interface LocalRuntime {
@@ -306,7 +308,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         log,
       ),
     holdStepFunctions: (client) => holdStepFunctionsToGrants(client, log),
-  });
+  }, options.echo ? { echo: options.echo } : {});
   const config = loadConfig(env);
   const documents = documentClientFor(config);
   // The state machine's DynamoDB tasks send raw attribute values (`{"S": …}`): a plain client on the same transport.

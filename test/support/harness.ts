@@ -105,6 +105,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       retryDelayMs: 0,
       // Tests run the store with its shared values read-only: a change to one throws here, not in a later read.
       readOnlyShared: true,
+      // The outbox is read from its file; its echo on stdout is noise among the test runner's lines.
+      echo: () => {},
       ...(options.host ? { host: options.host } : {}),
       ...(options.waitDelayMs === undefined ? {} : { waitDelayMs: options.waitDelayMs }),
       ...(options.workflowPort === undefined ? {} : { workflowPort: options.workflowPort }),
