@@ -267,7 +267,7 @@ async function tellGivenUp(incident: Unresumed, deps: ApprovalResumeDeps): Promi
   if (!route.page) {
     notification = told('skipped', `decision given up, not paged: ${route.why}`);
   } else {
-    const occurrence = await inWindowByName(pageOccurrence(route, incident, at, deps.policyFile), incident, deps.escalationLedger);
+    const occurrence = await inWindowByName(pageOccurrence(route, incident, at, deps.policyFile), incident, deps);
     const tally = await deps.escalationLedger.record(occurrence);
     notification = tally.send
       ? told('published', (await publishClaimedPage(renderEscalation(incident, `${route.why}.`, tally), occurrence, deps)).messageId)
