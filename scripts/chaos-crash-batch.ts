@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type RecordedWebhook, loadWebhook, readOutbox, signWebhook } from '../infra/local/replay.js';
 import { BOT_LOGIN, type FakeGitHub } from '../test/support/fake-github.js';
 import { againstFakeGitHub } from './chaos-faults.js';
+import { pollJson } from './chaos-poll.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const SECRET = 'chaos-crash-point-secret';
@@ -87,7 +88,7 @@ export async function post(url: string, webhook: RecordedWebhook) {
 }
 
 export async function incidentOf(url: string, id: string): Promise<Incident> {
-  return (await (await fetch(`${url}/incidents/${id}`)).json()) as Incident;
+  return pollJson<Incident>(`${url}/incidents/${id}`);
 }
 
 /** Polls until `done` holds for every id or the deadline passes; the ids it never held for. */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RecordedWebhook, loadWebhook, signWebhook } from '../infra/local/replay.js';
 import { exited, startChild } from './chaos-child.js';
+import { pollJson } from './chaos-poll.js';
 
 const SECRET = 'chaos-recovery-secret';
 const RECOVERIES = Number(process.env.CHAOS_RECOVERIES ?? 100);
@@ -36,7 +37,7 @@ async function post(baseUrl: string, webhook: RecordedWebhook) {
 }
 
 async function statusOf(baseUrl: string, id: string): Promise<string | undefined> {
-  return ((await (await fetch(`${baseUrl}/incidents/${id}`)).json()) as { status?: string }).status;
+  return (await pollJson<{ status?: string }>(`${baseUrl}/incidents/${id}`)).status;
 }
 
 /** Polls until every id has `status`, or the deadline passes; the ids still waiting. */

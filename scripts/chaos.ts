@@ -33,6 +33,7 @@ import { startLocalRuntime } from '../infra/local/runtime.js';
 import { startChild } from './chaos-child.js';
 import { faultSuites, notifyFellBack } from './chaos-faults.js';
 import { crashPointSuites } from './chaos-crash-points.js';
+import { pollJson } from './chaos-poll.js';
 import { recoverySuites } from './chaos-recoveries.js';
 import { checkChosenNames, exitOnUnknownPart } from './chosen-names.js';
 
@@ -247,7 +248,7 @@ async function crash() {
     const deadline = restartedAt + 120_000;
     while (pending.size > 0 && Date.now() < deadline) {
       for (const id of [...pending]) {
-        const incident = (await (await fetch(`${restarted.url}/incidents/${id}`)).json()) as { status?: string };
+        const incident = await pollJson<{ status?: string }>(`${restarted.url}/incidents/${id}`);
         if (incident.status === 'notified') {
           pending.delete(id);
           notifiedAfter.push((Date.now() - restartedAt) / 1000);

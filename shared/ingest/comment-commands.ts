@@ -235,7 +235,12 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, comm
     const ended = waitEndedBy(recorded, deps.clock());
     const answer = ended ? refused(waitEnded(incident.id, recorded.expiresAt ?? null), true) : refused(refusal`the approval of ${incident.id} was already decided`, true);
     const others = otherCommands(decided, commanded);
-    if (others.length > 0 && answer.told && 'refusal' in answer.told) answer.told.othersEnded = { end: { kind: ended ? 'wait_over' : 'spent' }, commands: others };
+    if (others.length > 0 && answer.told && 'refusal' in answer.told) {
+      answer.told.othersEnded = { end: { kind: ended ? 'wait_over' : 'spent' }, commands: others };
+      // Listed again for the reconciler, past its grace: a reply this answer finds another delivery creating (which may
+      // die, or fail to post) keeps its final text with its claim, and the reconciler writes it (approval-resumes.ts).
+      if (recorded.decidedAt) await deps.approvalResumes.schedule({ incidentId: incident.id, decidedAt: recorded.decidedAt }, { listedAt: at });
+    }
     return answer;
   }
   await markResumed(incident, decided, deps);
@@ -351,10 +356,11 @@ async function answerOnPullRequest(
       const othersEnded = 'refusal' in told ? told.othersEnded : undefined;
       for (const other of othersEnded?.commands ?? []) {
         const ended = decisionEnded(other.by, command, othersEnded?.end ?? { kind: 'spent' });
-        // Another delivery creating that reply: this one's own answer and the 👍 below still go out.
+        // Another delivery creating that reply: the final text stays claimed, and the reconciler writes it from the
+        // decision's entry listed again (see resumeDecided). This one's own answer and the 👍 below still go out.
         await writeCommandReply(github, repo, { ...answerKey(payload), commentId: other.commentId }, ended, deps.answers, { final: true }).catch((error: unknown) => {
           if (!(error instanceof CommandReplyBusyError)) throw error;
-          deps.logger.warn('another delivery is creating the reply to a command this refusal tells how its decision ended', { commentId: other.commentId });
+          deps.logger.warn('another delivery is creating the reply to a command this refusal tells how its decision ended; the reconciler writes it', { commentId: other.commentId });
         });
       }
       // Another delivery carried the command out while this one wrote its answer, before there was a reply to edit.

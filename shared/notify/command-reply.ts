@@ -50,7 +50,8 @@ export function recordedNotCarriedOut(login: string, command: string, error: str
  * is written for a command carried out, nor over a final reply; `doneMeanwhile` when it was carried out while this
  * reply was written. `final`: the reply says how the decision ended for good (the reconciler's edit), and no later
  * refusal changes it; a refusal that finds it claimed final while it wrote writes the final text again. A final reply
- * whose claim another delivery holds throws {@link CommandReplyBusyError}: that delivery may never write it.
+ * whose claim another delivery holds throws {@link CommandReplyBusyError}: that delivery may never write it, and the
+ * final text, kept with the claim, is left for the reconciler to write ({@link CommandAnswers.pendingFinal}).
  */
 export async function writeCommandReply(
   github: GitHubPort,
@@ -73,7 +74,11 @@ export async function writeCommandReply(
     throw error;
   }
   const { done, final } = await answers.record(key, written.commentId, { final: options.final === true });
-  if (!done && final !== null && final !== body) await github.upsertComment(repo, key.pullRequest, marker, final);
+  if (!done && final !== null && final !== body) {
+    // Recorded written, as the final writer records it: nothing later writes it again (shared/reconcile/approval-resumes.ts).
+    const rewritten = await github.upsertComment(repo, key.pullRequest, marker, final);
+    await answers.record(key, rewritten.commentId, { final: true });
+  }
   return { doneMeanwhile: done };
 }
 

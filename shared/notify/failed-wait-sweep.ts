@@ -96,7 +96,7 @@ export async function sweepFailedWait(incidentId: string, deps: FailedWaitSweepD
   } else if (options.dryRun) {
     return 'paged';
   } else {
-    const occurrence = await inWindowByName(pageOccurrence(route, failed, now, deps.policyFile), failed, deps.escalationLedger);
+    const occurrence = await inWindowByName(pageOccurrence(route, failed, now, deps.policyFile), failed, deps);
     const tally = await deps.escalationLedger.record(occurrence);
     notification = tally.send
       ? told('published', (await publishClaimedPage(renderEscalation(failed, `${route.why}.`, tally), occurrence, deps)).messageId)

@@ -64,22 +64,40 @@ export interface PageClaimDeps {
   incidents: { get(id: string): Promise<Incident | null>; listOpenInScope(scope: string, limit: number): Promise<Incident[]> };
 }
 
+/** What moving a problem to the key it had under the repository's name reads: that key's window, and who opened it. */
+export interface NameWindowDeps {
+  escalationLedger: Pick<EscalationLedger, 'opener'>;
+  incidents: { get(id: string): Promise<Pick<Incident, 'repositoryId'> | null> };
+}
+
 /**
  * `occurrence` of a GitHub problem keyed by the repository's id, moved to the key its problem had under the
  * repository's name (see {@link nameKeyedProblem}) while a window opened there still lasts: one the version before
  * session 66 opened, whose page went out. Counted there, as it was before the deploy; keyed by id, the deploy paged
- * each open problem again. Once that window ends, the id's key opens the next one.
+ * each open problem again. Once that window ends, the id's key opens the next one. A window another repository opened
+ * under the name is not this problem's (see {@link inWindowOf}).
  */
-export async function inWindowByName(occurrence: EscalationOccurrence, incident: Pick<Incident, 'repository' | 'repositoryId'>, ledger: Pick<EscalationLedger, 'opener'>): Promise<EscalationOccurrence> {
+export async function inWindowByName(occurrence: EscalationOccurrence, incident: Pick<Incident, 'repository' | 'repositoryId'>, deps: NameWindowDeps): Promise<EscalationOccurrence> {
   const byName = nameKeyedProblem(occurrence.key, incident);
-  return byName ? inWindowOf(occurrence, byName, ledger) : occurrence;
+  return byName ? inWindowOf(occurrence, byName, incident.repositoryId, deps) : occurrence;
 }
 
-/** `occurrence` moved to the key its problem had before (`earlierKey`) while a window opened there still lasts. */
-export async function inWindowOf(occurrence: EscalationOccurrence, earlierKey: string, ledger: Pick<EscalationLedger, 'opener'>): Promise<EscalationOccurrence> {
-  const opened = await ledger.opener(earlierKey);
+/**
+ * `occurrence` moved to the key its problem had before (`earlierKey`, by the repository's name) while a window opened
+ * there still lasts, unless the incident that opened it is of another repository than `repositoryId`: a name is not
+ * for ever, and a repository deleted and created again under it, or another renamed onto it, within the window was
+ * counted on the old repository's page, and its own failure paged nobody. An opener that names no repository id (an
+ * incident without one, which still writes by name), or is gone, is taken to be the same repository, as before.
+ */
+export async function inWindowOf(occurrence: EscalationOccurrence, earlierKey: string, repositoryId: number | null, deps: NameWindowDeps): Promise<EscalationOccurrence> {
+  const opened = await deps.escalationLedger.opener(earlierKey);
   const lasts = opened !== null && Date.parse(opened.windowStart) + occurrence.windowMinutes * 60_000 > occurrence.at.getTime();
-  return lasts ? { ...occurrence, key: earlierKey } : occurrence;
+  if (!lasts) return occurrence;
+  if (typeof repositoryId === 'number' && opened.owner !== occurrence.incidentId) {
+    const openerId = (await deps.incidents.get(opened.owner))?.repositoryId;
+    if (typeof openerId === 'number' && openerId !== repositoryId) return occurrence;
+  }
+  return { ...occurrence, key: earlierKey };
 }
 
 /**
@@ -90,7 +108,7 @@ export async function inWindowOf(occurrence: EscalationOccurrence, earlierKey: s
  * alarm counted since is still open (ALARM, INSUFFICIENT_DATA, ALARM: the alarm never recovered in between).
  */
 export async function claimPage(asked: EscalationOccurrence, incident: Incident, deps: PageClaimDeps): Promise<PageClaim> {
-  const occurrence = incident.source === 'cloudwatch' ? asked : await inWindowByName(asked, incident, deps.escalationLedger);
+  const occurrence = incident.source === 'cloudwatch' ? asked : await inWindowByName(asked, incident, deps);
   const onChild = await countOnFiringChild(occurrence, incident, deps);
   if (onChild) return onChild;
   const tally = incident.source === 'cloudwatch'

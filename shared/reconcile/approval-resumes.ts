@@ -46,7 +46,7 @@ import {
   waitEndedBy,
 } from '../remediation/approval-resume.js';
 import type { ApprovalResumes, ListedDecision } from '../stores/approval-resumes.js';
-import type { CommandAnswers } from '../stores/command-answers.js';
+import type { CommandAnswerKey, CommandAnswers } from '../stores/command-answers.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { afterFailure } from './retry-later.js';
 
@@ -99,8 +99,11 @@ export type Outcome = 'resumed' | 'spent' | 'notWaitingYet' | 'keptForRetry' | '
 async function resumeListed(entry: ListedDecision, now: Date, takenBefore: string, deps: ApprovalResumeDeps, resumer = 'the reconciler'): Promise<Outcome> {
   const incident = await deps.incidents.get(entry.incidentId);
   if (!isUnresumed(incident) || incident.approval.decidedAt !== entry.decidedAt) {
-    // Notify recorded the wait's timeout over this very decision: it was never carried out.
     const approval = incident?.approval;
+    // First the final replies a writer claimed and found another delivery creating (listed again for them): written
+    // before any end below claims its own text over theirs. One still being created throws, for a later run.
+    if (incident && approval?.decidedAt === entry.decidedAt) await writePendingFinals(incident, deps);
+    // Notify recorded the wait's timeout over this very decision: it was never carried out.
     if (incident && approval?.status === 'timed_out' && approval.unresumed && approval.decidedAt === entry.decidedAt) {
       await tellCommand(incident, approval.unresumed, { kind: 'wait_over' }, deps, true);
     }
@@ -162,7 +165,10 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
       : `${resumer} found the execution's wait over (resumed already, or timed out): ${by}`;
   await markResumed(incident, decided, deps, history(detail));
   const end = outcome === 'resumed' ? { kind: 'carried_out' as const } : waitEnded ? { kind: 'wait_over' as const } : { kind: 'spent' as const };
-  await tellCommand({ ...incident, approval: decided }, decided.status === 'approved' ? 'approved' : 'rejected', end, deps);
+  const untold = await tellCommand({ ...incident, approval: decided }, decided.status === 'approved' ? 'approved' : 'rejected', end, deps);
+  // markResumed dropped the entry: a final reply left untold (another delivery was creating it, GitHub failed) is
+  // listed again, and the next run past the grace writes the text its claim kept (writePendingFinals).
+  if (untold && end.kind !== 'carried_out') await deps.approvalResumes.schedule({ incidentId: incident.id, decidedAt: entry.decidedAt }, { listedAt: at });
   // Moved after a failure, or listed early, the entry is not where markResumed drops it (at the decision's time).
   if (entry.entry.dueAt !== entry.decidedAt) await deps.approvalResumes.done(entry);
   return outcome;
@@ -216,7 +222,8 @@ async function giveUp(entry: ListedDecision, failures: number, error: unknown, d
  * other comment's same command kept with it (`alsoCommanded`, told "not carried out yet" too), or posts one where none
  * was written: each author hears how the decision ended, as a command carried out by its own handling gets its 👍. An
  * end other than given up is final: each reply is edited once (shared/stores/command-answers.ts). Best effort, as every
- * answer to a command: the decision's outcome stands whatever GitHub says.
+ * answer to a command: the decision's outcome stands whatever GitHub says. True when a reply was left untold for what
+ * may pass (another delivery creating it, a network failure), not for GitHub's refusal for good.
  */
 async function tellCommand(
   incident: Incident,
@@ -225,22 +232,16 @@ async function tellCommand(
   deps: ApprovalResumeDeps,
   /** The caller's entry is the last trace of the replies to edit: an error that may pass is thrown, for a later run to try again. */
   orThrow = false,
-): Promise<void> {
-  const approval = incident.approval;
-  if (!approval || !incident.repository || !incident.pullRequest || typeof incident.repositoryId !== 'number') return;
-  const commands = [
-    ...(approval.commandCommentId === undefined ? [] : [{ commentId: approval.commandCommentId, by: approval.decidedBy ?? '' }]),
-    ...(approval.alsoCommanded ?? []),
-  ];
-  if (commands.length === 0) return;
-  const [owner = '', repo = ''] = incident.repository.split('/');
+): Promise<boolean> {
+  const told = commandsToTell(incident);
+  if (!told) return false;
+  const { owner, repo, commands } = told;
   const command = `/guard ${decision === 'approved' ? 'approve' : 'reject'}`;
   let retryable: unknown = null;
-  for (const { commentId, by } of commands) {
-    const key = { repositoryId: incident.repositoryId, pullRequest: incident.pullRequest, commentId };
+  for (const { commentId, by, key } of commands) {
     try {
       const github = (await deps.githubWriter()).forInstallation(incident.installationId);
-      if (!github) return;
+      if (!github) return false;
       if (end.kind === 'carried_out') await replyCarriedOut(github, { owner, repo }, key, carriedOut(by, command), deps.answers);
       // Given up is not final: the command repeated may still carry the decision out, and its reply says so.
       else await writeCommandReply(github, { owner, repo }, key, decisionEnded(by, command, end), deps.answers, { final: end.kind !== 'given_up' });
@@ -251,6 +252,44 @@ async function tellCommand(
     }
   }
   if (orThrow && retryable !== null) throw retryable;
+  return retryable !== null;
+}
+
+/** The commands whose replies hear how the incident's decision ended (its own, and those kept with it), or null. */
+function commandsToTell(incident: Incident): { owner: string; repo: string; commands: Array<{ commentId: number; by: string; key: CommandAnswerKey }> } | null {
+  const approval = incident.approval;
+  if (!approval || !incident.repository || !incident.pullRequest || typeof incident.repositoryId !== 'number') return null;
+  const { repositoryId, pullRequest } = incident;
+  const commands = [
+    ...(approval.commandCommentId === undefined ? [] : [{ commentId: approval.commandCommentId, by: approval.decidedBy ?? '' }]),
+    ...(approval.alsoCommanded ?? []),
+  ].map((command) => ({ ...command, key: { repositoryId, pullRequest, commentId: command.commentId } }));
+  if (commands.length === 0) return null;
+  const [owner = '', repo = ''] = incident.repository.split('/');
+  return { owner, repo, commands };
+}
+
+/**
+ * Writes each final reply claimed for the decision's commands and not recorded written: its writer (a redelivery
+ * telling the other commands their pipeline no longer waits, or a run of this reconciler) found another delivery
+ * creating that reply, which may have died or failed to post, so nobody else writes it. Past the other's lease the
+ * claim is taken over and the reply created, or edited where it was posted; once written, it is recorded so, and
+ * nothing writes it again. A reply still being created throws (CommandReplyBusyError), as does what may pass: the
+ * entry is tried again later (./retry-later.ts). GitHub's refusal for good is only logged, as in tellCommand.
+ */
+async function writePendingFinals(incident: Incident, deps: ApprovalResumeDeps): Promise<void> {
+  const told = commandsToTell(incident);
+  if (!told) return;
+  for (const { commentId, key } of told.commands) {
+    const final = await deps.answers.pendingFinal(key);
+    if (final === null) continue;
+    const github = (await deps.githubWriter()).forInstallation(incident.installationId);
+    if (!github) return;
+    await writeCommandReply(github, { owner: told.owner, repo: told.repo }, key, final, deps.answers, { final: true }).catch((error: unknown) => {
+      if (!(error instanceof GitHubRequestError)) throw error;
+      deps.logger.warn('could not write the final reply to a /guard command on its pull request', { incidentId: incident.id, commentId, error: errorMessage(error) });
+    });
+  }
 }
 
 /**
@@ -267,7 +306,7 @@ async function tellGivenUp(incident: Unresumed, deps: ApprovalResumeDeps): Promi
   if (!route.page) {
     notification = told('skipped', `decision given up, not paged: ${route.why}`);
   } else {
-    const occurrence = await inWindowByName(pageOccurrence(route, incident, at, deps.policyFile), incident, deps.escalationLedger);
+    const occurrence = await inWindowByName(pageOccurrence(route, incident, at, deps.policyFile), incident, deps);
     const tally = await deps.escalationLedger.record(occurrence);
     notification = tally.send
       ? told('published', (await publishClaimedPage(renderEscalation(incident, `${route.why}.`, tally), occurrence, deps)).messageId)

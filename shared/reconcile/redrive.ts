@@ -379,7 +379,7 @@ async function pageUnfinished(incident: Incident, gaveUp: GaveUp, deps: RedriveD
   const problem = problemOf(incident, gaveUp.cause, deps.policyFile);
   const asked = { ...problem, incidentId: incident.id, at: deps.clock(), mayOpen: true };
   // A window the name's key opened before the deploy (its page went out) is counted on until it ends, not paged again.
-  const occurrence = problem.key === exhaustedByIdKey(incident) ? await inWindowOf(asked, exhaustedByNameKey(incident), deps.escalationLedger) : asked;
+  const occurrence = problem.key === exhaustedByIdKey(incident) ? await inWindowOf(asked, exhaustedByNameKey(incident), incident.repositoryId, deps) : asked;
   const tally = await deps.escalationLedger.record(occurrence);
   const at = deps.clock().toISOString();
   // Told now: an incident the notify function failed on (given up after its own page kept failing) waits for no page.

@@ -515,7 +515,7 @@ async function mailApprovalRequest(
   // A request e-mailed under the repository's name before problems were keyed by id still holds its window.
   const claim = await inWindowByName({
     key: `approval:${problem.key}`, incidentId: incident.id, at, windowMinutes, mayOpen: true, label: `approval requests of ${problem.label}`, digest: false,
-  }, incident, deps.escalationLedger);
+  }, incident, deps);
   const executionArn = typeof state.execution?.arn === 'string' ? state.execution.arn : null;
   // The claim counts only while its holder's request can be answered: once that incident recovered, was superseded
   // or its wait ended, its token approves nothing, and this request (the one that can) takes the claim over. Counted,

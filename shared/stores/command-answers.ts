@@ -23,7 +23,7 @@
  * keeps on it (as `finalBody` was new to the version before) outlives this version's writes during a deploy.
  */
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionalWrite } from './dynamo.js';
 
 /** Longer than GitHub lets a delivery be redelivered (3 days); TTL then removes the record. */
@@ -66,6 +66,11 @@ export interface CommandAnswers {
   release(key: CommandAnswerKey, holder: string): Promise<void>;
   /** The command was carried out: the reply to edit, if one was recorded. */
   markDone(key: CommandAnswerKey): Promise<{ replyId: number | null }>;
+  /**
+   * The final text claimed for the reply and not recorded written (its writer found the reply being created, and that
+   * delivery may have died or failed to post), or null: none claimed, written already, or the command carried out.
+   */
+  pendingFinal(key: CommandAnswerKey): Promise<string | null>;
 }
 
 function numberOr(value: unknown): number | null {
@@ -172,6 +177,12 @@ export function createDynamoCommandAnswers(options: { client: DynamoDBDocumentCl
 
     async markDone(key) {
       return { replyId: numberOr((await setAndRead(key, 'done', true)).replyId) };
+    },
+
+    async pendingFinal(key) {
+      const { Item: item } = await client.send(new GetCommand({ TableName: tableName, Key: keyOf(key), ConsistentRead: true }));
+      if (!item || item.done === true || item.finalWritten === true) return null;
+      return typeof item.finalBody === 'string' ? item.finalBody : null;
     },
   };
 }

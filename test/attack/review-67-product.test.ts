@@ -156,8 +156,9 @@ describe('F4: the first /guard approve answered "not carried out yet", a second 
     // Act
     await handleIssueCommentWebhook(signedCommentDelivery({ secret: 'review-67', login: 'second', body: '/guard approve', commentId: 402 }), { ...made.deps(), tasks: { succeed: spent, fail: spent } });
 
-    // Assert: nothing will edit the first reply later (its entry is gone), so it is told now.
-    expect(made.approvalResumes.entries.size).toBe(0);
+    // Assert: the decision's entry is gone (nothing edits the first reply later as "not carried out"), so it is told
+    // now; listed again only from now, for the reconciler to write a final reply it found being created.
+    expect([...made.approvalResumes.entries.values()].map((listed) => listed.entry.dueAt)).toEqual(['2026-11-20T10:05:00.000Z']);
     expect(reply(401)).toEqual([expect.stringMatching(/needs nothing more from the guard/)]);
   });
 });

@@ -7,12 +7,13 @@ import { createPermissionCache } from '../../shared/github/permission-cache.js';
 import type { CommentCommandDeps } from '../../shared/ingest/comment-commands.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import type { Learning } from '../../shared/knowledge/learning.js';
-import type { GitHubPort } from '../../shared/ports.js';
+import type { GitHubPort, TaskTokenControl } from '../../shared/ports.js';
+import { resumeRecordedDecisions } from '../../shared/reconcile/approval-resumes.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import type { CommandAnswers } from '../../shared/stores/command-answers.js';
 import type { IncidentStore } from '../../shared/stores/incident-store.js';
 import { loadWebhook } from '../../infra/local/replay.js';
-import { createFakeGitHub, createMemoryApprovalIndex, createMemoryApprovalResumes, createMemoryCommandAnswers } from './fakes.js';
+import { createFakeGitHub, createMemoryApprovalIndex, createMemoryApprovalResumes, createMemoryCommandAnswers, createMemoryEscalationLedger, taskPort } from './fakes.js';
 import { createMemoryStore } from './memory-store.js';
 
 /** The sample failure's incident (events/github/workflow_run-failure.json) and its pull request. */
@@ -98,4 +99,17 @@ export async function proposalAwaitingMaintainer(secret: string) {
   github.permissions.set('maintainer', 'maintain');
   const made = await pendingApproval({ secret, github: github.port, answers: createMemoryCommandAnswers });
   return { deps: made.deps(), tasks: made.tasks, incidents: made.incidents };
+}
+
+/**
+ * A reconciler run at `at` over {@link pendingApproval}'s decisions (5 per run, a 5-minute grace), editing replies on
+ * `github` with the answers `answersAt(at)` (each run its own Lambda); `tasks` answers its resumes. It pages nobody
+ * (no decision here is given up).
+ */
+export function reconcilerOver(made: Awaited<ReturnType<typeof pendingApproval>>, github: GitHubPort, answersAt: (at: string) => CommandAnswers) {
+  return (at: string, tasks: TaskTokenControl = taskPort()) => resumeRecordedDecisions({
+    approvalResumes: made.approvalResumes, incidents: made.incidents, approvals: made.approvals, tasks, clock: () => new Date(at), logger: silentLogger,
+    metrics: { count: () => undefined, gauge: () => undefined } as never, escalations: { publish: async () => ({ messageId: 'page' }) }, escalationLedger: createMemoryEscalationLedger(),
+    policyFile: { defaults: {}, repositories: {} }, githubWriter: async () => staticGitHubClients(github), answers: answersAt(at),
+  }, { maxPerRun: 5, afterMinutes: 5, lookbackHours: 48 });
 }

@@ -479,6 +479,10 @@ export function createMemoryCommandAnswers(): CommandAnswers & { items: Map<stri
       item.done = true;
       return { replyId: item.replyId ?? null };
     },
+    async pendingFinal(key) {
+      const item = items.get(keyOf(key));
+      return !item || item.done || item.finalWritten ? null : (item.finalBody ?? null);
+    },
   };
 }
 

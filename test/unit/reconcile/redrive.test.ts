@@ -329,6 +329,24 @@ describe('reconciler', () => {
     expect((await store.get('stubborn'))?.status).toBe('notified');
   });
 
+  it("pages an exhausted incident of a repository created again under a name whose page went out before the deploy", async () => {
+    // Prepare: the version before paged octo/app's give-ups by name (repository 1111's); 1111 was deleted since and
+    // repository 4242 now has the name.
+    const store = createMemoryStore(() => NOW);
+    await seed(store, 'paged-before', 60, { executionAttempt: 2, repository: 'octo/app', repositoryId: 1111, status: 'notified' });
+    await seed(store, 'stubborn', 60, { executionAttempt: 2, repository: 'octo/app', repositoryId: 4242 });
+    const { workflow } = fakeWorkflow({ 'stubborn-a2': 'FAILED' });
+    const { deps: d, published } = deps(store, workflow);
+    await d.escalationLedger.record({ key: 'guard-exhausted:octo/app', incidentId: 'paged-before', at: new Date(NOW.getTime() - 10 * 60_000), windowMinutes: 60, mayOpen: true, label: 'x', digest: false });
+
+    // Act
+    await reconcile(d, options);
+
+    // Assert: its own page, on its id's key.
+    expect(published).toHaveLength(1);
+    expect(await d.escalationLedger.opener('guard-exhausted:gh:id-4242')).toMatchObject({ owner: 'stubborn' });
+  });
+
   it('escalates an incident whose start keeps failing once its start budget is spent (maxAttempts + 1 starts)', async () => {
     let now = NOW;
     const store = createMemoryStore(() => now);
