@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { BuildOptions, Plugin } from 'esbuild';
-import { BUNDLE_ALIASES, CHARSET, LEGAL_COMMENTS, MANGLED_PROPERTIES, PROJECT_ROOT, bundlingOptionsFor, functionEntry, type FunctionName } from './guard-function.js';
+import { BUNDLE_ALIASES, CHARSET, EVENT_STREAM_ALIASES, EVENT_STREAM_SERDE_AT_START, LEGAL_COMMENTS, MANGLED_PROPERTIES, PROJECT_ROOT, bundlingOptionsFor, functionEntry, type FunctionName } from './guard-function.js';
 
 /** A package manifest that bundled code imports: `@aws-sdk/client-*` reads its own for the version in its user agent. */
 export const IMPORTED_PACKAGE_JSON = /[\\/]node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+[\\/]package\.json$/;
@@ -123,7 +123,7 @@ export function esbuildOptionsFor(name: FunctionName, outfile: string) {
     define: options.define,
     charset: CHARSET,
     legalComments: LEGAL_COMMENTS,
-    alias: { ...BUNDLE_ALIASES },
+    alias: { ...BUNDLE_ALIASES, ...(EVENT_STREAM_SERDE_AT_START.has(name) ? EVENT_STREAM_ALIASES : {}) },
     mangleProps: MANGLED_PROPERTIES,
     external: options.externalModules,
     plugins: [packageVersionsOnly, nativeSha256Only, noInstanceMetadataRegion, literalSchemaTraitKeys],
