@@ -2,12 +2,12 @@
  * How a function's code is bundled, as esbuild's own options: one definition for synth (through
  * scripts/bundle-function.ts, which {@link GuardFunction} runs for each function's asset), `npm run bundle:sizes` and
  * the tests that build a bundle. It runs esbuild's API, not its command line as aws-cdk-lib's NodejsFunction does,
- * because {@link packageVersionsOnly}, {@link nativeSha256Only} and {@link noInstanceMetadataRegion} are plugins, which
- * only the API takes.
+ * because {@link packageVersionsOnly}, {@link nativeSha256Only}, {@link noInstanceMetadataRegion} and
+ * {@link literalSchemaTraitKeys} are plugins, which only the API takes.
  */
 import { readFile } from 'node:fs/promises';
 import type { BuildOptions, Plugin } from 'esbuild';
-import { BUNDLE_ALIASES, CHARSET, LEGAL_COMMENTS, MANGLED_PROPERTIES, PROJECT_ROOT, bundlingOptionsFor, functionEntry, type FunctionName } from './guard-function.js';
+import { BUNDLE_ALIASES, CHARSET, EVENT_STREAM_ALIASES, EVENT_STREAM_SERDE_AT_START, LEGAL_COMMENTS, MANGLED_PROPERTIES, PROJECT_ROOT, bundlingOptionsFor, functionEntry, type FunctionName } from './guard-function.js';
 
 /** A package manifest that bundled code imports: `@aws-sdk/client-*` reads its own for the version in its user agent. */
 export const IMPORTED_PACKAGE_JSON = /[\\/]node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+[\\/]package\.json$/;
@@ -70,6 +70,41 @@ export const noInstanceMetadataRegion: Plugin = {
   },
 };
 
+/** An SDK client's schemas: one module of every shape and operation the service has, by its path under node_modules. */
+export const CLIENT_SCHEMAS = /(?:^|[\\/])node_modules[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_0\.js$/;
+
+/** A schemas module's top-level statement that declares an error schema (`[-3, namespace, name, traits, …]`). */
+const ERROR_SCHEMA_STATEMENT = /^export var \w+\$ = \[-3,/;
+
+/**
+ * A schemas module names its trait keys by module constants (`const _h = "http";`) and spells each trait object
+ * with a computed key (`{ [_h]: ["POST", "/model/{modelId}/converse", 200] }`). esbuild keeps every statement that
+ * has a computed key (it cannot tell that converting the key to a string runs no code), and with it every schema the
+ * statement reaches: each client bundled every operation of its service with their request and response shapes, of
+ * which Pipeline Guard sends one to four (Bedrock's 12 operations were ≈10 KB of analyze, Lambda's ≈42 KB of
+ * ingest-github). This writes such a key as the constant's string literal (`{ "http": [...] }`): the same object,
+ * so the schemas the commands use read as before, and tree shaking leaves out the ones no command reaches. Error
+ * schemas stay as written: the module registers them as it loads, so they are kept either way, and a literal key is
+ * longer than the minified constant. A key `__proto__` would mean something else written as a literal: left as is.
+ */
+export const literalSchemaTraitKeys: Plugin = {
+  name: 'literal-schema-trait-keys',
+  setup(build) {
+    build.onLoad({ filter: CLIENT_SCHEMAS }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      const constants = new Map<string, string>();
+      for (const [, name, literal] of source.matchAll(/^const (_\w+) = ("[^"\\\n]*");$/gm)) {
+        if (name !== undefined && literal !== undefined && literal !== '"__proto__"') constants.set(name, literal);
+      }
+      const statements = source.split(/\n(?=\S)/);
+      const rewritten = statements.map((statement) =>
+        ERROR_SCHEMA_STATEMENT.test(statement) ? statement : statement.replace(/\[(_\w+)\]:/g, (key, name: string) => constants.get(name)?.concat(':') ?? key),
+      );
+      return { contents: rewritten.join('\n'), loader: 'js' };
+    });
+  },
+};
+
 /** esbuild's options for function `name`'s bundle at `outfile` (its `index.mjs`), as deployed. */
 export function esbuildOptionsFor(name: FunctionName, outfile: string) {
   const options = bundlingOptionsFor(name);
@@ -88,10 +123,10 @@ export function esbuildOptionsFor(name: FunctionName, outfile: string) {
     define: options.define,
     charset: CHARSET,
     legalComments: LEGAL_COMMENTS,
-    alias: { ...BUNDLE_ALIASES },
+    alias: { ...BUNDLE_ALIASES, ...(EVENT_STREAM_SERDE_AT_START.has(name) ? EVENT_STREAM_ALIASES : {}) },
     mangleProps: MANGLED_PROPERTIES,
     external: options.externalModules,
-    plugins: [packageVersionsOnly, nativeSha256Only, noInstanceMetadataRegion],
+    plugins: [packageVersionsOnly, nativeSha256Only, noInstanceMetadataRegion, literalSchemaTraitKeys],
     logLevel: 'warning',
   } satisfies BuildOptions;
 }

@@ -40,14 +40,30 @@ export const CREDENTIAL_CHAIN_FALLBACKS = [
 /**
  * The SDK's event-stream serde: `@smithy/core` loads it with `import()` only for an operation with an event stream
  * (Bedrock's ConverseStream, Lambda's InvokeWithResponseStream), and Pipeline Guard calls none. Left out, it is
- * ≈15 KB of every bundle. Two clients import it statically from their configuration, so a function that builds one
- * keeps it bundled ({@link EVENT_STREAM_SERDE_AT_START}); test/infra/bundling.test.ts checks both lists against
- * the bundles, so a function that starts building such a client fails the test instead of its cold start.
+ * ≈15 KB of every bundle. Two clients import it statically from their configuration and build its marshaller and
+ * payload handler when they are constructed: a function that builds one ({@link EVENT_STREAM_SERDE_AT_START}) bundles
+ * the stand-in {@link EVENT_STREAM_STAND_IN} for it instead ({@link EVENT_STREAM_ALIASES}), which builds as the
+ * packages do and refuses every use (≈17 KB of analyze, ≈19 KB of ingest-github). test/infra/bundling.test.ts checks
+ * both lists against the bundles, so a function that starts building such a client without the stand-in fails the
+ * test instead of its cold start.
  */
 export const EVENT_STREAM_SERDE = '@smithy/core/event-streams';
 
 /** The functions whose SDK clients (Lambda for ingest's recovery queue, Bedrock Runtime) import the serde at start. */
 export const EVENT_STREAM_SERDE_AT_START: ReadonlySet<FunctionName> = new Set(['ingest-github', 'analyze']);
+
+/** What {@link EVENT_STREAM_SERDE_AT_START}'s bundles take for the event-stream packages, relative to the project root. */
+export const EVENT_STREAM_STAND_IN = './shared/adapters/no-event-streams.ts';
+
+/**
+ * The aliases (esbuild's `--alias`) of {@link EVENT_STREAM_SERDE_AT_START}'s bundles: the serde, and the signed payload
+ * handler (`@aws-sdk/eventstream-handler-node`) that Bedrock Runtime's client builds over its codec. Only there: in the
+ * other bundles the serde is named by its `import()` alone, and the stand-in bundled for it was ≈1 KB more.
+ */
+export const EVENT_STREAM_ALIASES: Readonly<Record<string, string>> = {
+  [EVENT_STREAM_SERDE]: EVENT_STREAM_STAND_IN,
+  '@aws-sdk/eventstream-handler-node': EVENT_STREAM_STAND_IN,
+};
 
 /**
  * The SSO OIDC client (`@aws-sdk/nested-clients/sso-oidc`), which `@aws-sdk/token-providers` loads with `import()`

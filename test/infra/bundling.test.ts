@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.js';
-import { CREATE_REQUIRE_BANNER, EVENT_STREAM_SERDE, EVENT_STREAM_SERDE_AT_START, MAX_BUNDLE_BYTES, PROJECT_ROOT, MANGLED_PROPERTY_NAMES, SSO_TOKEN_CLIENTS } from '../../infra/constructs/guard-function.js';
+import { CREATE_REQUIRE_BANNER, EVENT_STREAM_SERDE, EVENT_STREAM_SERDE_AT_START, EVENT_STREAM_STAND_IN, MAX_BUNDLE_BYTES, PROJECT_ROOT, MANGLED_PROPERTY_NAMES, SSO_TOKEN_CLIENTS } from '../../infra/constructs/guard-function.js';
 import { FUNCTION_NAMES, functionLogicalId } from './support.js';
 import { TEST_APP_ID, testAppKeys } from '../support/app-keys.js';
 
@@ -94,6 +94,15 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     // Sanity: the map names project files as the checks below spell them.
     expect(inputs).toContain(`functions/${name}/handler.ts`);
     expect(inputs.filter((input) => LOCAL_ONLY.some((local) => input.startsWith(local)))).toEqual([]);
+  });
+
+  it.each(FUNCTION_NAMES)('%s: carries no event-stream codec, only the stand-in where a client builds one at start', (name) => {
+    // The serde and Bedrock's signed payload handler were ≈17 KB of analyze and ≈19 KB of ingest-github, built by the
+    // clients' constructors for operations no function sends (shared/adapters/no-event-streams.ts).
+    const inputs = inputsOf(name);
+    const codec = ['node_modules/@smithy/core/dist-es/submodules/event-streams/', 'node_modules/@aws-sdk/eventstream-handler-node/'];
+    expect(inputs.filter((input) => codec.some((prefix) => input.startsWith(prefix)))).toEqual([]);
+    expect(inputs.includes(EVENT_STREAM_STAND_IN.slice(2))).toBe(EVENT_STREAM_SERDE_AT_START.has(name));
   });
 
   it.each(FUNCTION_NAMES)('%s: leaves the SSO token refresh’s client outside, named only by its import()', (name) => {

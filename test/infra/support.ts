@@ -11,7 +11,7 @@ import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { buildApp } from '../../infra/app.js';
 import { esbuildOptionsFor } from '../../infra/constructs/function-bundle.js';
-import { type FunctionName, PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
+import { BUNDLE_ALIASES, type FunctionName, PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
 import type { PipelineGuardStack } from '../../infra/stack.js';
 
 export const FUNCTION_NAMES: FunctionName[] = [
@@ -183,8 +183,9 @@ export function readJson<T = unknown>(path: string): T {
 }
 
 /**
- * `source` bundled as synth bundles a function (esbuildOptionsFor's options, here for analyze), with its plugins or
- * none, written beside `outdir`'s other bundles as `label.mjs`: its code, and the module it exports once imported.
+ * `source` bundled as synth bundles a function (esbuildOptionsFor's options, here for analyze), with its plugins and
+ * its stand-in for the SDK's event streams (EVENT_STREAM_ALIASES) or neither, written beside `outdir`'s other bundles
+ * as `label.mjs`: its code, and the module it exports once imported.
  */
 export async function bundledLikeSynth<Module>(outdir: string, label: string, source: string, withPlugins: boolean): Promise<{ code: string; module: Module }> {
   const entry = join(outdir, `${label}.ts`);
@@ -197,6 +198,7 @@ export async function bundledLikeSynth<Module>(outdir: string, label: string, so
     nodePaths: [join(PROJECT_ROOT, 'node_modules')],
     sourcemap: false,
     plugins: withPlugins ? options.plugins : [],
+    alias: withPlugins ? options.alias : { ...BUNDLE_ALIASES },
     logLevel: 'error',
     write: false,
   });
