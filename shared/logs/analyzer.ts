@@ -406,7 +406,7 @@ const XTRACE_RE = /^\++ (?!exit\b)\S/;
 /** npm's header over a package's script (`> @shop/web@1.0.0 build`), the package's name in the capture. */
 const NPM_SCRIPT_HEADER_RE = /^> ((?:@[\w.-]+\/)?[\w.-]+)@\S+ [\w:.-]+$/;
 /** bash's trace of a command, the command's words in the capture. */
-const XTRACE_PREFIX_RE = /^\++ (.*?)\s*$/;
+const XTRACE_PREFIX_RE = /^\++ (.*\S|)\s*$/;
 /**
  * A trap on the script's end (`trap 'docker compose down' EXIT`, `trap cleanup EXIT INT TERM`, `trap "rm -f $f" ERR`,
  * bash's trace of one `+ trap 'rm -f /tmp/x' EXIT`): the command it runs in a capture.
@@ -2839,7 +2839,7 @@ export class LogScanner {
     const handlers: RegExp[] = [];
     for (const t of trapLines) {
       const trap = EXIT_TRAP_RE.exec(t);
-      const command = (trap?.[1] ?? trap?.[2] ?? trap?.[3])?.split(/\s*(?:;|&&|\|\|)\s*/)[0]?.trim();
+      const command = (trap?.[1] ?? trap?.[2] ?? trap?.[3])?.split(/;|&&|\|\|/)[0]?.trim();
       const handler = command ? traceOfCommand(command) : null;
       if (handler !== null) handlers.push(handler);
     }
@@ -3020,7 +3020,7 @@ const QUOTED_CHARS = 2000;
  * `refs/heads/spec/x`): one with a path's separator or an extension. git lists each file it could not write, and a
  * file's name is no word of why: `stylesheets` is no lint failure, `spec/` no test's.
  */
-const QUOTED_NAME_RE = /[^\s'"]*(?:[/\\]|\.\w)[^\s'":]*/g;
+const QUOTED_NAME_RE = /(?<![^\s'"])[^\s'"]*(?:[/\\]|\.\w)[^\s'":]*/g;
 
 /**
  * A line of `block` without the task's prefix, as the tool printed it (`nix build -L`'s `libtiler> `, docker compose's

@@ -184,12 +184,12 @@ function testName(failure: Failure): string | null {
       /^_{3,} (?:ERROR collecting )?(\S.*?) _{3,}$/.exec(text) ??
       /(?:^|\s)(?:FAILED|ERROR) (\S+::\S+)/.exec(text) ??
       /--- FAIL: (\S+)/.exec(text) ??
-      /^\s*● (.+?)\s*$/.exec(text) ??
-      /^\s*FAIL\s+\S+ > (.+?)\s*$/.exec(text) ??
+      /^\s*● (.*\S|.)\s*$/.exec(text) ??
+      /^\s*FAIL\s+\S+ > (.*\S|.)\s*$/.exec(text) ??
       /^\s*(\S+ > .+?) (?:FAILED|\*\*\* FAILED \*\*\*)$/.exec(text) ??
       /^---- (\S+) stdout ----$/.exec(text) ??
       /^test (\S+) \.\.\. FAILED$/.exec(text) ??
-      /^\s*(?:FAIL|SIGSEGV|SIGABRT|TIMEOUT) \[\s*[\d.]+m?s\] (?:\(\s*\d+\/\d+\) )?(.+?)\s*$/.exec(text) ??
+      /^\s*(?:FAIL|SIGSEGV|SIGABRT|TIMEOUT) \[\s*[\d.]+m?s\] (?:\(\s*\d+\/\d+\) )?(.*\S|.)\s*$/.exec(text) ??
       /^\s*not ok \d+ (?:- )?(.+)$/.exec(text) ??
       /^\s*\d+\) (.+?):?$/.exec(text);
     if (m?.[1]) return quote(m[1], 160);
@@ -277,11 +277,11 @@ const FAMILY_FIX: Readonly<Record<Category, readonly string[]>> = {
 const NO_CANDIDATE_FIX: readonly string[] = ['Read the end of the failed step\'s log, where a tool says why it stopped, and compare with the last green run.'];
 
 /** A test block's assertion (jest's `Expected:`, an `AssertionError`, go's `got … want …`) below its title line. */
-const ASSERTION_RE = /^\s*(?:E\s+)?(?:expect\(|Expected\b|expected\b|AssertionError|assert\b|\w*(?:Error|Exception):|panicked at|.*\bgot\b.*\bwant\b|.*\bwant\b.*\bgot\b)/;
+const ASSERTION_RE = /^\s*(?:E\s+)?(?:expect\(|Expected\b|expected\b|AssertionError|assert\b|\w*(?:Error|Exception):|panicked at)|^(?=(.*?\bgot\b))\1.*\bwant\b|^(?=(.*?\bwant\b))\2.*\bgot\b/;
 
 function assertionOf(failure: Failure): string | null {
   const body = failure.lines.slice(1);
-  const expected = body.find((l) => /^\s*Expected\b.*\S.*:/.test(l.text) || /^\s*Expected: /.test(l.text));
+  const expected = body.find((l) => /^\s*Expected\b[^\S\n\r\u2028\u2029]*\S.*:/.test(l.text) || /^\s*Expected: /.test(l.text));
   for (const l of expected ? [expected] : body) {
     if (!ASSERTION_RE.test(l.text)) continue;
     const received = failure.lines.find((r) => r.line > l.line && r.line <= l.line + 3 && /^\s*(?:Received|Actual|but was|got)\b/i.test(r.text));

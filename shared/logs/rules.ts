@@ -506,7 +506,7 @@ const PY_EXCEPTION_LINE_RE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)
  * `#8 CACHED`, `#8 DONE 0.1s`) under a failed `RUN`.
  */
 const STACK_CONT =
-  /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s(?!\[[^\]]*\d+\/\d+\]|\[internal\] |(?:CANCELED|CACHED|DONE)\b)|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|(?:<internal:[\w/]+>|(?:[A-Za-z]:)?[^\s:]+):\d+:in\s)/;
+  /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s(?!\[[^\]]*\d\/\d+\]|\[internal\] |(?:CANCELED|CACHED|DONE)\b)|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|(?:<internal:[\w/]+>|(?:[A-Za-z]:)?[^\s:]+):\d+:in\s)/;
 
 /**
  * Lines listed of a tool's quoted subprocess output (pip's build backend, a CTest test's) when nothing in it is a
@@ -704,7 +704,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // Rust log line (tracing's `ERROR api::db: connection refused`, printed uncaptured above a test's panic) does
   // neither, and read as an entry it would take the lines under it.
   { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'until', maxLines: 20, summarises: { rule: 'pytest.failed', within: 200 },
-    re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?(?:[^\s:]*\.\w+::\S|\S+::\S+ - )/,
+    re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?(?:[^\s:]*\.\w+::\S|(?=\S*?\S::\S)\S+ - )/,
     // With `--tb=line` or `--tb=no` the entry is the only line that names pytest-timeout's failure.
     categoryFrom: { re: PYTEST_TIMEOUT_LINE_RE, category: 'timeout' },
     end: /^(?:(?:FAILED|ERROR|PASSED|SKIPPED|XFAIL|XPASS) |[=!]{3}|\d+ (?:failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?)\b)/ },
@@ -1258,7 +1258,7 @@ export const RULES: readonly Rule[] = uniformRules([
     contAfter: { prev: /^(?:[\w$]+\.)+[A-Z][\w$]*(?:Error|Exception|Failure): ?$/, re: /^\S/ },
     pick: [{ re: /^\s*(?:[\w$]+\.)+[A-Z][\w$]*(?:Error|Exception|Failure)\b/ }] },
   { id: 'surefire.summary', category: 'test_failure', weight: 70, extend: 'line',
-    re: /^(?:\[ERROR\]\s+)?\s*(?:\w+\.)*\w+[.#:]\w+:\d+\s+(?:expected|Expected|\w+(?:Error|Exception))|^(?:\[ERROR\] )?(?:Failed tests|Tests in error):\s*(?:\S.*)?$/ },
+    re: /^(?:\[ERROR\](?=\s))?\s*(?:\w+\.)*\w+[.#:]\w+:\d+\s+(?:expected|Expected|\w+(?:Error|Exception))|^(?:\[ERROR\] )?(?:Failed tests|Tests in error):\s*(?:\S.*)?$/ },
   { id: 'maven.tests-run-failed', category: 'test_failure', weight: 45, extend: 'line', re: /^\[ERROR\] Tests run: .*(?:Failures: [1-9]|Errors: [1-9])/ },
   { id: 'gradle.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     pick: [{ re: /^\s+(?:[\w$]+\.)*[A-Z][\w$]*(?:Error|Exception|Failure)\b/ }],
@@ -1662,7 +1662,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // (imported by Q); to add:` (`go: m@v: missing go.sum entry; to add it:` for a module), the `go get` to run
   // indented below. A dependency the lock file lacks, not a compile error: before go's build rule.
   { id: 'go.sum-missing', category: 'dependency', weight: 84, extend: 'indent', maxLines: 6,
-    re: /^(?:\S+\.go:\d+:\d+: |go: (?:\S+@\S+: )?)missing go\.sum entry\b/ },
+    re: /^(?:\S+\.go:\d+:\d+: |go: (?:[^\s@]+@\S+: )?)missing go\.sum entry\b/ },
   // cmd/go importing a package that no module it may use provides: `x.go:6:2: no required module provides package P;
   // to add it:` with the `go get P` to run indented below; with -mod=mod, after looking for one, `cannot find module
   // providing package P: …` (the proxy's 404, a private repository it could not read); GOPATH mode's `cannot find
@@ -2117,7 +2117,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // loop, the report right above the next run's line stopped its own run (`runStart`). A file loaded from its
   // interface (a cached `_build`) prints its warnings only under the `All done` heading (`passedUnder`).
   { id: 'agda.error', category: 'compilation', weight: 80, extend: 'paragraph', gap: 0, maxLines: 40,
-    warning: { lastStops: true, unless: /^\S+\.l?agda\S*:\d+\.\d+\S*: error: /, runStart: /^Checking \S+ \(\S+\)\.$/, passedUnder: /^———— All done; warnings encountered / },
+    warning: { lastStops: true, unless: /^\S+\.l?agda\S*:\d+\.\d\S*: error: /, runStart: /^Checking \S+ \(\S+\)\.$/, passedUnder: /^———— All done; warnings encountered / },
     keyFrom: /^(?!\S+\.l?agda\S*:\d+[,.]\d)\S/,
     re: /^\S+\.l?agda(?:\.md|\.rst|\.tex|\.org)?:\d+(?:,\d+-(?:\d+,)?\d+$|\.\d+(?:-(?:\d+\.)?\d+)?: error: )/,
     end: /^(?:\S+\.l?agda\S*:\d+[,.]\d+(?:-|: )|———— |Checking \S+ \(\S+\)\.$)/ },
@@ -2430,7 +2430,7 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'verilator.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 30,
     re: /^%Error(?:-[A-Z0-9_]+)?: (?:\S+:\d+:\d+: |\S+\.(?:s?v|vh|svh|vlt):\d+: (?!Verilog \$))/, tally: /^%Error: Exiting due to \d+ / },
   { id: 'verilator.warning', category: 'lint', weight: 76, extend: 'until', maxLines: 30, warning: { stoppedByTally: true },
-    end: /^(?!\s+(?::|\.\.\.) |\s*\d*\s*\|)/,
+    end: /^(?!\s+(?::|\.\.\.) |\s*(?:\d+\s*)?\|)/,
     re: /^%Warning-[A-Z0-9_]+: (?:\S+:\d+:\d+: |\S+\.(?:s?v|vh|svh|vlt):\d+: )/, tally: /^%Error: Exiting due to \d+ / },
   // A Verilated model's failed check at run time: `$error`, `$fatal` or a failed immediate assertion print `[62] %Error:
   // tb/x.v:9: Assertion failed in TOP.x: message` (the simulation time in brackets, the scope), then the model stops,
@@ -2934,7 +2934,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // (`migrate: 12 Aborted transactions rolled back`) has one space after the word.
   { id: 'segfault', category: 'unknown', weight: 78, extend: 'indent',
     re: /Segmentation fault|core dumped|\bSIGSEGV\b|\bSIGABRT\b|Bus error|Abort trap|Illegal instruction|^\S+: (?:line \d+: )? *\d+ Aborted {2,}\S/,
-    lookback: { re: /: Assertion `.*' failed\.$/, lines: 1, inclusive: true, when: /\d+ Aborted {2,}\S/ } },
+    lookback: { re: /: Assertion `.*' failed\.$/, lines: 1, inclusive: true, when: /\d Aborted {2,}\S/ } },
   { id: 'lua.error', category: 'unknown', weight: 70, extend: 'indent', refine: true, gap: 1,
     re: /^(?:\S+: )?(?:\[string "[^"]*"\]|\S+\.lua):\d+: /, cont: /^(?:stack traceback:|\s)/ },
   // A Python exception's line without Python's traceback above it (a log cut above it, a runner printing only the
@@ -3110,7 +3110,7 @@ export const STEP_LISTINGS: readonly StepListing[] = [
   // remark-cli (a unified engine) under --frail, where its warnings fail the run: vfile-reporter's report, each file's
   // path over its messages (`3:5-3:8  warning  message  rule  remark-lint`), blank lines between, the `⚠ 3 warnings` tally;
   // without --quiet a clean file's `docs/a.md: no issues found` among them. Run by npx, pnpm (exec), yarn or bunx.
-  { command: /^(?:Run |\$ )(?:(?:npx|pnpm|yarn|bunx) (?:exec )?)?remark\b.*\s--frail\b/, item: /^(?:\S+\.\w+$|\s*\d+:\d+\S* +(?:warning|error) |[⚠✖] \d)/,
+  { command: /^(?:Run |\$ )(?:(?:npx|pnpm|yarn|bunx) (?:exec )?)?remark\b.*\s--frail\b/, item: /^(?:\S+\.\w+$|\s*\d+:\d\S* +(?:warning|error) |[⚠✖] \d)/,
     pass: /^\S+: no issues found$/,
     rule: uniformRule({ id: 'vfile.frail', category: 'lint', weight: 76, extend: 'line', re: /$^/ }) },
 ];

@@ -31,7 +31,7 @@ export const UNREAD_MARKER = `${MARKER}base64-unread]`;
 
 /** The run without its padding when it can be base64 at all (the cheap checks), else null. */
 export function base64Body(run: string): string | null {
-  const body = run.replace(/=+$/, '');
+  const body = run.replace(/(?<!=)=+$/, '');
   if (body.length % 4 === 1) return null; // not a whole number of bytes
   if (/[+/]/.test(body) && /[-_]/.test(body)) return null; // two alphabets: a path or a name, not base64
   if (!/[a-z]/.test(body) || !/[A-Z]/.test(body)) return null;

@@ -38,8 +38,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { id: 'netrc-password', re: /(\bmachine\s+\S+(?:\s+(?:login|account|port)\s+\S+){0,3}\s+password[^\S\n]+)\S+/gi, keep: 1 },
   // A line that is netrc's `password <value>` alone, in its lower case: an excerpt's window can start below the
   // entry's `machine` line.
-  { id: 'netrc-password', re: /^([^\S\n]*password[^\S\n]+)[^\s'"]+(?=[^\S\n]*$)/gm, keep: 1, accept: passwordValue },
-  { id: 'private-key', re: /^[^\S\n]*[A-Za-z0-9+/]{40,100}={0,2}[^\S\n]*$/gm, accept: isPemBodyLine },
+  { id: 'netrc-password', re: /^([^\S\n\r\u2028\u2029]*password[^\S\n]+)[^\s'"]+(?=[^\S\n]*$)/gm, keep: 1, accept: passwordValue },
+  { id: 'private-key', re: /^[^\S\n\r\u2028\u2029]*[A-Za-z0-9+/]{40,100}={0,2}[^\S\n]*$/gm, accept: isPemBodyLine },
   { id: 'private-key', re: /-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/g },
   { id: 'age-secret-key', re: /\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b/g },
   // Source control and CI.
@@ -214,7 +214,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     kind: 'generic',
     re: /(?<!set-)\b(cookie[^\S\n]*:[^\S\n]*)[^\s=;]{1,256}=[^\s;]*(?:;[^\S\n]*[^\s=;]{1,256}=[^\s;]*){0,100}/gi,
     keep: 1,
-    each: /([^\s=;]+=)([^\s;]+)/g,
+    each: /(?<![^\s=;])([^\s=;]+=)([^\s;]+)/g,
     accept: secretValue,
   },
   // ADO.NET, ODBC and JDBC connection strings: `;`-separated pairs whose values run to the next `;`, spaces and all.

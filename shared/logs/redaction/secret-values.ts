@@ -58,15 +58,15 @@ function isTemplateOnly(value: string): boolean {
  */
 export function looksLikeSecretValue(raw: string, options: { minLength?: number; passwordKey?: boolean } = {}): boolean {
   // Before the closing brackets are trimmed: they end a template expression (`{{ db_pass }}`).
-  if (isTemplateOnly(raw.replace(/^["'`]+|["'`,;]+$/g, ''))) return false;
-  const value = raw.replace(/^["'`]+|["'`,;)\]}]+$/g, '');
+  if (isTemplateOnly(raw.replace(/^["'`]+/, '').replace(/(?<!["'`,;])["'`,;]+$/, ''))) return false;
+  const value = raw.replace(/^["'`]+/, '').replace(/(?<!["'`,;)\]}])["'`,;)\]}]+$/, '');
   const minLength = options.minLength ?? (options.passwordKey ? 4 : 8);
   if (value.length < minLength) return false;
   if (PLACEHOLDER.test(value) || value.startsWith('[REDACTED')) return false;
   if (/^-/.test(value)) return false; // the next flag, not a value
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return false; // the name of the variable that holds it
   if (/^\d{1,5}$/.test(value)) return false; // a port, a count, a timeout
-  if (/^(?:https?|file):\/\//i.test(value) && !/:[^/@\s]+@/.test(value)) return false; // a URL without credentials
+  if (/^(?:https?|file):\/\//i.test(value) && !/:[^/@\s:]+@|:[^/@\s:]*:@/.test(value)) return false; // a URL without credentials
   if (/^[\w.-]+\.(?:txt|json|ya?ml|pem|key|crt|cfg|conf|ini|env|properties|xml|toml|js|ts|py)$/i.test(value)) return false; // a file name
   if (/^(?:\/|\.\.?\/)[\w./-]*$/.test(value)) return false; // a path
   if (/^[A-Za-z_$][\w$]*(?:[.:#][A-Za-z_$][\w$]*)+$/.test(value) && value.includes('.')) return false; // qualified names: `org.acme.TokenTest#run`
