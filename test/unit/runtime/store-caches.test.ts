@@ -69,6 +69,35 @@ describe('the embedded store’s shared decoded values, read-only in tests', () 
     expect(await sharingDescriptions(() => get(level, 'table~incidents'))).toEqual({ TableName: 'incidents', TableStatus: 'ACTIVE' });
   });
 
+  it('refuses a change at any depth of a shared table description, read as the description (its indexes, key schema)', async () => {
+    // Prepare: a description with nested lists, as dynalite walks them on every item call.
+    const DESCRIPTION = {
+      TableName: 'incidents',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'month', AttributeType: 'S' }],
+      GlobalSecondaryIndexes: [{ IndexName: 'byMonth', KeySchema: [{ AttributeName: 'month', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+    };
+    const level = memoryLevel();
+    await put(level, 'table~incidents', DESCRIPTION);
+    cacheTableDescriptions(level, { readOnlyShared: true });
+    await get(level, 'table~incidents');
+
+    // Act
+    const shared = await sharingDescriptions(() => get(level, 'table~incidents'));
+
+    // Assert: read as written, the same view for every item call, and every kind of change at depth throws.
+    expect(shared).toEqual(DESCRIPTION);
+    expect(Array.isArray(shared.GlobalSecondaryIndexes)).toBe(true);
+    expect(shared.GlobalSecondaryIndexes[0].KeySchema[0].AttributeName).toBe('month');
+    expect(await sharingDescriptions(() => get(level, 'table~incidents'))).toBe(shared);
+    expect(() => { shared.GlobalSecondaryIndexes[0].KeySchema[0].AttributeName = 'pk'; }).toThrow(SharedValueChangedError);
+    expect(() => shared.AttributeDefinitions.push({ AttributeName: 'x', AttributeType: 'S' })).toThrow(SharedValueChangedError);
+    expect(() => { delete shared.GlobalSecondaryIndexes[0].Projection; }).toThrow(SharedValueChangedError);
+    expect(() => Object.defineProperty(shared.KeySchema[0], 'KeyType', { value: 'RANGE' })).toThrow(SharedValueChangedError);
+    expect(() => Object.setPrototypeOf(shared.KeySchema, null)).toThrow(SharedValueChangedError);
+    expect(await sharingDescriptions(() => get(level, 'table~incidents'))).toEqual(DESCRIPTION);
+  });
+
   it('hands the shared values out as they are unless asked (production: no proxy on the store’s hot path)', async () => {
     const level = memoryLevel();
     cacheItems(level);
