@@ -67,6 +67,7 @@ import { takesContextLine, takesDiffLine } from './diff-hunks.js';
 import { nextCandidate } from './literal-index.js';
 import { NPM_CASCADE_RULE, NpmOutput } from './npm-output.js';
 import { PinnedShape } from './shape.js';
+import { leadOf } from './anchored-lead.js';
 import type { AnalyzeLogOptions, BaselineLookup, Category, Failure, JobStep, LogAnalysis, LogLine, RankingSignals, StepRef } from './types.js';
 
 /** `step`: the job's own commands; `setup`: the runner preparing the job; `post`: clean-up after the steps. */
@@ -2015,6 +2016,7 @@ export class LogScanner {
    */
   private lookbackStart(rule: Rule, lookback: NonNullable<Rule['lookback']>, line: number, taskPrefix: string): number {
     const { re, lines, inclusive, through } = lookback;
+    const lead = leadOf(re);
     let startLine = line;
     const limit = Math.min(lines, RING_SIZE - 1, line - 1);
     let k = 1;
@@ -2024,7 +2026,7 @@ export class LogScanner {
       // Look-back stays within the task: another task's line (or an unprefixed one) ends it as a mismatch would.
       const t = taskPrefix === '' ? raw : (taskBody(taskPrefix, raw) ?? (isTaskBlankLine(taskPrefix, raw) ? '' : null));
       if (t === null) break;
-      if (re.test(t)) {
+      if (t.startsWith(lead) && re.test(t)) {
         if (k > 1 || lookback.apart !== true) startLine = inclusive ? line - k : line - k + 1;
         if (lookback.farthest === undefined) break;
         continue;
