@@ -49,7 +49,9 @@ const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
   [/out of memory|OutOfMemory|\bOOM\b|heap limit|Cannot allocate memory|MemoryError|exit code 137|std::bad_alloc|Allowed memory size of \d+ bytes exhausted/i, 'out_of_memory'],
   // Before timeouts: an agent whose pings went unanswered is reported as a closed channel with a TimeoutException.
   [JENKINS_AGENT_LOST_RE, 'infrastructure'],
-  [/\btimed? ?out\b|\btimeout\b|TimeoutError|timetrap|deadline exceeded|took longer than|operation was canceled/i, 'timeout'],
+  // Not Node's `Timeout` object in a stack frame (`at Timeout._onTimeout (x.js:9:16)`, Vitest's `❯ Timeout._onTimeout
+  // src/x.js:9:16`): an error thrown in a timer's callback, no time limit.
+  [/\btimed? ?out\b(?!\.[\w<])|TimeoutError|timetrap|deadline exceeded|took longer than|operation was canceled/i, 'timeout'],
   [/No space left|ENOSPC|disk quota|rate limit|too many requests|\b429\b|runner .* lost|shutdown signal/i, 'infrastructure'],
   [/\b(?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|SSL|TLS)\b|SSLError/, 'network'],
   // `unknown host` as a lookup's failure: Java's UnknownHostException, Bazel's `Unknown host: github.com`, ping's
@@ -70,7 +72,7 @@ const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
   // ` in /app/x.php:5` or Xdebug's ` on line 5`; PHP's own parse errors go on: `syntax error, unexpected …`), V8's
   // JSON.parse (`… in JSON at position 7`, `"xyz" is not valid JSON`, `Unexpected end of JSON input`). Python's
   // IndentationError and TabError are SyntaxErrors too: raised while a module compiles, before it runs.
-  [/syntax ?error(?! in \S+(?::\d+| on line \d+)(?:\n|$))(?![^\n]*(?:\bJSON at position|is not valid JSON|end of JSON input))|\b(?:Indentation|Tab)Error\b|undefined reference|cannot find symbol|compil|error TS\d+|error CS\d+|type error|is not assignable|undeclared|not declared in this scope|unresolved (?:reference|import)/i, 'compilation'],
+  [/syntax ?error(?! in \S+(?::\d+| on line \d+)(?:\n|$))(?![^\n]*(?:\bJSON at position|is not valid JSON|end of JSON input))|\b(?:Indentation|Tab)Error\b|undefined reference|cannot find symbol|compil|error TS\d+|error CS\d+|type error|is not assignable|undeclared|not declared in this scope|unresolved (?:reference|import)|is not defined in ES module scope/i, 'compilation'],
   [/lint|style|format(?:ting|ter)|prettier|rubocop|flake8|pylint|eslint|stylelint|shellcheck/i, 'lint'],
   [/assert|expected .* (?:to|but)|expected:|but (?:was|got)|test(?:s|case)? (?:failed|failure)|\bspec\b|\bFAIL\b/i, 'test_failure'],
   [/command not found|not recognized as an internal|No such file or directory|Permission denied|Input required|Invalid workflow|missing (?:required )?(?:env|environment|variable|secret|input)|invalid (?:config|configuration|yaml)|Bad credentials|Unauthorized|Forbidden|Authentication failed|\btoken required\b|ENEEDAUTH/i, 'configuration'],

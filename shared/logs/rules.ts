@@ -532,6 +532,13 @@ const TESTNG_FAILED_RE = /^FAILED(?: CONFIGURATION: @\w+ |: )[\w$]+(?:\.[\w$]+)*
 /** Crystal's `In src/app.cr:5:19` over the source and caret of its compile error (crystal.error). */
 const CRYSTAL_IN_RE = /^In \S+\.cr:\d+:\d+$/;
 
+/**
+ * A linker that did not find a library it was told to link (`-lz`): GNU ld's `/usr/bin/ld: cannot find -lz: No such
+ * file or directory`, lld's `ld.lld: error: unable to find library -lz` (rust-lld's, in rustc's notes), ld64's
+ * `ld: library not found for -lz`. The library's package is not installed on the runner: a dependency, not the code.
+ */
+const MISSING_LIBRARY_RE = /\bld(?:\.bfd|\.gold)?(?:\.exe)?: cannot find -l|(?:ld\.lld|ld64\.lld|rust-lld)(?:\.exe)?: error: unable to find library -l|^ld: library not found for -l/;
+
 const NODE_THROWN_AT: Rule['lookback'] = { re: /^(?:(?:file:\/\/\/|\/|[A-Za-z]:\\)\S*|\[eval\]):\d+$/, lines: 4, inclusive: true };
 
 /** pytest-xdist's report of a test whose worker process died while running it (a segfault, `os._exit`). */
@@ -806,8 +813,10 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [{ re: PY_EXCEPTION_RE, last: true, outdented: true }] },
   // A suite ts-jest cannot compile (`● Test suite failed to run`) says why in its TypeScript diagnostic below
   // (`    src/x.ts:42:30 - error TS2345: …`, or `src/x.ts(42,30): error TS2345: …` without `pretty`): the code does not build.
+  // Its file's `FAIL x.test.js` line is taken in over the file's tests Jest lists when it runs one file (verbose:
+  // `  ✕ name (34 ms)`, `  ✓ name`, a describe's name indented), not over another report's `●` line.
   { id: 'jest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
-    lookback: { re: /^\s*FAIL\s+\S/, lines: 2, inclusive: true },
+    lookback: { re: /^\s*FAIL\s+\S/, lines: 40, inclusive: true, through: /^(?:\s+\S.*)?$/ },
     re: /^\s*● (?!Console\b)\S.*$/, end: /^\s*(?:● \S|(?:PASS|FAIL)\s+\S|Test Suites:|Tests:|Summary of all failing tests|Snapshot Summary$)/,
     pick: [{ re: /^\s+\S+(?::\d+:\d+ - |\(\d+,\d+\): )error TS\d+: / }],
     categoryFrom: { re: /^\s+\S+(?::\d+:\d+ - |\(\d+,\d+\): )error TS\d+: /, category: 'compilation' } },
@@ -817,6 +826,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // same line with `exiting with code 0`: a run that passed, no report.
   { id: 'jest.no-tests', category: 'configuration', weight: 80, extend: 'line', re: /^No tests found, exiting with code [1-9]\d*$/ },
   { id: 'vitest.no-tests', category: 'configuration', weight: 80, extend: 'line', re: /^No test files found, exiting with code [1-9]\d*$/ },
+  // Mocha likewise, with the spec it was given: `Error: No test files found: "test/**/*.spec.js"` (exit 1).
+  { id: 'mocha.no-tests', category: 'configuration', weight: 80, extend: 'line', re: /^Error: No test files found: "/ },
   { id: 'vitest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
     re: /^\s*FAIL {1,2}\S+ > \S.*/, end: /^\s*(?:FAIL {1,2}\S+ > |⎯{3,}|Test Files |Tests )/,
     // A type test (`--typecheck`) says what failed only in its `TypeCheckError:` line.
@@ -1509,6 +1520,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'maven.pom-problem', category: 'configuration', weight: 82, extend: 'line',
     re: /^\[(?:FATAL|ERROR)\] (?:Non-parseable POM |'[\w.()\[\]:-]+' )\S.* @ (?:\S+, )?line \d+, column \d+$/,
     lookback: { re: /^\[ERROR\] (?:\[ERROR\] )?Some problems were encountered while processing the POMs:$/, lines: 20, inclusive: true } },
+  // Maven run where no pom.xml is (a project in a subfolder, no `working-directory` or `-f`): the workflow's folder.
+  { id: 'maven.no-pom', category: 'configuration', weight: 84, extend: 'line',
+    re: /^\[ERROR\] The goal you specified requires a project to execute but there is no POM in this directory\b/ },
   { id: 'scalac.error', category: 'compilation', weight: 82, extend: 'indent',
     // Scala 2 `[error] File.scala:12:5: msg`; Scala 3 `[error] -- [E007] Type Mismatch Error: File.scala:88:24`.
     re: /^\[error\] \S+\.(?:scala|java):\d+(?::\d+)?: |^\[error\] -- (?:\[E\d+\] )?[\w ]*Error: \S+\.(?:scala|java):\d+:\d+/, cont: /^\[error\] (?!\S+\.(?:scala|java):\d+)/ },
@@ -1712,7 +1726,9 @@ export const RULES: readonly Rule[] = uniformRules([
       { re: /(?:^|\s)(?:fatal )?error(?:\[\w+\])?: / },
       { re: /^\s*error occurred(?: in cc-rs)?: / },
     ],
-    keyLines: { from: /^\s*--- stderr$/, also: /(?:^|\s|=)(?:fatal )?error(?:\[\w+\])?: |configure: error: |undefined reference to|cannot find -l/ } },
+    keyLines: { from: /^\s*--- stderr$/, also: /(?:^|\s|=)(?:fatal )?error(?:\[\w+\])?: |configure: error: |undefined reference to|cannot find -l/ },
+    // rustc's linker not finding a library (`= note: rust-lld: error: unable to find library -llz4`): see MISSING_LIBRARY_RE.
+    categoryFrom: { re: MISSING_LIBRARY_RE, category: 'dependency' } },
   // Nix reports a failed derivation as `error: builder for '/nix/store/…drv' failed with exit code 1;` and quotes
   // the build's last lines below it (`       > …`, read past that prefix by their own rules): a status, before rustc's
   // `error: ` rule, which would take the quoted lines into its block.
@@ -1768,6 +1784,10 @@ export const RULES: readonly Rule[] = uniformRules([
     // Each branch starts with its own words: the literal index keys the rule on `error: r`/`error: p`, not on the
     // ` is not ` that a compiler's message (tsc's `is not assignable`) holds.
     re: /^error: rustc \S+ is not supported by the following packages?:$|^error: package `[^`]+` cannot be built because it requires rustc \S+ or newer/ },
+  // cargo where no Cargo.toml is (`error: could not find `Cargo.toml` in `/w/x` or any parent directory`, `error:
+  // manifest path `sub/Cargo.toml` does not exist`): the workflow's folder or `--manifest-path`, not the code.
+  { id: 'cargo.no-manifest', category: 'configuration', weight: 84, extend: 'line',
+    re: /^error: (?:could not find `Cargo\.toml` in `[^`]*` or any parent directory|manifest path `[^`]+` does not exist)$/ },
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
     re: /^error(?:\[E\d{4}\])?: (?!could not compile|failed to select a version for |aborting due to|build failed|test failed|Process didn't|pathspec |src refspec |failed to push |Your local changes |RPC failed; |\d+ bytes of body are still expected|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull with )?rebase: |could not apply |(?:Merging|Pulling) is not possible|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
@@ -1782,9 +1802,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // defined here` on one line since 2.32; before, the first definition came on a line of its own under it
   // (`util.o:util.c:(.text+0x0): first defined here`), joined to it as another line of the rule. The section's name
   // holds no `:` or `(`: each `:(` of a long line that never closes is then given up at once, not read to the end.
+  { id: 'linker.missing-library', category: 'dependency', weight: 78, extend: 'line', re: MISSING_LIBRARY_RE },
   { id: 'linker.error', category: 'compilation', weight: 78, extend: 'line',
     lookback: { re: /\bld(?:\.bfd|\.gold|\.exe)?: \S.*: in function [`'‘].*['’]:$|^\S+\.o(?:bj)?: In function [`'‘].*['’]:$/, lines: 1, inclusive: true },
-    re: /undefined reference to [`']|Undefined symbols? for architecture|ld: (?:symbol|library) .{0,500} not found|ld: cannot find -l|unresolved external symbol|multiple definition of [`']|^\S+:\(\.\w[^\s():]*\): first defined here$/ },
+    re: /undefined reference to [`']|Undefined symbols? for architecture|ld: (?:symbol|library) .{0,500} not found|unresolved external symbol|multiple definition of [`']|^\S+:\(\.\w[^\s():]*\): first defined here$/ },
   // LLVM's lld under each of its names (`ld.lld` on ELF, `ld64.lld`, `lld-link`, `wasm-ld`, `rust-lld`): `ld.lld:
   // error: undefined symbol: compute` or `duplicate symbol: f`, where it is referenced or defined on `>>> ` lines under
   // it (`>>> referenced by main.c`, `>>>               main.o:(main)`).
@@ -2179,6 +2200,18 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'shellcheck', category: 'lint', weight: 78, extend: 'indent', re: /^In \S+ line \d+:$|\bSC\d{4}(?: \(\w+\))?:/,
     contAfter: { prev: /^In \S+ line \d+:$/, re: /\S/ }, pick: [{ re: /\bSC\d{4} \((?:error|warning|info|style)\): \S/ }] },
   { id: 'markdownlint', category: 'lint', weight: 76, extend: 'line', re: /^\S+\.(?:md|markdown):? ?\d+(?::\d+)?:? (?:error )?MD\d{3}\b/ },
+  // markdown-link-check: under each file's `FILE: docs/x.md` its links (`  [✓] a.md`, `  [✖] ../FAQ.md`), then, for a
+  // file with dead ones, `  ERROR: 2 dead links found!` over each with its status (`  [✖] ../FAQ.md → Status: 400`):
+  // that summary says what failed, the listing where (its file's line taken in, over the links that passed).
+  { id: 'mlc.dead-links', category: 'lint', weight: 78, extend: 'line', re: /^\s*\[✖\] \S.* → Status: \d+/,
+    lookback: { re: /^\s*ERROR: \d+ dead links? found!$/, lines: 1, inclusive: true } },
+  { id: 'mlc.dead-link', category: 'lint', weight: 70, extend: 'line', re: /^\s*\[✖\] \S+$/, beside: 'mlc.dead-links',
+    lookback: { re: /^FILE: \S/, lines: 40, inclusive: true, through: /^\s*\[✓\] / } },
+  // yamllint's `github` format (its default under GitHub Actions): a `::group::` per file, an annotation per problem
+  // (`::error file=x.yaml,line=5,col=3::5:3 [key-duplicates] …`), in the raw log `##[group]k8s/x.yaml` and
+  // `##[error]5:3 [key-duplicates] …` (the rules read an annotation's message). The file's line is taken in, over the warnings above its first error.
+  { id: 'yamllint.annotation', category: 'lint', weight: 78, extend: 'line', re: /^\d+:\d+ \[[a-z-]+\] \S/,
+    lookback: { re: /^##\[group\]\S+\.ya?ml$/, lines: 40, inclusive: true, through: /^##\[warning\]\d+:\d+ \[/ } },
   // awesome_bot, the link checker of the awesome lists: `Issues :-(` announces its report, `> Links ` and each link that
   // failed (`  01. [L0117] 404 https://…`, ` → location` after a redirect, the error of one it could not open), then
   // `> Dupes ` and the duplicated links (`  None ✓` without), down to the blank line before `Wrote results to …`.
@@ -2553,6 +2586,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'node-gyp.error', category: 'dependency', weight: 72, extend: 'line', re: /^gyp ERR! stack (?:[A-Z]\w*)?Error: / },
   // npm run of a script package.json does not define: the workflow names the wrong script.
   { id: 'npm.missing-script', category: 'configuration', weight: 84, extend: 'line', re: /^npm (?:ERR!|error) Missing script: "[^"]+"$/ },
+  // npx of a command no installed package provides, with no terminal to ask on (CI): `npm error npx canceled due to
+  // missing packages and no YES option: ["tsc@2.0.4"]`. The project does not install the tool it runs.
+  { id: 'npm.npx-missing', category: 'dependency', weight: 80, extend: 'line', re: /^npm (?:ERR!|error) npx canceled due to missing packages / },
   // npm's ERESOLVE report (npm 7+; `npm ERR! ` before npm 10, `npm error ` since): `While resolving:`, `Found:`, then
   // under `Could not resolve dependency:` the dependency that conflicts (`peer react@"^18.0.0" from x@13.1.1`), which
   // says why; the report's blank `npm error` lines are part of it (`npm ERR!` ends in no word character: a `\b` after
@@ -2647,6 +2683,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /Could not resolve dependencies for project|Could not find artifact|Could not transfer artifact|Failed to read artifact descriptor|Non-resolvable (?:parent POM|import POM)|Could not resolve all (?:files|dependencies|artifacts) for configuration|Could not resolve [\w.-]+:[\w.-]+:|Could not find [\w.-]+:[\w.-]+:[\w.-]+\.?$|Plugin .{0,500} or one of its dependencies could not be resolved/ },
   // cmd/go (1.21+) refusing a go.mod or go.work that asks for a newer Go than the one set up, under GOTOOLCHAIN=local
   // (`go: go.mod requires go >= 1.23.4 (running go 1.22.12; GOTOOLCHAIN=local)`), or unable to fetch that toolchain.
+  // cmd/go where no go.mod is (a module in a subfolder, no `working-directory`): `go: go.mod file not found in current
+  // directory or any parent directory; see 'go help modules'`, and for a pattern `pattern ./...: directory prefix .
+  // does not contain main module or its selected dependencies`. The workflow's folder, not a dependency.
+  { id: 'go.no-main-module', category: 'configuration', weight: 84, extend: 'line',
+    re: /^(?:go: go\.mod file not found in current directory or any parent directory|pattern \S+: directory prefix \S+ does not contain main module)\b/ },
   { id: 'go.toolchain', category: 'configuration', weight: 86, extend: 'line',
     re: /^go: (?:\S+ requires go >= \S+ \(running go \S+; GOTOOLCHAIN=\S+\)|download go\S+ for \S+: toolchain not available)$/ },
   { id: 'go.module', category: 'dependency', weight: 78, extend: 'line', refine: true,
@@ -2950,8 +2991,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // babel's code frame marks the line at fault with a `>` at the line's start (`> 4 |   });`), the others indented.
   // node:assert's diff under its message goes on at the line's start: `+ actual - expected`, then `+ 'eu-west-1'`,
   // `-   verbose: true` (a value, or a key three spaces in); a shell's `+ npm test` is no value.
+  // Vitest's errors outside any test (`⎯⎯ Unhandled Rejection ⎯⎯`, `⎯⎯ Unhandled Error ⎯⎯`, under `Unhandled Errors`):
+  // the run fails though its tests passed. The heading, the error, its frames and code frame, shown from the error.
+  // Keyed on the heading: an expression keyed on `Error` would be tried on every compiler's error line.
+  { id: 'vitest.unhandled', category: 'test_failure', weight: 70, extend: 'paragraph', maxLines: 60,
+    re: /^⎯+ Unhandled (?:Rejection|Error) ⎯+$/, pick: [{ re: /^\w*Error\b/ }] },
   { id: 'node.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT,
-    cont: /^(?:> *\d+ \||\+ actual - expected|[+-] (?: {2}|['"\d[{(-]|(?:true|false|null|undefined)$))/,
+    cont: /^(?:> *\d+ \||\+ actual - expected|[+-] (?: {2}|['"\d[{(-]|(?:true|false|null|undefined)$)|This file is being treated as an ES module because )/,
     re: /^\s*(?:Uncaught |Unhandled(?:PromiseRejection)? ?(?:exception|rejection|Error)?:? ?)?(?:TypeError|ReferenceError|SyntaxError|RangeError|AssertionError(?: \[ERR_ASSERTION\])?|Error \[[A-Z_]+\]|[A-Z]\w*Error(?: \[\w+\])?)(?::|$)/,
     languageFrom: BARE_EXCEPTION_LANGUAGES },
   // Puppeteer with no browser where it looks (its download skipped, `~/.cache/puppeteer` not restored): a message of
@@ -3265,7 +3311,7 @@ export const GENERIC_CONT = STACK_CONT;
  * the report above it: `agda.error`'s `end`) holds none either.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at |installation candidate|server misbehaving)| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d|\.l?agda\b|\.pp - warning: |exiting with code [1-9]|no tests ran in /i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant|contain main module)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at |installation candidate|server misbehaving)| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d|\.l?agda\b|\.pp - warning: |exiting with code [1-9]|no tests ran in /i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
