@@ -1,3 +1,5 @@
+import { formattedLiterals } from './literal-formatting.js';
+
 /**
  * A CI job's secrets sent to another host by code a fix adds, in the forms `dangerous-code.ts`'s one-line `secrets-dump`
  * does not read (session 65): the fix branch is pushed to the repository, whose `push` and `pull_request` workflows run
@@ -192,6 +194,9 @@ function appSendsRenamed(text: string): string {
   return text.replace(TEST_CLIENT_SEND, (send, chain: string, name: string) => (values.has(name) ? send : `${chain}sent_to_app`));
 }
 
+/** How much longer the text may grow by formatting its literals ({@link formattedLiterals}), as the shell reading bounds it. */
+const MAX_GROWTH = 16 * 1024;
+
 /** Whether `text` sends a CI job's secrets to another host in one of this module's forms. */
 export function secretsSent(written: string): boolean {
   // A call spread over lines (black's style) read as one line: each line ending in an opening bracket or a comma is
@@ -203,7 +208,17 @@ export function secretsSent(written: string): boolean {
   // `request(app)` then `.post(…)` and `.send(…)` one a line).
   // Two strings added (`os.environ['GITHUB_' + 'TOKEN']`) read as one (session 68), whatever their quotes or backticks
   // (review 68: `'GITHUB_' + "TOKEN"`, `` `GITHUB_` + `TOKEN` ``), and Python's adjacent literals (`'GITHUB_' 'TOKEN'`;
-  // a blank between them, so an empty string `''` stays).
+  // a blank between them, so an empty string `''` stays). Strings formatted from literals alone read as what they make
+  // (safety69, review 68 R68-7: `''.join(['GITHUB_', 'TOKEN'])`, `'GITHUB_%s' % 'TOKEN'`, `"GITHUB_".concat("TOKEN")`,
+  // an f-string's or a template's literal field), besides the text as written (an f-string's other fields are read as
+  // code there, not as a string's words); formatting that would grow the text past the bound is refused.
+  const formatted = formattedLiterals(written, MAX_GROWTH);
+  if (formatted === null) return true;
+  return sentAsJoined(written) || (formatted !== written && sentAsJoined(formatted));
+}
+
+/** {@link secretsSent} of one reading of the text. */
+function sentAsJoined(written: string): boolean {
   const joined = written
     .replace(/([([{,=])\s*\n\s*|\n[ \t]*(?=\.[ \t]*[A-Za-z_$])/g, '$1 ')
     .replace(/["']\s*[/,]\s*["']/g, '/')

