@@ -97,6 +97,11 @@ describeAccepted('review 68: ordinary code near its fixes', [
   ['tests/t.py', "t = os.environ['BUILD_%s' % 'ID']\nrequests.post(u, data=t)"],
   ['test/a.test.js', 'const t = process.env["BUILD_".concat("ID")];\nawait fetch(u, { method: "POST", body: t });'],
   ['test/a.test.js', "const label = 'run-'.concat('42');\nawait fetch(u, { method: 'POST', body: label });"],
+  // Review 67's sends closed by safety69: the other name of a tuple, a token in a header, a send of other data.
+  ['tests/t.py', "token, url = os.environ['GITHUB_TOKEN'], os.environ['API_URL']\nrequests.get(url, headers={'Authorization': token})"],
+  ['tests/t.py', "t, x = os.environ['GITHUB_TOKEN'], 1\nrequests.post(u, data=x)"],
+  ['tests/t_test.go', 'body := `{"a":1}`\nhttp.Post(u, "application/json", strings.NewReader(body))'],
+  ['tests/t.rb', "Net::HTTP.post_form(URI(u), 'q' => 'ruby')"],
   // R68-6: a lambda's result the def does not return.
   ['tests/t.py', "def get(u):\n    f = lambda: requests.get(u).status_code\n    return 1\n\nexec(get(u))"],
 ]);
