@@ -185,19 +185,22 @@ export function fetchedCodeRuns(path: string, text: string): boolean {
 
 /**
  * A function's header, its name in group 1: `def get(u):`, `function get(u) {`, Go's `func (c *C) get(u string)`, a
- * class's method on its line (`async src() {`); or a function with no name (`=> {`, `function (`, `lambda`), whose
- * returns are its own, not the header's before it.
+ * class's method on its line (`async src() {`), a property or a name given a function (`get: function (u) {`, `get:
+ * async (u) => {`, `const get = (u) =>`: review 68's receivers); or a function with no name (`=> {`, `function (`,
+ * Ruby's `lambda {`), whose returns are its own, not the header's before it. Python's `lambda:` holds no `return`, so a
+ * return after one is still the def's (review 68: `f = lambda: requests.get(u).text` then `return f()`).
  */
-const FUNCTION_HEADER = /\b(?:def|function\s*\*?|func(?:\s*\([^()\n]{0,80}\))?|fn|fun|sub)\s+(?:self\s*\.\s*)?([A-Za-z_$][\w$]*)|^[ \t]*(?:(?:async|static|public|private|protected|override)\s+)*(?!(?:if|for|while|switch|catch|return|function|with|elif|until|unless)\b)([A-Za-z_$][\w$]*)\s*\([^()\n]{0,200}\)\s*(?::[^{;=\n]{1,80})?\{|=>\s*\{|\bfunction\s*\*?\s*\(|\blambda\b/gm;
+const FUNCTION_HEADER = /\b(?:def|function\s*\*?|func(?:\s*\([^()\n]{0,80}\))?|fn|fun|sub)\s+(?:self\s*\.\s*)?([A-Za-z_$][\w$]*)|^[ \t]*(?:(?:async|static|public|private|protected|override|export|const|let|var)\s+)*(?!(?:if|for|while|switch|catch|return|function|with|elif|until|unless)\b)([A-Za-z_$][\w$]*)\s*(?:\([^()\n]{0,200}\)\s*(?::[^{;=\n]{1,80})?\{|[:=]\s*(?:async\s+)?(?:function\b|(?:\([^()\n]{0,200}\)|[\w$]+)\s*(?::[^=\n]{1,80})?=>))|=>\s*\{|\bfunction\s*\*?\s*\(|\blambda\s*(?:\{|do\b)/gm;
 /**
  * What a function returns: a `return`'s statement, on the next lines too while a line ends in an opening bracket, a
- * backtick or a backslash (`return (` then `fetch(u)` on its own line, review 68); in Ruby also its last line before an
+ * backtick or a backslash (`return (` then `fetch(u)` on its own line, review 68); a named arrow function's expression
+ * (`get: (u) => fetch(u)`, read from its `>` so the look back runs only there); in Ruby also its last line before an
  * `end`, returned without one (from its first non-blank: `^[^\n]*\S[^\n]*` backtracked over each long line, review
  * 68: a 16 KB Ruby line took 3.7 s), and an endless method's expression after its `=` (`def get(u) = URI.open(u).read`;
  * the `=` read first, so the look back runs only at an `=`).
  */
-const RETURN = String.raw`\breturn\b(?:[^\n;]*[([{\x60\\][ \t]*\n)*[^\n;]*`;
-const RETURNED = [new RegExp(RETURN, 'g'), new RegExp(String.raw`${RETURN}|^[ \t]*\S[^\n]*(?=\n[ \t]*end\b)|=(?<=^[ \t]*def[ \t]+(?:self\.)?[\w?!]+(?:\([^()\n]*\))?[ \t]*=)(?![=~])[^\n]*`, 'gm')] as const;
+const RETURN = String.raw`\breturn\b(?:[^\n;]*[([{\x60\\][ \t]*\n)*[^\n;]*|>(?<=^[ \t]*(?:(?:async|static|export|const|let|var)\s+)*[A-Za-z_$][\w$]*\s*[:=]\s*(?:async\s*)?(?:\([^()\n]{0,200}\)|[\w$]+)\s*(?::[^=\n]{1,80})?=>)[ \t]*(?![\s{])[^\n;]*`;
+const RETURNED = [new RegExp(RETURN, 'gm'), new RegExp(String.raw`${RETURN}|^[ \t]*\S[^\n]*(?=\n[ \t]*end\b)|=(?<=^[ \t]*def[ \t]+(?:self\.)?[\w?!]+(?:\([^()\n]*\))?[ \t]*=)(?![=~])[^\n]*`, 'gm')] as const;
 /** How many rounds of helpers are read (a helper of a helper of a fetch), and how many helpers in all. */
 const HELPER_ROUNDS = 4;
 const HELPERS_MAX = 64;
@@ -206,21 +209,68 @@ const HELPERS_MAX = 64;
  * (review 68: a fifth helper of a helper, or a 65th helper, was accepted), so the reading fails closed there.
  */
 const ANY_CALL = String.raw`(?:(?<![\w$.])|(?<=\b(?:this|self)\s*\.\s*))[A-Za-z_$][\w$]*\s*\(`;
+/**
+ * A line opening a class's or an object literal's body, its name in group 1 or 2: `class T {`, Python's `class C(B):`,
+ * Ruby's `module M`, `const api = {`, `api: {`, `T = class {`, `const api = Object.freeze({`.
+ */
+const OWNER = /^[ \t]*(?:export\s+(?:default\s+)?)?(?:(?:abstract\s+)?(?:class|module|object)\s+([A-Za-z_$][\w$]*)|(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*)\s*(?::[^=\n{]{1,80})?[:=]\s*(?:class\b|(?:[\w$.]+\s*\(\s*)?\{))/;
+
+/**
+ * The owner ({@link OWNER}) of each line's code by its start, for the lines inside a class or an object literal: the
+ * nearest line above, less indented, when it opens one (Python's `class C:` over `@staticmethod` and `def get(u):`, a
+ * `class T {` over `static get(u) {`). One pass with a stack of the enclosing lines.
+ */
+function lineOwners(text: string): Map<number, string> {
+  const owners = new Map<number, string>();
+  const enclosing: Array<{ indent: number; owner: string | undefined }> = [];
+  for (const line of text.matchAll(/^([ \t]*)\S[^\n]*/gm)) {
+    const indent = line[1]!.length;
+    while (enclosing.length > 0 && enclosing[enclosing.length - 1]!.indent >= indent) enclosing.pop();
+    const owner = enclosing[enclosing.length - 1]?.owner;
+    if (owner) owners.set(line.index, owner);
+    const opened = OWNER.exec(line[0]);
+    enclosing.push({ indent, owner: (opened?.[1] ?? opened?.[2])?.replace(/\$/g, '\\$') });
+  }
+  return owners;
+}
+
+/**
+ * A call of each helper (`found`'s names, and `owner.name` for a method): by its name or as a method of `this`/`self`/
+ * `cls`; a method also through its owner (`api.get(u)`, `T.get(u)`, `C().get(u)`, `new T().get(u)`) or a name given
+ * an instance of it (`c = C()`, `const t = new T()`), not through another receiver (`config.get(k)` is a dict's).
+ */
+function helperCalls(text: string, helpers: ReadonlySet<string>): string {
+  const names = new Set<string>();
+  const methods = new Map<string, string[]>();
+  for (const helper of helpers) {
+    const [owner, name] = helper.includes('.') ? helper.split('.') : [undefined, helper];
+    names.add(name!);
+    if (owner) methods.set(owner, [...(methods.get(owner) ?? []), name!]);
+  }
+  const bare = String.raw`(?:(?<![\w$.])|(?<=\b(?:this|self|cls)\s*\.\s*))(?:${[...names].join('|')})\s*\(`;
+  if (methods.size === 0) return bare;
+  const receivers = new Map([...methods.keys()].map((owner) => [owner.toLowerCase(), [owner]]));
+  const instance = new RegExp(String.raw`(?<![\w$.])([A-Za-z_$][\w$]*)\s*(?::[^=\n]{1,80})?=\s*(?:await\s+)?(?:new\s+)?(${[...methods.keys()].join('|')})\s*\(`, 'gi');
+  for (const [, name, owner] of text.matchAll(instance)) receivers.get(owner!.toLowerCase())?.push(name!.replace(/\$/g, '\\$'));
+  const owned = [...methods].map(([owner, called]) => String.raw`(?:${receivers.get(owner.toLowerCase())!.join('|')})(?:\s*\([^()\n]{0,80}\))?\s*\)?\s*\.\s*(?:${called.join('|')})`);
+  return String.raw`${bare}|(?<![\w$])(?:new\s+)?(?:${owned.join('|')})\s*\(`;
+}
 
 /**
  * `sources` and a call of each function in `text` whose return value is what a source gave (`def get(u): return
  * requests.get(u).text`, `function code(u) { const r = await fetch(u); return r.text() }`, Ruby's last line): a fetch
  * for the rest of the file, as a decoder's helper is a decoder ({@link DECODER_ALIAS}), by its name or as a method
- * (`this.src()`, `self.src()`). A return belongs to the header before it; read in rounds, bounded, so a helper of a
- * helper is one too (each round costs a pass over the text). Past {@link HELPER_ROUNDS} rounds or {@link HELPERS_MAX}
- * helpers, when there are more to read, every call is a fetch ({@link ANY_CALL}): a sink that runs what any call gave
- * is refused rather than a helper left unread accepted.
+ * ({@link helperCalls}: `this.src()`, `self.src()`, `api.get(u)` of an object's or a class's). A return belongs to the
+ * header before it; read in rounds, bounded, so a helper of a helper is one too (each round costs a pass over the
+ * text). Past {@link HELPER_ROUNDS} rounds or {@link HELPERS_MAX} helpers, when there are more to read, every call is
+ * a fetch ({@link ANY_CALL}): a sink that runs what any call gave is refused rather than a helper left unread accepted.
  */
 function withFetchHelpers(path: string, text: string, sources: RegExp): RegExp {
   const headers = [...text.matchAll(FUNCTION_HEADER)];
   if (!headers.some((header) => header[1] ?? header[2])) return sources;
   const returns = [...text.matchAll(RETURNED[/\.rb$/i.test(path) ? 1 : 0])];
   const helpers = new Set<string>();
+  let owners: Map<number, string> | undefined;
   let current = sources;
   for (let round = 0; ; round++) {
     const fetchedAt = [...text.matchAll(current)].map((match) => match.index);
@@ -231,12 +281,15 @@ function withFetchHelpers(path: string, text: string, sources: RegExp): RegExp {
     for (const returned of returns) {
       while (header + 1 < headers.length && headers[header + 1]!.index < returned.index) header++;
       const name = header < 0 ? undefined : (headers[header]![1] ?? headers[header]![2])?.replace(/\$/g, '\\$');
-      if (name && !helpers.has(name) && within(fetchedOrRead, returned.index, returned.index + returned[0].length)) found.add(name);
+      if (!name || !within(fetchedOrRead, returned.index, returned.index + returned[0].length)) continue;
+      const owner = (owners ??= lineOwners(text)).get(text.lastIndexOf('\n', headers[header]!.index) + 1);
+      const helper = owner ? `${owner}.${name}` : name;
+      if (!helpers.has(helper)) found.add(helper);
     }
     if (found.size === 0) return current;
     if (round === HELPER_ROUNDS || helpers.size + found.size > HELPERS_MAX) return new RegExp(`${sources.source}|${ANY_CALL}`, sources.flags);
-    for (const name of found) helpers.add(name);
-    current = new RegExp(String.raw`${sources.source}|(?:(?<![\w$.])|(?<=\b(?:this|self)\s*\.\s*))(?:${[...helpers].join('|')})\s*\(`, sources.flags);
+    for (const helper of found) helpers.add(helper);
+    current = new RegExp(`${sources.source}|${helperCalls(text, helpers)}`, sources.flags);
   }
 }
 

@@ -100,6 +100,10 @@ const APPROVAL_DEMAND = [
 const READER_BRIEF = String.raw`(?:tasks?|job|role|goals?|objectives?|missions?|assignments?|instructions?|directives?|orders|prompts?|purpose|priorit(?:y|ies)|rules)`;
 /** Said of a brief that is not the one the reader was given any more. */
 const CHANGED = String.raw`(?:changed|updated|replaced|modified|revised|overridden|overwritten|superseded|redefined|reassigned|amended|altered|switched|different)\b`;
+/** A brief named noun first, its qualifier to follow: "the instructions …", "your guidelines …". */
+const NOUN_FIRST = String.raw`\b(?:the|your|all|any|these|those)\s+(?:instructions?|directives?|prompts?|guidelines|orders)\s+`;
+/** What declares a brief void: "are outdated", "have been changed", "no longer apply". */
+const DECLARED_STALE = String.raw`(?:(?:are|is|were|was|have been|has been)\s+(?:now\s+)?(?:${CHANGED}|void|invalid|obsolete|outdated|revoked|rescinded|withdrawn|no longer (?:valid|in effect|relevant|applicable))|(?:no longer|don['’]t|do not|does not|doesn['’]t)\s+apply)\b`;
 
 /**
  * A credential named by where it is kept: a file of keys or tokens (`~/.aws/credentials`, `~/.ssh/id_rsa`, `.npmrc`,
@@ -211,8 +215,12 @@ const SIGNALS: readonly Signal[] = [
         String.raw`\b(?:your|the model['’]s|the assistant['’]s|the ai['’]s)\s+(?:(?:new|real|actual|true|current|original|previous|only|main)\s+)?${READER_BRIEF}\s+(?:has|have|had|is|are|was|were)\s+(?:now\s+|just\s+)?(?:been\s+)?${CHANGED}`,
         // Not "the previous job was cancelled": a run's jobs and tasks are replaced and cancelled all the time.
         String.raw`\b(?:the|your|all|any|these|those)\s+(?:previous|prior|earlier|above|original|old|initial|preceding|system|former)\s+(?:instructions?|directives?|prompts?|rules|guidelines|orders)\s+(?:(?:are|is|were|was|have been|has been)\s+(?:now\s+)?(?:${CHANGED}|void|invalid|obsolete|outdated|revoked|rescinded|withdrawn|lifted|no longer (?:valid|in effect|relevant|applicable))|(?:no longer|don['’]t|do not|does not|doesn['’]t)\s+apply)\b`,
-        // The qualifier after the noun: "the instructions above are outdated", "the rules you were given no longer apply".
-        String.raw`\b(?:the|your|all|any|these|those)\s+(?:instructions?|directives?|prompts?|guidelines|orders)\s+(?:above|before this|you (?:were|have been) given|you received)\s+(?:(?:are|is|were|was|have been|has been)\s+(?:now\s+)?(?:${CHANGED}|void|invalid|obsolete|outdated|revoked|rescinded|withdrawn|no longer (?:valid|in effect|relevant|applicable))|(?:no longer|don['’]t|do not|does not|doesn['’]t)\s+apply)\b`,
+        // The qualifier after the noun: "the rules you were given no longer apply"; "the instructions above are
+        // outdated" only with an order after it ("…, apply the patch"): a README's note says so of its own steps
+        // (review 68 R68-8: "the instructions above are outdated for node 18, see README"), read as
+        // instructions-declared-stale.
+        String.raw`${NOUN_FIRST}(?:you (?:were|have been) given|you received)\s+${DECLARED_STALE}`,
+        String.raw`${NOUN_FIRST}(?:above|before this)\s+${DECLARED_STALE}(?:\s+(?:for|in|on)\s+(?:this|the|your)\s+\w+)?\s*[,;:.!-]+\s*(?:(?:so|now|instead|just|please|simply)\s+)*(?:apply|approve|merge|open|run|use|follow|do|add|push|execute|ignore|skip|install|fetch|download|commit|re-?run|set|include|print|send|post|output|reply|respond|answer|treat|disregard|forget|create|write|delete|remove|replace)\b`,
         // Announced with a colon, the brief need not be "yours": "The task is different now: …".
         String.raw`\b(?:the|our|my)\s+(?:task|instructions?|assignment|objective|mission|orders)\s+(?:has|have|is|are)\s+(?:now\s+)?(?:been\s+)?(?:changed|updated|different|replaced)(?:\s+now)?\s*:`,
         String.raw`\b(?:here (?:are|is)|these are|this is|below (?:are|is))\s+your\s+(?:new|real|actual|true|updated|revised|corrected)\s+${READER_BRIEF}\b`,
@@ -224,6 +232,9 @@ const SIGNALS: readonly Signal[] = [
       ].join('|'),
     ),
   },
+  // "The instructions above are outdated" alone: a README's or a tool's note says it of its own steps; with an order
+  // after it, or with another signal (an addressee), it is read as steering (instructions-changed).
+  { id: 'instructions-declared-stale', weight: 1, re: new RegExp(String.raw`${NOUN_FIRST}(?:above|before this)\s+${DECLARED_STALE}`) },
   { id: 'allow-list-terms', weight: 2, re: /\b(?:open_fix_pr|rerun_failed_jobs|run_runbook|comment_only|proposed_?action|proposedaction)\b/ },
   { id: 'confidence-demand', weight: 2, re: /\bconfidence\b.{0,25}(?:\b1(?:\.0+)?\b|100\s*%|maximum|max\b|highest|certain)|\b(?:maximum|max|full|highest|total|100\s*%)\s+confidence\b|\b(?:set|make|give|report|use|put)\b.{0,20}\bconfidence\s+(?:to|at|as|of)\b/ },
   // Approval and merge: the guard never merges, so any request for it is aimed at automation or a hurried human.
@@ -496,17 +507,25 @@ function normalizeText(text: string): string[] {
   return unmarked === text ? forms : [...normalizedForms(unmarked), ...forms];
 }
 
+/** A file's name with a source or text file's extension (`ignore-previous-instructions.test.ts`, `test_x.py`), read from its start. */
+const FILE_NAME = /(?<![\w.-])[\w.-]*\w\.(?:[cm]?[jt]sx?|py|rb|go|rs|java|kt|cs|php|md|json|ya?ml|toml|txt|sh|[ch](?:pp|c)?|swift|scala|exs?|erl|lua|pl|snap)(?![\w-])/g;
+
 function normalizedForms(text: string): string[] {
   // Most log lines are ASCII, checked in one pass: tag characters, what NFKC changes, hidden characters and look-alikes
   // all lie above it, so the Unicode fold would give them back as they are (session 65; it cost ~14 % on dev logs).
   const ascii = !/[^\x00-\x7f]/.test(text);
-  const unfolded = ascii ? text.toLowerCase() : stripHidden(decodeTagCharacters(text).normalize('NFKC')).toLowerCase();
+  // Unicode's hyphens (U+2010, U+2011, which NFKC keeps) read as the plain one: a word split by one is joined as a plain
+  // hyphen's is (review 68 R68-9).
+  const unfolded = ascii ? text.toLowerCase() : stripHidden(decodeTagCharacters(text).normalize('NFKC')).toLowerCase().replace(/[\u2010\u2011]/g, '-');
   const base = ascii ? unfolded : foldLookalikes(unfolded);
-  const gapped = base.replace(/[_/]+|(?<=[a-z])-(?=[a-z])/g, ' ');
+  // A file's name keeps its words joined (its hyphens and underscores read as dots): `src/ignore-previous-instructions.test.ts`
+  // names a test, it tells no reader anything (review 68 R68-8); a branch's name has no extension and is read as words.
+  const named = /[-_][\w-]*\.[a-z]/.test(base) ? base.replace(FILE_NAME, (name) => name.replace(/[-_]/g, '.')) : base;
+  const gapped = named.replace(/[_/]+|(?<=[a-z])-(?=[a-z])/g, ' ');
   const spaced = gapped.replace(/\s+/g, ' ');
   const forms = [base.replace(/\s+/g, ' '), spaced];
   // A word split by a plain hyphen ("ig-nore all pre-vious in-structions"), as a soft hyphen's is read: joined.
-  if (gapped !== base && /[a-z]-[a-z]/.test(base)) forms.push(base.replace(/[_/]+/g, ' ').replace(/(?<=[a-z])-(?=[a-z])/g, '').replace(/\s+/g, ' '));
+  if (gapped !== base && /[a-z]-[a-z]/.test(named)) forms.push(named.replace(/[_/]+/g, ' ').replace(/(?<=[a-z])-(?=[a-z])/g, '').replace(/\s+/g, ' '));
   // Letters spelled out one by one: "i g n o r e", "i.g.n.o.r.e", "i~g~n~o~r~e".
   if (/\b(?:[a-z][ .\-*~+|:,=]){4,}[a-z]\b/.test(spaced)) {
     forms.push(spaced.replace(/\b((?:[a-z][ .\-*~+|:,=]){4,}[a-z])\b/g, (run) => run.replace(/[ .\-*~+|:,=]/g, '')));

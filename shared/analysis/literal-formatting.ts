@@ -8,6 +8,7 @@
  *   (`format(…)`, `sprintf(…)`, `util.format(…)`, `String.format(…)`, Go's `fmt.Sprintf(…)`);
  * - Python's `str.format` (`{}`, `{0}`, `{name}`, `!r`) given literals, positional or by keyword;
  * - an array or tuple of literals joined: Python's `"".join([…])`, Ruby's and JavaScript's `[…].join(…)`, `%w[…].join`;
+ * - JavaScript's `"cu".concat("r", "l")`, chained too;
  * - interpolation of a literal: Python's f-strings (`f"{'cu'}rl"`), Ruby's `#{'cu'}` (in strings, backticks, `%x()`,
  *   `%Q()`), JavaScript's `${'cu'}` in a template literal.
  *
@@ -55,6 +56,8 @@ const ARRAY_JOIN = new RegExp(
   String.raw`(?:\[[ \t]*(${LISTED})[ \t]*\]|%[wW](?:\[([^[\]\n]*)\]|\(([^()\n]*)\)|\{([^{}\n]*)\}|<([^<>\n]*)>))[ \t]*\.[ \t]*join\b(?:[ \t]*\([ \t]*(${JOINED})?[ \t]*\))?`,
   'g',
 );
+/** JavaScript's `.concat(…)` of literals on a literal, up to 8 in a chain: `"GITHUB_".concat("TOKEN")` (review 68, R68-7). */
+const CONCAT = new RegExp(String.raw`(${JOINED})((?:[ \t]*\.[ \t]*concat[ \t]*\([ \t]*(?:${LISTED})?[ \t]*\)){1,8})`, 'g');
 /**
  * An f-string: its fields (`{…}`, which may hold the string's own quote in Python 3.12) and the rest. Not after a `-`:
  * `-F"|"` is a shell option with its value glued on (awk's field separator), which read as `-"|"` lost its option;
@@ -152,6 +155,7 @@ export function formattedLiterals(text: string, maxGrowth: number): string | nul
       const elements = list === undefined ? words.slice(0, 4).find((inner) => inner !== undefined)!.trim().split(/\s+/) : elementsOf(list);
       return made(whole, '"', elements.join(words[4] === undefined ? '' : valueOf(words[4])));
     })
-    .replace(FORMAT_CALL, (whole, format: string, list: string) => made(whole, format[0]!, printfFormatted(valueOf(format), argumentsOf(list))));
+    .replace(FORMAT_CALL, (whole, format: string, list: string) => made(whole, format[0]!, printfFormatted(valueOf(format), argumentsOf(list))))
+    .replace(CONCAT, (whole, first: string, calls: string) => made(whole, first[0]!, [valueOf(first), ...elementsOf(calls)].join('')));
   return grown > maxGrowth ? null : out;
 }

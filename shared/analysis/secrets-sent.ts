@@ -1,3 +1,5 @@
+import { formattedLiterals } from './literal-formatting.js';
+
 /**
  * A CI job's secrets sent to another host by code a fix adds, in the forms `dangerous-code.ts`'s one-line `secrets-dump`
  * does not read (session 65): the fix branch is pushed to the repository, whose `push` and `pull_request` workflows run
@@ -57,6 +59,11 @@ const JOB_CREDENTIAL_SENT = String.raw`${SEND}\s*(?:new\s+URL\s*\(\s*)?(?:[\w$.]
  * (session 66); so does a connection's (`socket.create_connection`), `ping`'s, `getent hosts`' and Ruby's `Resolv.getaddress` (session 67). A host read from the environment (`dns.lookup(process.env.DB_HOST)`) is no secret.
  */
 const SECRET_LOOKED_UP = String.raw`(?:\b(?:(?:dns|resolver)(?:\.\w+)+|lookup|gethostbyname\w*|getaddrinfo|create_connection|getaddress(?:es)?)\s*\(|\b(?:dig|nslookup|host|ping|getent\s+\w*hosts)\s)[^\n|;&]{0,150}?${variableRead(SECRET_NAME)}`;
+/**
+ * Other languages' sends, each of whose arguments goes out (the URL, the form or the body): Ruby's `Net::HTTP.post_form`,
+ * Go's `http.Post`/`http.PostForm`, Java's `BodyPublishers.ofString` (review 67).
+ */
+const OTHER_SENDS = String.raw`\b(?:net::http\s*\.\s*post(?:_form)?|http\s*\.\s*post(?:form)?|bodypublishers\s*\.\s*ofstring)`;
 const FORMS = new RegExp(
   // A credential file, or the checkout's auth header, read and sent on one line; a secret in a literal URL to another
   // host, inside it (`?t=${…}`, `$NPM_TOKEN`, `{os.environ[…]}`) or added to it; the job's credential in a request's
@@ -65,7 +72,7 @@ const FORMS = new RegExp(
   // `https.get({ path: '/user', headers: { Authorization: … } })`; `new URLSearchParams({ t: … })`, session 67), or in a
   // shell request's body (`curl -d "$GITHUB_TOKEN"`, `wget --post-data`; review 65; `-d "t=$(printenv GITHUB_TOKEN)"`,
   // session 67). Session 67: a credential file in backticks on curl's line, a credential directory archived from `-C ~`.
-  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b|(?:~|\$\{?HOME\}?)\/\.(?:aws|ssh|docker|kube|gnupg)\b|\s-C\s*(?:~|\$\{?HOME\}?)\/?\s[^\n|]{0,100}?(?<![\w.])\.(?:aws|ssh|docker|kube|gnupg)\b)[^\n|]{0,200}\|\s*${SENDS_STDIN}|\b(?:curl|wget)\b[^\n]{0,200}?(?:\$\(|\x60)[^)\x60\n]{0,100}?(?:${CREDENTIAL_FILE}|\bextraheader\b)|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query|path)\s*[=:]|${SEND_WORD}\s*\(|\bsearchParams\.(?:set|append)\(|\bURLSearchParams\s*\()(?:(?!headers\b)[^\n)}]){0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?(?:${variableRead(JOB_CREDENTIAL)}|printenv\s+${JOB_CREDENTIAL}\b)|${JOB_CREDENTIAL_SENT}|${SECRET_LOOKED_UP}`,
+  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b|(?:~|\$\{?HOME\}?)\/\.(?:aws|ssh|docker|kube|gnupg)\b|\s-C\s*(?:~|\$\{?HOME\}?)\/?\s[^\n|]{0,100}?(?<![\w.])\.(?:aws|ssh|docker|kube|gnupg)\b)[^\n|]{0,200}\|\s*${SENDS_STDIN}|\b(?:curl|wget)\b[^\n]{0,200}?(?:\$\(|\x60)[^)\x60\n]{0,100}?(?:${CREDENTIAL_FILE}|\bextraheader\b)|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query|path)\s*[=:]|${SEND_WORD}\s*\(|\bsearchParams\.(?:set|append)\(|\bURLSearchParams\s*\()(?:(?!headers\b)[^\n)}]){0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?(?:${variableRead(JOB_CREDENTIAL)}|printenv\s+${JOB_CREDENTIAL}\b)|${JOB_CREDENTIAL_SENT}|${SECRET_LOOKED_UP}|${OTHER_SENDS}\s*\([^\n;]{0,150}?${variableRead(JOB_CREDENTIAL)}`,
   'i',
 );
 
@@ -106,8 +113,31 @@ function carriedAndSent(text: string): boolean {
  * group 1, or the names destructured from the environment (`const { GITHUB_TOKEN: t, CI } = process.env`), group 2
  * (session 67: a token read into a variable first and then sent).
  */
-const CREDENTIAL_CARRIER = new RegExp(String.raw`(?<![\w.$])([A-Za-z_$][\w$]*)(?:\s*:[^=\n]{1,60}?)?[ \t]*=(?![=>])[^\n;=]{0,60}?${variableRead(JOB_CREDENTIAL)}|\{([^{}=]{1,300})\}\s*=\s*process\.env\b`, 'gi');
+const CREDENTIAL_CARRIER = new RegExp(String.raw`(?<![\w.$])((?=[A-Za-z_$])(?<=^[ \t]*)[A-Za-z_$][\w$]*(?:[ \t]*,[ \t]*[A-Za-z_$][\w$]*){1,8}|[A-Za-z_$][\w$]*)(?:\s*:[^=\n]{1,60}?)?[ \t]*:?=(?![=>])[^\n;=]{0,60}?${variableRead(JOB_CREDENTIAL)}|\{([^{}=]{1,300})\}\s*=\s*process\.env\b`, 'gim');
 const JOB_CREDENTIAL_NAME = new RegExp(`^${JOB_CREDENTIAL}$`, 'i');
+
+const JOB_CREDENTIAL_READ = new RegExp(variableRead(JOB_CREDENTIAL), 'i');
+
+/**
+ * The names a {@link CREDENTIAL_CARRIER} assignment gives the credential: its one name, or in a tuple at a line's start
+ * (`t, x = os.environ['GITHUB_TOKEN'], 1`, review 67; not a call's arguments, `post(u, body, headers={…})`) the names
+ * whose value, by position on the line, reads it.
+ */
+function tupleCarriers(text: string, match: RegExpExecArray): string[] {
+  const names = match[1]!.split(/[ \t]*,[ \t]*/);
+  if (names.length === 1) return names;
+  const from = text.indexOf('=', match.index + match[1]!.length) + 1; // after Go's `:=` too
+  const end = text.indexOf('\n', from);
+  const values: string[] = [''];
+  let depth = 0;
+  for (const c of text.slice(from, end < 0 ? text.length : end)) {
+    if (c === ',' && depth === 0) values.push('');
+    else values[values.length - 1] += c;
+    depth += '([{'.includes(c) ? 1 : ')]}'.includes(c) ? -1 : 0;
+  }
+  // Values that do not pair with the names (`t, x = pair`) give it to every name.
+  return values.length !== names.length ? names : names.filter((_, i) => JOB_CREDENTIAL_READ.test(values[i]!));
+}
 
 /**
  * `text` with each mention of a name that holds one of the job's credentials ({@link CREDENTIAL_CARRIER}) written as the
@@ -118,7 +148,7 @@ const JOB_CREDENTIAL_NAME = new RegExp(`^${JOB_CREDENTIAL}$`, 'i');
 function credentialCarriersRead(text: string): string | null {
   const names = new Set<string>();
   for (const match of text.matchAll(CREDENTIAL_CARRIER)) {
-    if (match[1] !== undefined) names.add(match[1]);
+    if (match[1] !== undefined) for (const name of tupleCarriers(text, match)) names.add(name);
     for (const entry of match[2]?.split(',') ?? []) {
       const [, key, alias] = /^\s*([\w$]+)\s*(?::\s*([\w$]+))?\s*$/.exec(entry) ?? [];
       if (key && JOB_CREDENTIAL_NAME.test(key)) names.add(alias ?? key);
@@ -192,6 +222,9 @@ function appSendsRenamed(text: string): string {
   return text.replace(TEST_CLIENT_SEND, (send, chain: string, name: string) => (values.has(name) ? send : `${chain}sent_to_app`));
 }
 
+/** How much longer the text may grow by formatting its literals ({@link formattedLiterals}), as the shell reading bounds it. */
+const MAX_GROWTH = 16 * 1024;
+
 /** Whether `text` sends a CI job's secrets to another host in one of this module's forms. */
 export function secretsSent(written: string): boolean {
   // A call spread over lines (black's style) read as one line: each line ending in an opening bracket or a comma is
@@ -203,7 +236,17 @@ export function secretsSent(written: string): boolean {
   // `request(app)` then `.post(…)` and `.send(…)` one a line).
   // Two strings added (`os.environ['GITHUB_' + 'TOKEN']`) read as one (session 68), whatever their quotes or backticks
   // (review 68: `'GITHUB_' + "TOKEN"`, `` `GITHUB_` + `TOKEN` ``), and Python's adjacent literals (`'GITHUB_' 'TOKEN'`;
-  // a blank between them, so an empty string `''` stays).
+  // a blank between them, so an empty string `''` stays). Strings formatted from literals alone read as what they make
+  // (safety69, review 68 R68-7: `''.join(['GITHUB_', 'TOKEN'])`, `'GITHUB_%s' % 'TOKEN'`, `"GITHUB_".concat("TOKEN")`,
+  // an f-string's or a template's literal field), besides the text as written (an f-string's other fields are read as
+  // code there, not as a string's words); formatting that would grow the text past the bound is refused.
+  const formatted = formattedLiterals(written, MAX_GROWTH);
+  if (formatted === null) return true;
+  return sentAsJoined(written) || (formatted !== written && sentAsJoined(formatted));
+}
+
+/** {@link secretsSent} of one reading of the text. */
+function sentAsJoined(written: string): boolean {
   const joined = written
     .replace(/([([{,=])\s*\n\s*|\n[ \t]*(?=\.[ \t]*[A-Za-z_$])/g, '$1 ')
     .replace(/["']\s*[/,]\s*["']/g, '/')
