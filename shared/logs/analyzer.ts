@@ -837,7 +837,6 @@ const RUNNER_SCRIPT_FAILED_RE = /^\s*ELIFECYCLE\s+Command failed with exit code 
 /** Where the scanner last asked whether a report stood under a passing run's heading, and the answer. */
 interface PassedHeadingMemo {
   readonly section: Section;
-  readonly heading: RegExp;
   readonly taskPrefix: string;
   readonly line: number;
   readonly under: boolean;
@@ -1045,8 +1044,8 @@ export class LogScanner {
    * while none does.
    */
   private quotePastLimit: Block | null = null;
-  /** {@link LogScanner.underPassedHeading}'s last answer, for the report it opened. */
-  private passedHeadingMemo: PassedHeadingMemo | null = null;
+  /** {@link LogScanner.underPassedHeading}'s last answer for each heading, for the report it opened. */
+  private readonly passedHeadingMemo = new Map<RegExp, PassedHeadingMemo>();
   /** A rule with `tallyAbove` whose headline opened a block in this section: lines are tried as its list's heading. */
   private tallyListRule: Rule | null = null;
   /**
@@ -1537,7 +1536,8 @@ export class LogScanner {
       }
       rule ??= itemPending ? FAILURE_LIST_ITEM_RULE : null;
     }
-    if (rule) this.openBlock(rule, line, text, annotated, prefix);
+    // A test that passed failed nothing, whatever its captured output says (pytest's `-rA` quotes it).
+    if (rule && !this.underPassedHeading(PYTEST_PASSES_RE, PYTEST_HEADING_RE, line, prefix === 0 ? '' : own(text.slice(0, prefix)))) this.openBlock(rule, line, text, annotated, prefix);
   }
 
   /**
@@ -1914,8 +1914,8 @@ export class LogScanner {
   private underPassedHeading(heading: RegExp, runStart: RegExp | undefined, line: number, taskPrefix: string): boolean {
     // Read up to the last report it was asked for (its answer holds above it): each line once, not the ring's
     // RING_SIZE lines for each of a log's thousands of reports. Behind a task runner's prefix, that task's lines only.
-    const memo = this.passedHeadingMemo;
-    const upTo = memo !== null && memo.section === this.section && memo.heading === heading && memo.taskPrefix === taskPrefix && memo.line < line ? memo.line : -1;
+    const memo = this.passedHeadingMemo.get(heading);
+    const upTo = memo !== undefined && memo.section === this.section && memo.taskPrefix === taskPrefix && memo.line < line ? memo.line : -1;
     let under = false;
     for (let l = line - 1; l > this.section.outputFrom && line - l < RING_SIZE; l--) {
       if (l === upTo) {
@@ -1932,7 +1932,7 @@ export class LogScanner {
         break;
       }
     }
-    this.passedHeadingMemo = { section: this.section, heading, taskPrefix, line, under };
+    this.passedHeadingMemo.set(heading, { section: this.section, taskPrefix, line, under });
     return under;
   }
 
@@ -2964,6 +2964,13 @@ export class LogScanner {
 
 /** {@link Block.run} of a block printed by a runner's session that passed (see `Rule.runStart`). */
 const PASSED_SESSION_RUN = -1;
+/**
+ * pytest's heading (`-rA`, `-rP`) over the tests that passed, each its `___ test_x ___` header and captured output: a
+ * line under it, above the report's next heading (`PYTEST_HEADING_RE`), opens no report.
+ */
+const PYTEST_PASSES_RE = /^=+ PASSES =+$/;
+/** Any other heading of pytest's report (`==== short test summary info ====`), which ends the passes' section. */
+const PYTEST_HEADING_RE = /^={3,} (?!PASSES =)\S.* ={3,}$/;
 
 /** The weight of generic error wording (`generic.error`): the least a failure a closing report closes has. */
 const CLOSED_FINDING_WEIGHT = 40;

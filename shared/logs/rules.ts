@@ -723,9 +723,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // pytest exits 5 when it collected nothing (`collected 0 items`, then `no tests ran in 0.01s` between `=` rules):
   // its `testpaths` or `python_files` match no test module. Below the usage errors, which print the same summary
   // above their own line, and a status: an INTERNALERROR's traceback ends in the same summary, not part of it. Under
-  // `-q` the summary stands alone, without its rules.
-  { id: 'pytest.no-tests', category: 'configuration', weight: 60, extend: 'line', statusOnly: true, re: /^(?:=+ )?no tests ran in [\d.]+s(?: =+)?$/,
-    lookback: { re: /^collected 0 items$/, lines: 3, inclusive: true } },
+  // `-q` the summary stands alone, without its rules. A `-k`/`-m` expression that selects no test exits 5 as well:
+  // `collected 3 items / 3 deselected / 0 selected`, then a summary that counts deselected tests (and warnings) only.
+  { id: 'pytest.no-tests', category: 'configuration', weight: 60, extend: 'line', statusOnly: true,
+    re: /^(?:=+ )?(?:no tests ran|\d+ deselected(?:, \d+ warnings?)?) in [\d.]+s(?: =+)?$/,
+    lookback: { re: /^collected (?:0 items|\d+ items? \/ \d+ deselected \/ 0 selected)$/, lines: 3, inclusive: true } },
   // argparse's usage error (pytest's under `ERROR: `, any Python CLI's): `usage: prog [options] …` over however many
   // lines, then `prog: error: unrecognized arguments: --cov=app` (an ini file's `addopts` naming a plugin's options
   // with the plugin not installed), pytest's `inifile:` and `rootdir:` indented under it. Exit status 2 (pytest's 4).
@@ -3265,7 +3267,7 @@ export const GENERIC_CONT = STACK_CONT;
  * the report above it: `agda.error`'s `end`) holds none either.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at |installation candidate|server misbehaving)| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d|\.l?agda\b|\.pp - warning: |exiting with code [1-9]|no tests ran in /i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at |installation candidate|server misbehaving)| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d|\.l?agda\b|\.pp - warning: |exiting with code [1-9]|no tests ran in |\d deselected(?:, \d+ warnings?)? in \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

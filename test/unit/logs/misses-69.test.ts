@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { lineOf } from '../../support/gha-step.js';
+import { failedStepLog, topFailure } from '../../support/step-analysis.js';
+
+// Session 69 (ext69): the extractor's known misses left by session 68, each read from the tool's real output on this
+// machine (pytest 9.0.3 on CPython 3.11), paths rewritten to the runner's. Each row failed before its fix.
+
+/** pytest's session header as it prints it on the runner, above the collection line. */
+const PYTEST_HEADER = [
+  '============================= test session starts ==============================',
+  'platform linux -- Python 3.11.7, pytest-9.0.3, pluggy-1.6.0',
+  'benchmark: 5.2.3 (defaults: timer=time.perf_counter disable_gc=False min_rounds=5 min_time=0.000005 max_time=1.0 calibration_precision=10 warmup=False warmup_iterations=100000)',
+  'rootdir: /home/runner/work/ledger/ledger',
+  'plugins: hypothesis-6.155.2, benchmark-5.2.3',
+];
+
+describe('pytest: a `-k` expression that selects no test (exit status 5)', () => {
+  // Real: `pytest -k nomatch` over three tests: every one deselected, nothing ran, and pytest exits 5. The summary
+  // says why; before, the fallback listed the plugins' banner first.
+  it('reports the summary that counts deselected tests only, the collection line with it', async () => {
+    const summary = '============================ 3 deselected in 1.12s =============================';
+    const log = failedStepLog('python -m pytest -k "integration and not slow"', [
+      ...PYTEST_HEADER, 'collected 3 items / 3 deselected / 0 selected', '', summary,
+    ], 5);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.lines[0]?.text, analysis.category]).toEqual(['pytest.no-tests', summary, 'configuration']);
+    expect(predictionLines(analysis)).toContain(lineOf(log.split('\n'), 'collected 3 items / 3 deselected / 0 selected'));
+  });
+
+  // Real: `pytest -q -k nomatch`: the summary alone, no rules around it; and a module's warning counted beside.
+  it.each([
+    ['-q', ['', '3 deselected in 1.22s'], '3 deselected in 1.22s'],
+    ['with a warning', [
+      ...PYTEST_HEADER, 'collected 4 items / 4 deselected / 0 selected', '',
+      '=============================== warnings summary ===============================', 'tests/test_w.py:2',
+      '  /home/runner/work/ledger/ledger/tests/test_w.py:2: DeprecationWarning: module warn',
+      '    warnings.warn("module warn", DeprecationWarning)', '', '-- Docs: https://docs.pytest.org/en/stable/how-to/capture-warnings.html',
+      '======================= 4 deselected, 1 warning in 2.61s =======================',
+    ], '======================= 4 deselected, 1 warning in 2.61s ======================='],
+  ])('reads the summary %s', async (_name, output, summary) => {
+    // Act, Assert
+    expect(await topFailure(failedStepLog('python -m pytest -q -k nomatch', output, 5))).toEqual(['pytest.no-tests', summary, 'configuration']);
+  });
+
+  // Guard: a run that selected some tests and failed one counts its deselected tests in the same summary.
+  it('leaves a failed test above a summary that also counts deselected tests', async () => {
+    const log = failedStepLog('python -m pytest -q -k two', [
+      'F                                                                        [100%]',
+      '=========================== short test summary info ============================',
+      'FAILED tests/test_a.py::test_two - AssertionError: math is broken',
+      '1 failed, 2 deselected in 1.06s',
+    ]);
+    // Act, Assert
+    expect((await topFailure(log))[0]).toBe('pytest.summary');
+  });
+});
+
+describe("pytest -rA: the passed tests' section (`==== PASSES ====`)", () => {
+  // Real: `pytest -rA` with one failing test of three: the passed tests' headers and captured output follow the
+  // failure under `PASSES`, one of them printing `Error: …`. Before, each passed test's header was a pytest.failed
+  // report listed beside the failure, and the captured `Error:` line a generic error.
+  const output = [
+    ...PYTEST_HEADER, 'collected 3 items', '', 'tests/test_a.py .F.                                                      [100%]', '',
+    '=================================== FAILURES ===================================',
+    '___________________________________ test_two ___________________________________', '',
+    '    def test_two():', '        print("captured two")', '>       assert 1 + 1 == 3, "math is broken"',
+    'E       AssertionError: math is broken', 'E       assert (1 + 1) == 3', '', 'tests/test_a.py:8: AssertionError',
+    '----------------------------- Captured stdout call -----------------------------', 'captured two',
+    '==================================== PASSES ====================================',
+    '___________________________________ test_one ___________________________________',
+    '----------------------------- Captured stdout call -----------------------------', 'hello from one',
+    '------------------------------ Captured log call -------------------------------', 'WARNING  root:test_a.py:4 warn in one',
+    '__________________________________ test_three __________________________________',
+    '----------------------------- Captured stdout call -----------------------------', 'Error: this is just output of a passing test',
+    '=========================== short test summary info ============================',
+    'PASSED tests/test_a.py::test_one', 'PASSED tests/test_a.py::test_three',
+    'FAILED tests/test_a.py::test_two - AssertionError: math is broken',
+    '========================= 1 failed, 2 passed in 2.01s ==========================',
+  ];
+
+  it('lists the failed test and its summary entry, nothing of the tests that passed', async () => {
+    const log = failedStepLog('python -m pytest -rA tests', output);
+    const lines = log.split('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.map((f) => f.rule)).toEqual(['pytest.failed', 'pytest.summary']);
+    const predicted = predictionLines(analysis);
+    expect(predicted).toContain(lineOf(lines, 'E       AssertionError: math is broken'));
+    expect(predicted.filter((l) => l > lineOf(lines, '= PASSES =') && l < lineOf(lines, '= short test summary info ='))).toEqual([]);
+  });
+
+  // Real: a fixture's teardown raising after its test passed: ERRORS first, the test again under PASSES (it passed),
+  // then the summary's `ERROR` entry under the next heading, read again.
+  it("reports a teardown's error above the PASSES section that lists its test, and the summary's entry under it", async () => {
+    const log = failedStepLog('python -m pytest -rA tests', [
+      '============================= test session starts ==============================', 'platform linux -- Python 3.11.7, pytest-9.0.3, pluggy-1.6.0',
+      'rootdir: /home/runner/work/ledger/ledger', 'collected 1 item', '', 'tests/test_t.py .E                                                       [100%]', '',
+      '==================================== ERRORS ====================================',
+      '________________________ ERROR at teardown of test_one _________________________', '',
+      '    @pytest.fixture', '    def db():', '        yield 1', '>       raise RuntimeError("teardown broke")',
+      'E       RuntimeError: teardown broke', '', 'tests/test_t.py:5: RuntimeError',
+      '----------------------------- Captured stdout call -----------------------------', 'hello from one',
+      '==================================== PASSES ====================================',
+      '___________________________________ test_one ___________________________________',
+      '----------------------------- Captured stdout call -----------------------------', 'hello from one',
+      '=========================== short test summary info ============================',
+      'PASSED tests/test_t.py::test_one', 'ERROR tests/test_t.py::test_one - RuntimeError: teardown broke',
+      '========================== 1 passed, 1 error in 0.19s ==========================',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.slice(0, 2).map((f) => [f.rule, f.lines[0]?.text])).toEqual([
+      ['pytest.failed', 'E       RuntimeError: teardown broke'], ['pytest.summary', 'ERROR tests/test_t.py::test_one - RuntimeError: teardown broke'],
+    ]);
+  });
+});
