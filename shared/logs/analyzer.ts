@@ -412,6 +412,8 @@ const XTRACE_PREFIX_RE = /^\++ (.*?)\s*$/;
  * bash's trace of one `+ trap 'rm -f /tmp/x' EXIT`): the command it runs in a capture.
  */
 const EXIT_TRAP_RE = /^\s*(?:\++ )?trap (?:'([^']+)'|"([^"]+)"|([\w.:-]+))(?: [A-Z0-9]+)*? (?:EXIT|ERR|0)\b/;
+/** The signals a trap line ends with (` ERR`, ` EXIT INT TERM`). */
+const TRAP_SIGNALS_RE = /(?: [A-Z0-9]+)+\s*$/;
 /**
  * What bash's trace of `command`, a trap's command as the script wrote it, reads (the words after `+ `): a word with
  * a variable (`$SERVER_PID`, `"$WORK"`) is traced expanded, any word, quoted when it holds a space (`'a b'`); a
@@ -429,6 +431,10 @@ function traceOfCommand(command: string): RegExp | null {
   return new RegExp(`^${words.join(' ')}$`);
 }
 
+/** A line of a shell script that defines a function (`cleanup() {`, `function cleanup {`). */
+const SHELL_FUNCTION_RE = /^\s*(?:function\s+[\w:.-]+|[\w:.-]+\s*\(\s*\))/;
+/** A line of a shell script that bash traces when it runs it: a command, not a comment nor a compound's keyword. */
+const SHELL_COMMAND_LINE_RE = /^\s*(?!(?:fi|done|esac|then|else|elif|do|in|\{|\}|;;|#)(?:\s|$))[^\s#]/;
 /** A step script that turns bash's trace on (`set -x`, `set -euxo pipefail`, `set -o xtrace`, `bash -x ci.sh`). */
 const TRACING_SCRIPT_RE = /\bset -[a-wyz]*x|\bset -o xtrace\b|\bbash -[a-wyz]*x/;
 /** Wording of a step that reports its own failure without a recognised format ("Version mismatch …"). */
@@ -2766,7 +2772,53 @@ export class LogScanner {
     section.status = 'failed';
     section.failIndex = this.failedCount++;
     if (this.firstFailed === null) this.firstFailed = section;
-    if (explainFromOutput && section.findings === 0 && section === this.section) this.addFallback(line);
+    if (!explainFromOutput || section !== this.section) return;
+    if (section.findings > 0) this.setAsideTrapOutput(section, line);
+    if (section.findings === 0) this.addFallback(line);
+  }
+
+  /**
+   * A traced step whose script a command stopped, its EXIT or ERR trap run after it: what the trap's command printed
+   * below its trace (`+ rm /tmp/x.lock`, then `rm: cannot remove …`) is the clean-up's failure, not the script's. When
+   * every finding of the step is such output, they become wrappers and the fallback reads the traced command above
+   * the trap. Only when the script surely stopped on that command: an ERR trap runs on a failing command alone; an
+   * EXIT trap runs as well when the script ends, and bash then exits with the trap's status (its failure is the
+   * step's), so the command must be one the script's own lines go on past (see {@link scriptWentOnPast}).
+   */
+  private setAsideTrapOutput(section: Section, markerLine: number): void {
+    if (!this.stepScript.some((t) => TRACING_SCRIPT_RE.test(t))) return;
+    const from = Math.max(1, section.outputFrom + 1);
+    const untagged = (t: string): string => t.slice(taskPrefixLength(t) || this.taskNames.prefixLength(t));
+    const traces: number[] = [];
+    for (let l = Math.max(from, markerLine - RING_SIZE + 1); l < markerLine; l++) {
+      const t = this.ringAt(l);
+      if (t !== null && XTRACE_RE.test(untagged(t))) traces.push(l);
+    }
+    const handlers = this.trapHandlers(from, markerLine - 1, untagged);
+    const at = traces.findLastIndex((l) => handlers.some((h) => h.trace.test(XTRACE_PREFIX_RE.exec(untagged(this.ringAt(l) ?? ''))?.[1] ?? '')));
+    const trapLine = traces[at];
+    const stopped = traces[at - 1];
+    if (trapLine === undefined || stopped === undefined) return;
+    const errOnly = handlers.every((h) => h.errOnly);
+    const command = XTRACE_PREFIX_RE.exec(untagged(this.ringAt(stopped) ?? ''))?.[1] ?? '';
+    if (!errOnly && !this.scriptWentOnPast(command)) return;
+    const own = this.blocks.filter((b) => b.section === section && !b.wrapper && b.rule.weight >= 20);
+    if (own.length !== section.findings || own.some((b) => b.startLine <= trapLine)) return;
+    for (const block of own) block.wrapper = true;
+    section.findings = 0;
+  }
+
+  /**
+   * Whether the step's script, as its header lists it, goes on past the command bash traced as `command`: a line of
+   * it traces so, and a command follows it that bash would trace had it run (not `fi`, `done`, a comment). No answer
+   * but false for a script that defines a function (the command may be its body's, run by the script's last line)
+   * or that the header does not list whole.
+   */
+  private scriptWentOnPast(command: string): boolean {
+    const script = this.stepScript;
+    if (script.length > STEP_SCRIPT_LINES || script.some((t) => SHELL_FUNCTION_RE.test(t))) return false;
+    const at = script.findIndex((t) => traceOfCommand(t.trim())?.test(command) === true);
+    return at >= 0 && script.slice(at + 1).some((t) => SHELL_COMMAND_LINE_RE.test(t));
   }
 
   /**
@@ -2830,25 +2882,35 @@ export class LogScanner {
    * them when there is none, or it is the first.
    */
   private beforeExitTrap(picked: readonly number[], from: number, untagged: (t: string) => string): number {
+    const handlers = this.trapHandlers(from, picked.at(-1) ?? from, untagged);
+    if (handlers.length === 0) return picked.length;
+    for (let i = picked.length - 1; i >= 1; i--) {
+      const trace = XTRACE_PREFIX_RE.exec(untagged(this.ringAt(picked[i] as number) ?? ''));
+      if (trace !== null && handlers.some((h) => h.trace.test(trace[1] as string))) return i;
+    }
+    return picked.length;
+  }
+
+  /**
+   * The step's EXIT and ERR traps, from the script's `trap 'cmd' EXIT` in its header or bash's trace of one in its
+   * output from line `from` to `last`: what bash's trace of each one's (first) command reads, and whether it is set
+   * for ERR alone (run on a failing command only, not at the script's end).
+   */
+  private trapHandlers(from: number, last: number, untagged: (t: string) => string): Array<{ trace: RegExp; errOnly: boolean }> {
     const trapLines = [...this.stepScript];
-    const last = picked.at(-1) ?? from;
     for (let l = Math.max(from, last - RING_SIZE + 1); l <= last; l++) {
       const t = this.ringAt(l);
       if (t !== null && t.includes('trap ')) trapLines.push(untagged(t));
     }
-    const handlers: RegExp[] = [];
+    const handlers: Array<{ trace: RegExp; errOnly: boolean }> = [];
     for (const t of trapLines) {
       const trap = EXIT_TRAP_RE.exec(t);
       const command = (trap?.[1] ?? trap?.[2] ?? trap?.[3])?.split(/\s*(?:;|&&|\|\|)\s*/)[0]?.trim();
-      const handler = command ? traceOfCommand(command) : null;
-      if (handler !== null) handlers.push(handler);
+      const trace = command ? traceOfCommand(command) : null;
+      const signals = TRAP_SIGNALS_RE.exec(t)?.[0] ?? '';
+      if (trace !== null) handlers.push({ trace, errOnly: / ERR\b/.test(signals) && !/ (?:EXIT|0)\b/.test(signals) });
     }
-    if (handlers.length === 0) return picked.length;
-    for (let i = picked.length - 1; i >= 1; i--) {
-      const trace = XTRACE_PREFIX_RE.exec(untagged(this.ringAt(picked[i] as number) ?? ''));
-      if (trace !== null && handlers.some((h) => h.test(trace[1] as string))) return i;
-    }
-    return picked.length;
+    return handlers;
   }
 
   /**
