@@ -861,6 +861,8 @@ const MAKE_TARGET_FAILED_RE = /\] Error \d+$|^\*\*\* (?:\[\S+\] )?Error code \d+
  * command printed (ninja 1.11, run here), where make prints its status line under the output.
  */
 const NINJA_EDGE_FAILED_RE = /^FAILED: \S/;
+/** The whole line ninja prints over a failed edge: its outputs, a space after each (1.12+ puts `[code=N] ` first). */
+const NINJA_EDGE_HEAD_RE = /^FAILED: (?:\[code=\d+\] )?\S.* $/;
 
 /** Where make says a target failed: the lines of its status lines (each occurrence's), and the first lines of a failed ninja edge's output. */
 function makeTargetFailures(ranked: readonly RankedCandidate[]): { statusAt: Set<number>; outputFrom: Set<number> } {
@@ -1085,6 +1087,8 @@ export class LogScanner {
   private failedCount = 0;
   private jobEnded = false;
   private firstFailed: Section | null = null;
+  /** The section of the last ninja `FAILED: out ` line that opened a block (see {@link openBlock}). */
+  private ninjaEdgeSection: Section | null = null;
   private inFailureList = false;
   /**
    * The open `until` block ended on a headline of its own rule (Composer's next `- Root composer.json requires …`):
@@ -1868,6 +1872,12 @@ export class LogScanner {
     // the rule did: past the task's prefix, or past the runner's `##[error]` on an annotated line.
     let startLine = rule.lookback && (rule.lookback.when === undefined || rule.lookback.when.test(text.slice(annotated ? ANNOTATION.length : prefix))) ? this.lookbackStart(rule, rule.lookback, line, taskPrefix) : line;
     if (rule.hunks === true && this.scriptEchoes.length > 0 && taskPrefix === '') startLine = this.echoedAbove(startLine);
+    // Under `ninja -k` the edge that failed above goes on to the next one's `FAILED:`: its output was a run of its own
+    // (see `Rule.endsRun`), each failed edge's report listed; ninja's `build stopped` ends the last.
+    if (text.startsWith('FAILED: ', prefix) && NINJA_EDGE_HEAD_RE.test(text.slice(prefix))) {
+      if (this.ninjaEdgeSection === this.section) this.section.runsEnded++;
+      this.ninjaEdgeSection = this.section;
+    }
     const block = newBlock(
       rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated,
       mayBeWrapper(text) ? null : text, mayHoldPathHint(text) ? null : text,
