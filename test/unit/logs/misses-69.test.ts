@@ -159,3 +159,33 @@ describe('ninja -k 0: each failed edge its own run', () => {
     expect(predictionLines(analysis).every((l) => l < lineOf(stopped, 'ninja: build stopped'))).toBe(true);
   });
 });
+
+describe("TypeDoc's messages about a comment, its place first", () => {
+  // Real: TypeDoc 0.28.20 (TypeScript 6.0.3) under --treatWarningsAsErrors, a comment linking files that do not exist:
+  // each warning names its place as tsc does, then its source line under the line's number; exit 3. Before, the
+  // closing line was unconfirmed (no `[warning]` message at a line's start) and the fallback listed a source line.
+  const esc = '\u001b';
+  const place = (col: number): string => `${esc}[96m./src/index.ts${esc}[0m:${esc}[93m2${esc}[0m:${esc}[93m${col}${esc}[0m - ${esc}[93m[warning]${esc}[0m`;
+  const source = `${esc}[47m${esc}[30m2${esc}[0m     * Adds. See [the guide](./missing-guide.md) and ![pic](./missing.png).`;
+  const messages = [
+    `${place(25)} The relative path ./missing-guide.md is not a file and will not be copied to the output directory`, '', source, '',
+    `${place(56)} The relative path ./missing.png is not a file and will not be copied to the output directory`, '', source, '',
+  ];
+  const closing = `${esc}[93m[warning]${esc}[0m Found 0 errors and 2 warnings`;
+
+  it('lists the warnings from the first, the closing line with them', async () => {
+    const log = ghaStep('npx typedoc --treatWarningsAsErrors', [...messages, closing], { exitCode: 3 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine]).toEqual(['typedoc.found', lineOf(log, 'missing-guide.md is not a file')]);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([lineOf(log, 'missing.png is not a file'), lineOf(log, 'Found 0 errors and 2 warnings')]));
+  });
+
+  // Guard, real: the same run without the option generates the docs (`[info] html generated at ./docs`) and passes.
+  it('reports nothing of a run that generated the docs, the step passing', async () => {
+    const log = ghaStep('npx typedoc', [...messages, `${esc}[96m[info]${esc}[0m html generated at ./docs`, closing], { exitCode: null });
+    // Act, Assert
+    expect((await analyzeLog(log.join('\n'))).failures).toEqual([]);
+  });
+});
