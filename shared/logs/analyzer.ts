@@ -1546,8 +1546,7 @@ export class LogScanner {
       }
       rule ??= itemPending ? FAILURE_LIST_ITEM_RULE : null;
     }
-    // A test that passed failed nothing, whatever its captured output says (pytest's `-rA` quotes it).
-    if (rule && !this.underPassedHeading(PYTEST_PASSES_RE, PYTEST_HEADING_RE, line, prefix === 0 ? '' : own(text.slice(0, prefix)))) this.openBlock(rule, line, text, annotated, prefix);
+    if (rule) this.openBlock(rule, line, text, annotated, prefix);
   }
 
   /**
@@ -3036,13 +3035,6 @@ export class LogScanner {
 
 /** {@link Block.run} of a block printed by a runner's session that passed (see `Rule.runStart`). */
 const PASSED_SESSION_RUN = -1;
-/**
- * pytest's heading (`-rA`, `-rP`) over the tests that passed, each its `___ test_x ___` header and captured output: a
- * line under it, above the report's next heading (`PYTEST_HEADING_RE`), opens no report.
- */
-const PYTEST_PASSES_RE = /^=+ PASSES =+$/;
-/** Any other heading of pytest's report (`==== short test summary info ====`), which ends the passes' section. */
-const PYTEST_HEADING_RE = /^={3,} (?!PASSES =)\S.* ={3,}$/;
 
 /** The weight of generic error wording (`generic.error`): the least a failure a closing report closes has. */
 const CLOSED_FINDING_WEIGHT = 40;
