@@ -413,6 +413,8 @@ const XTRACE_PREFIX_RE = /^\++ (.*\S|)\s*$/;
  * bash's trace of one `+ trap 'rm -f /tmp/x' EXIT`): the command it runs in a capture.
  */
 const EXIT_TRAP_RE = /^\s*(?:\++ )?trap (?:'([^']+)'|"([^"]+)"|([\w.:-]+))(?: [A-Z0-9]+)*? (?:EXIT|ERR|0)\b/;
+/** The signals a trap line ends with (` ERR`, ` EXIT INT TERM`). */
+const TRAP_SIGNALS_RE = /(?: [A-Z0-9]+)+\s*$/;
 /**
  * What bash's trace of `command`, a trap's command as the script wrote it, reads (the words after `+ `): a word with
  * a variable (`$SERVER_PID`, `"$WORK"`) is traced expanded, any word, quoted when it holds a space (`'a b'`); a
@@ -430,6 +432,10 @@ function traceOfCommand(command: string): RegExp | null {
   return new RegExp(`^${words.join(' ')}$`);
 }
 
+/** A line of a shell script that defines a function (`cleanup() {`, `function cleanup {`). */
+const SHELL_FUNCTION_RE = /^\s*(?:function\s+[\w:.-]+|[\w:.-]+\s*\(\s*\))/;
+/** A line of a shell script that bash traces when it runs it: a command, not a comment nor a compound's keyword. */
+const SHELL_COMMAND_LINE_RE = /^\s*(?!(?:fi|done|esac|then|else|elif|do|in|\{|\}|;;|#)(?:\s|$))[^\s#]/;
 /** A step script that turns bash's trace on (`set -x`, `set -euxo pipefail`, `set -o xtrace`, `bash -x ci.sh`). */
 const TRACING_SCRIPT_RE = /\bset -[a-wyz]*x|\bset -o xtrace\b|\bbash -[a-wyz]*x/;
 /** Wording of a step that reports its own failure without a recognised format ("Version mismatch …"). */
@@ -838,7 +844,6 @@ const RUNNER_SCRIPT_FAILED_RE = /^\s*ELIFECYCLE\s+Command failed with exit code 
 /** Where the scanner last asked whether a report stood under a passing run's heading, and the answer. */
 interface PassedHeadingMemo {
   readonly section: Section;
-  readonly heading: RegExp;
   readonly taskPrefix: string;
   readonly line: number;
   readonly under: boolean;
@@ -857,6 +862,8 @@ const MAKE_TARGET_FAILED_RE = /\] Error \d+$|^\*\*\* (?:\[\S+\] )?Error code \d+
  * command printed (ninja 1.11, run here), where make prints its status line under the output.
  */
 const NINJA_EDGE_FAILED_RE = /^FAILED: \S/;
+/** The whole line ninja prints over a failed edge: its outputs, a space after each (1.12+ puts `[code=N] ` first). */
+const NINJA_EDGE_HEAD_RE = /^FAILED: (?:\[code=\d+\] )?\S.* $/;
 
 /** Where make says a target failed: the lines of its status lines (each occurrence's), and the first lines of a failed ninja edge's output. */
 function makeTargetFailures(ranked: readonly RankedCandidate[]): { statusAt: Set<number>; outputFrom: Set<number> } {
@@ -1046,8 +1053,8 @@ export class LogScanner {
    * while none does.
    */
   private quotePastLimit: Block | null = null;
-  /** {@link LogScanner.underPassedHeading}'s last answer, for the report it opened. */
-  private passedHeadingMemo: PassedHeadingMemo | null = null;
+  /** {@link LogScanner.underPassedHeading}'s last answer for each heading, for the report it opened. */
+  private readonly passedHeadingMemo = new Map<RegExp, PassedHeadingMemo>();
   /** A rule with `tallyAbove` whose headline opened a block in this section: lines are tried as its list's heading. */
   private tallyListRule: Rule | null = null;
   /**
@@ -1081,6 +1088,8 @@ export class LogScanner {
   private failedCount = 0;
   private jobEnded = false;
   private firstFailed: Section | null = null;
+  /** The section of the last ninja `FAILED: out ` line that opened a block (see {@link openBlock}). */
+  private ninjaEdgeSection: Section | null = null;
   private inFailureList = false;
   /**
    * The open `until` block ended on a headline of its own rule (Composer's next `- Root composer.json requires …`):
@@ -1863,6 +1872,12 @@ export class LogScanner {
     // the rule did: past the task's prefix, or past the runner's `##[error]` on an annotated line.
     let startLine = rule.lookback && (rule.lookback.when === undefined || rule.lookback.when.test(text.slice(annotated ? ANNOTATION.length : prefix))) ? this.lookbackStart(rule, rule.lookback, line, taskPrefix) : line;
     if (rule.hunks === true && this.scriptEchoes.length > 0 && taskPrefix === '') startLine = this.echoedAbove(startLine);
+    // Under `ninja -k` the edge that failed above goes on to the next one's `FAILED:`: its output was a run of its own
+    // (see `Rule.endsRun`), each failed edge's report listed; ninja's `build stopped` ends the last.
+    if (text.startsWith('FAILED: ', prefix) && NINJA_EDGE_HEAD_RE.test(text.slice(prefix))) {
+      if (this.ninjaEdgeSection === this.section) this.section.runsEnded++;
+      this.ninjaEdgeSection = this.section;
+    }
     const block = newBlock(
       rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated,
       mayBeWrapper(text) ? null : text, mayHoldPathHint(text) ? null : text,
@@ -1915,8 +1930,8 @@ export class LogScanner {
   private underPassedHeading(heading: RegExp, runStart: RegExp | undefined, line: number, taskPrefix: string): boolean {
     // Read up to the last report it was asked for (its answer holds above it): each line once, not the ring's
     // RING_SIZE lines for each of a log's thousands of reports. Behind a task runner's prefix, that task's lines only.
-    const memo = this.passedHeadingMemo;
-    const upTo = memo !== null && memo.section === this.section && memo.heading === heading && memo.taskPrefix === taskPrefix && memo.line < line ? memo.line : -1;
+    const memo = this.passedHeadingMemo.get(heading);
+    const upTo = memo !== undefined && memo.section === this.section && memo.taskPrefix === taskPrefix && memo.line < line ? memo.line : -1;
     let under = false;
     for (let l = line - 1; l > this.section.outputFrom && line - l < RING_SIZE; l--) {
       if (l === upTo) {
@@ -1933,7 +1948,7 @@ export class LogScanner {
         break;
       }
     }
-    this.passedHeadingMemo = { section: this.section, heading, taskPrefix, line, under };
+    this.passedHeadingMemo.set(heading, { section: this.section, taskPrefix, line, under });
     return under;
   }
 
@@ -2768,7 +2783,53 @@ export class LogScanner {
     section.status = 'failed';
     section.failIndex = this.failedCount++;
     if (this.firstFailed === null) this.firstFailed = section;
-    if (explainFromOutput && section.findings === 0 && section === this.section) this.addFallback(line);
+    if (!explainFromOutput || section !== this.section) return;
+    if (section.findings > 0) this.setAsideTrapOutput(section, line);
+    if (section.findings === 0) this.addFallback(line);
+  }
+
+  /**
+   * A traced step whose script a command stopped, its EXIT or ERR trap run after it: what the trap's command printed
+   * below its trace (`+ rm /tmp/x.lock`, then `rm: cannot remove …`) is the clean-up's failure, not the script's. When
+   * every finding of the step is such output, they become wrappers and the fallback reads the traced command above
+   * the trap. Only when the script surely stopped on that command: an ERR trap runs on a failing command alone; an
+   * EXIT trap runs as well when the script ends, and bash then exits with the trap's status (its failure is the
+   * step's), so the command must be one the script's own lines go on past (see {@link scriptWentOnPast}).
+   */
+  private setAsideTrapOutput(section: Section, markerLine: number): void {
+    if (!this.stepScript.some((t) => TRACING_SCRIPT_RE.test(t))) return;
+    const from = Math.max(1, section.outputFrom + 1);
+    const untagged = (t: string): string => t.slice(taskPrefixLength(t) || this.taskNames.prefixLength(t));
+    const traces: number[] = [];
+    for (let l = Math.max(from, markerLine - RING_SIZE + 1); l < markerLine; l++) {
+      const t = this.ringAt(l);
+      if (t !== null && XTRACE_RE.test(untagged(t))) traces.push(l);
+    }
+    const handlers = this.trapHandlers(from, markerLine - 1, untagged);
+    const at = traces.findLastIndex((l) => handlers.some((h) => h.trace.test(XTRACE_PREFIX_RE.exec(untagged(this.ringAt(l) ?? ''))?.[1] ?? '')));
+    const trapLine = traces[at];
+    const stopped = traces[at - 1];
+    if (trapLine === undefined || stopped === undefined) return;
+    const errOnly = handlers.every((h) => h.errOnly);
+    const command = XTRACE_PREFIX_RE.exec(untagged(this.ringAt(stopped) ?? ''))?.[1] ?? '';
+    if (!errOnly && !this.scriptWentOnPast(command)) return;
+    const own = this.blocks.filter((b) => b.section === section && !b.wrapper && b.rule.weight >= 20);
+    if (own.length !== section.findings || own.some((b) => b.startLine <= trapLine)) return;
+    for (const block of own) block.wrapper = true;
+    section.findings = 0;
+  }
+
+  /**
+   * Whether the step's script, as its header lists it, goes on past the command bash traced as `command`: a line of
+   * it traces so, and a command follows it that bash would trace had it run (not `fi`, `done`, a comment). No answer
+   * but false for a script that defines a function (the command may be its body's, run by the script's last line)
+   * or that the header does not list whole.
+   */
+  private scriptWentOnPast(command: string): boolean {
+    const script = this.stepScript;
+    if (script.length > STEP_SCRIPT_LINES || script.some((t) => SHELL_FUNCTION_RE.test(t))) return false;
+    const at = script.findIndex((t) => traceOfCommand(t.trim())?.test(command) === true);
+    return at >= 0 && script.slice(at + 1).some((t) => SHELL_COMMAND_LINE_RE.test(t));
   }
 
   /**
@@ -2832,25 +2893,35 @@ export class LogScanner {
    * them when there is none, or it is the first.
    */
   private beforeExitTrap(picked: readonly number[], from: number, untagged: (t: string) => string): number {
+    const handlers = this.trapHandlers(from, picked.at(-1) ?? from, untagged);
+    if (handlers.length === 0) return picked.length;
+    for (let i = picked.length - 1; i >= 1; i--) {
+      const trace = XTRACE_PREFIX_RE.exec(untagged(this.ringAt(picked[i] as number) ?? ''));
+      if (trace !== null && handlers.some((h) => h.trace.test(trace[1] as string))) return i;
+    }
+    return picked.length;
+  }
+
+  /**
+   * The step's EXIT and ERR traps, from the script's `trap 'cmd' EXIT` in its header or bash's trace of one in its
+   * output from line `from` to `last`: what bash's trace of each one's (first) command reads, and whether it is set
+   * for ERR alone (run on a failing command only, not at the script's end).
+   */
+  private trapHandlers(from: number, last: number, untagged: (t: string) => string): Array<{ trace: RegExp; errOnly: boolean }> {
     const trapLines = [...this.stepScript];
-    const last = picked.at(-1) ?? from;
     for (let l = Math.max(from, last - RING_SIZE + 1); l <= last; l++) {
       const t = this.ringAt(l);
       if (t !== null && t.includes('trap ')) trapLines.push(untagged(t));
     }
-    const handlers: RegExp[] = [];
+    const handlers: Array<{ trace: RegExp; errOnly: boolean }> = [];
     for (const t of trapLines) {
       const trap = EXIT_TRAP_RE.exec(t);
       const command = (trap?.[1] ?? trap?.[2] ?? trap?.[3])?.split(/;|&&|\|\|/)[0]?.trim();
-      const handler = command ? traceOfCommand(command) : null;
-      if (handler !== null) handlers.push(handler);
+      const trace = command ? traceOfCommand(command) : null;
+      const signals = TRAP_SIGNALS_RE.exec(t)?.[0] ?? '';
+      if (trace !== null) handlers.push({ trace, errOnly: / ERR\b/.test(signals) && !/ (?:EXIT|0)\b/.test(signals) });
     }
-    if (handlers.length === 0) return picked.length;
-    for (let i = picked.length - 1; i >= 1; i--) {
-      const trace = XTRACE_PREFIX_RE.exec(untagged(this.ringAt(picked[i] as number) ?? ''));
-      if (trace !== null && handlers.some((h) => h.test(trace[1] as string))) return i;
-    }
-    return picked.length;
+    return handlers;
   }
 
   /**

@@ -730,9 +730,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // pytest exits 5 when it collected nothing (`collected 0 items`, then `no tests ran in 0.01s` between `=` rules):
   // its `testpaths` or `python_files` match no test module. Below the usage errors, which print the same summary
   // above their own line, and a status: an INTERNALERROR's traceback ends in the same summary, not part of it. Under
-  // `-q` the summary stands alone, without its rules.
-  { id: 'pytest.no-tests', category: 'configuration', weight: 60, extend: 'line', statusOnly: true, re: /^(?:=+ )?no tests ran in [\d.]+s(?: =+)?$/,
-    lookback: { re: /^collected 0 items$/, lines: 3, inclusive: true } },
+  // `-q` the summary stands alone, without its rules. A `-k`/`-m` expression that selects no test exits 5 as well:
+  // `collected 3 items / 3 deselected / 0 selected`, then a summary that counts deselected tests (and warnings) only.
+  { id: 'pytest.no-tests', category: 'configuration', weight: 60, extend: 'line', statusOnly: true,
+    re: /^(?:=+ )?(?:no tests ran|\d+ deselected(?:, \d+ warnings?)?) in [\d.]+s(?: =+)?$/,
+    lookback: { re: /^collected (?:0 items|\d+ items? \/ \d+ deselected \/ 0 selected)$/, lines: 3, inclusive: true } },
   // argparse's usage error (pytest's under `ERROR: `, any Python CLI's): `usage: prog [options] …` over however many
   // lines, then `prog: error: unrecognized arguments: --cov=app` (an ini file's `addopts` naming a plugin's options
   // with the plugin not installed), pytest's `inifile:` and `rootdir:` indented under it. Exit status 2 (pytest's 4).
@@ -2157,11 +2159,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // alone, is confirmed by no message (`confirmedBy`). Unless the step fails right under it with exit 5
   // (`confirmedByExit`): under --treatWarningsAsErrors a warning raised while the docs are written fails the run after
   // `generated at` (OutputError in TypeDoc's cli), its output a passing run's line for line. Another status there is
-  // the next command's (`typedoc && git diff --quiet --exit-code docs` fails without a word, exit 1).
+  // the next command's (`typedoc && git diff --quiet --exit-code docs` fails without a word, exit 1). A message about
+  // a comment names its place first, as tsc does (`./src/index.ts:2:25 - [warning] The relative path ./guide.md is not
+  // a file …`, TypeDoc 0.28), then a blank line, the source line under its number and another blank line.
   { id: 'typedoc.found', category: 'compilation', weight: 56, extend: 'line', re: /^\[(?:warning|error)\] Found \d+ errors? and \d+ warnings?$/,
-    confirmedBy: /^\[(?:warning|error)\] (?!Found \d+ errors? and )/, confirmedByExit: 5,
-    lookback: { re: /^\[(?:warning|error)\] /, lines: 200, inclusive: true, through: /^\[(?:warning|error|info)\] (?!\S+ generated at )/, farthest: /^\[(?:warning|error)\] Found \d+ errors? and / },
-    pick: [{ re: /^\[(?:warning|error)\] (?!Found \d+ errors? and )/ }] },
+    confirmedBy: /^(?:\S+:\d+:\d+ - )?\[(?:warning|error)\] (?!Found \d+ errors? and )/, confirmedByExit: 5,
+    lookback: { re: /^(?:\S+:\d+:\d+ - )?\[(?:warning|error)\] /, lines: 200, inclusive: true, through: /^(?:(?:\S+:\d+:\d+ - )?\[(?:warning|error|info)\] (?!\S+ generated at )|\d+ {4}|$)/, farthest: /^\[(?:warning|error)\] Found \d+ errors? and / },
+    pick: [{ re: /^(?:\S+:\d+:\d+ - )?\[(?:warning|error)\] (?!Found \d+ errors? and )/ }] },
 
   // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────
   // luacheck: a file's `Checking src/x.lua   6 warnings` (`1 error`, `Syntax error`), a blank line, then its
@@ -3311,7 +3315,7 @@ export const GENERIC_CONT = STACK_CONT;
  * the report above it: `agda.error`'s `end`) holds none either.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant|contain main module)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at |installation candidate|server misbehaving)| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d|\.l?agda\b|\.pp - warning: |exiting with code [1-9]|no tests ran in /i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant|contain main module)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at |installation candidate|server misbehaving)| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d|\.l?agda\b|\.pp - warning: |exiting with code [1-9]|no tests ran in | deselected(?:, \d+ warnings?)? in \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

@@ -3,8 +3,8 @@ import { analyzeLog } from '../../shared/logs/index.js';
 import { ghaStep, lineOf } from '../support/gha-step.js';
 
 // Session 68, attack on ext68's ranking changes. Each row failed before its fix; open ones are `it.fails`, the reason
-// in their comment. Open: a trap's own failing clean-up that a rule reads (rm's `No such file or directory`) ranks
-// above the silent command that failed the script (the fallback is made only for a step with no findings).
+// in their comment. Open: none (session 69 set a trap's own failing clean-up aside when the script surely stopped
+// above it; where it may have ended, the trap's failure is the step's and keeps its rank).
 
 /** The top failure of `log`: its rule and first line. */
 async function top(log: readonly string[]): Promise<[string | undefined, number | undefined]> {
@@ -37,17 +37,53 @@ describe("attack 68 (att-ext68): the set -x fallback and an EXIT trap whose comm
     expect(await top(log)).toEqual(['generic.step-output', lineOf(log, test)]);
   });
 
-  // Real: bash 5.2: the trap's rm fails (no such lock). The script failed on the silent grep; rm's complaint is
-  // the clean-up's. Open: shell.command-not-found reads rm's line, so the step has a finding and no fallback is made;
-  // telling the trap's output from the script's needs the step's trap known when its findings are ranked.
-  it.fails("puts the silent grep's trace above the failing trap's `rm: cannot remove` (open)", async () => {
+  // Real: bash 5.2: the trap's rm fails (no such lock) after the script stopped on the silent grep, a command of its
+  // own (`echo found`) left unrun: rm's complaint is the clean-up's (shell.command-not-found reads it). Session 69:
+  // the trap's output is set aside, and the fallback reads the traced command above the trap.
+  it("puts the silent grep's trace above the failing trap's `rm: cannot remove`, the script's next command unrun", async () => {
     const grep = '+ grep -q needle /etc/hostname';
-    const log = ghaStep(['set -ex', "trap 'rm /tmp/att68/nonexistent.lock' EXIT", 'grep -q needle /etc/hostname'], [
+    const log = ghaStep(['set -ex', "trap 'rm /tmp/att68/nonexistent.lock' EXIT", 'grep -q needle /etc/hostname', 'echo found'], [
       "+ trap 'rm /tmp/att68/nonexistent.lock' EXIT", grep, '+ rm /tmp/att68/nonexistent.lock',
       "rm: cannot remove '/tmp/att68/nonexistent.lock': No such file or directory",
     ], { exitCode: 1 });
     // Act, Assert
     expect(await top(log)).toEqual(['generic.step-output', lineOf(log, grep)]);
+  });
+
+  // Real: bash 5.2, the same trap on ERR: bash runs it only for a failing command (traced a level deeper, `++ rm`).
+  it("puts the silent grep's trace above an ERR trap's failing `rm`, grep the script's last command", async () => {
+    const grep = '+ grep -q needle /etc/hostname';
+    const log = ghaStep(['set -ex', "trap 'rm /tmp/att68/nonexistent.lock' ERR", 'grep -q needle /etc/hostname'], [
+      "+ trap 'rm /tmp/att68/nonexistent.lock' ERR", grep, '++ rm /tmp/att68/nonexistent.lock',
+      "rm: cannot remove '/tmp/att68/nonexistent.lock': No such file or directory",
+    ], { exitCode: 1 });
+    // Act, Assert
+    expect(await top(log)).toEqual(['generic.step-output', lineOf(log, grep)]);
+  });
+
+  // Real: bash 5.2, session 68's row: grep is the script's last command. bash runs an EXIT trap when the script ends
+  // too, and exits with the status of the trap's last command: `set -ex; trap 'rm /nonexistent' EXIT; true` exits 1
+  // with the same lines, `+ true` for the grep's trace. The log cannot tell a grep that failed from one that passed;
+  // the trap's complaint, the one failure it shows, stays first (session 69 read it wrongly as open).
+  it("keeps the EXIT trap's `rm: cannot remove` first when the traced command above it is the script's last", async () => {
+    const rm = "rm: cannot remove '/tmp/att68/nonexistent.lock': No such file or directory";
+    const log = ghaStep(['set -ex', "trap 'rm /tmp/att68/nonexistent.lock' EXIT", 'grep -q needle /etc/hostname'], [
+      "+ trap 'rm /tmp/att68/nonexistent.lock' EXIT", '+ grep -q needle /etc/hostname', '+ rm /tmp/att68/nonexistent.lock', rm,
+    ], { exitCode: 1 });
+    // Act, Assert
+    expect(await top(log)).toEqual(['shell.command-not-found', lineOf(log, rm)]);
+  });
+
+  // Guard, real (bash 5.2): the script's last line calls a function whose body's grep passed; the script ended and
+  // the EXIT trap's rm failed it. The grep's line has a command below it in the script (the call), but it ran last:
+  // in a script that defines a function the trap's failure may be the step's, and keeps its rank.
+  it("keeps the trap's complaint first in a script that defines a function", async () => {
+    const rm = "rm: cannot remove '/tmp/att68/nonexistent.lock': No such file or directory";
+    const log = ghaStep(['set -ex', 'check() {', '  grep -q root /etc/passwd', '}', "trap 'rm /tmp/att68/nonexistent.lock' EXIT", 'check'], [
+      "+ trap 'rm /tmp/att68/nonexistent.lock' EXIT", '+ check', '+ grep -q root /etc/passwd', '+ rm /tmp/att68/nonexistent.lock', rm,
+    ], { exitCode: 1 });
+    // Act, Assert
+    expect(await top(log)).toEqual(['shell.command-not-found', lineOf(log, rm)]);
   });
 });
 
