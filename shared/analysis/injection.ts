@@ -520,7 +520,9 @@ function normalizedForms(text: string): string[] {
   const base = ascii ? unfolded : foldLookalikes(unfolded);
   // A file's name keeps its words joined (its hyphens and underscores read as dots): `src/ignore-previous-instructions.test.ts`
   // names a test, it tells no reader anything (review 68 R68-8); a branch's name has no extension and is read as words.
-  const named = /[-_][\w-]*\.[a-z]/.test(base) ? base.replace(FILE_NAME, (name) => name.replace(/[-_]/g, '.')) : base;
+  // Whether a name holds one is read once per run of name characters (`[-_][\w-]*\.` went over the rest of the run
+  // from each hyphen: 0.4 s of CPU on a line of 16K hyphens, session 69).
+  const named = /(?<![\w-])(?=[\w-]*[-_])[\w-]*\.[a-z]/.test(base) ? base.replace(FILE_NAME, (name) => name.replace(/[-_]/g, '.')) : base;
   const gapped = named.replace(/[_/]+|(?<=[a-z])-(?=[a-z])/g, ' ');
   const spaced = gapped.replace(/\s+/g, ' ');
   const forms = [base.replace(/\s+/g, ' '), spaced];

@@ -124,7 +124,7 @@ const JOB_CREDENTIAL_READ = new RegExp(variableRead(JOB_CREDENTIAL), 'i');
  * whose value, by position on the line, reads it.
  */
 function tupleCarriers(text: string, match: RegExpExecArray): string[] {
-  const names = match[1]!.split(/[ \t]*,[ \t]*/);
+  const names = match[1]!.split(',').map((name) => name.trim());
   if (names.length === 1) return names;
   const from = text.indexOf('=', match.index + match[1]!.length) + 1; // after Go's `:=` too
   const end = text.indexOf('\n', from);

@@ -16,7 +16,8 @@
  * its PEM body line (`\r`s, 10.8→174 ms), its cookie pairs (a long token without `=`, 5.4→87 ms); secret-values.ts's
  * quote trimming (`,`s, 4.1→65 ms; `;`s, 5.0→78 ms) and its URL-credentials test (`:`s, 4.0→72 ms); rules.ts's stack
  * continuation (`#0 [` + digits, 4.9→71 ms) and pytest.summary (`FAILED ` + `:`s, 3.4→59 ms). Each after: under 0.4 ms
- * at 32K characters.
+ * at 32K characters. At the merge (1K→4K→16K, before → after): code-sinks.ts's FUNCTION_HEADER (`function` + spaces,
+ * 2.7→52→1,184 ms → 0.14 ms at 16K), injection.ts's file-name test (hyphens, 1.2→33→297 ms → 0.12 ms at 16K).
  *
  * "unconfirmed": the head tried (the analysis's repeated character after the shortest text that reaches the
  * quantifier) read linearly; a head of the right shape may still show it. "not measured yet": no time this session.
@@ -24,6 +25,8 @@
  * is one that took that long at 1K, where a 20 KB patch costs seconds or more.
  */
 export const KNOWN_SUPERLINEAR: Readonly<Record<string, string>> = {
+  "/((?:\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*')(?:[ \\t]*(?:\\+[ \\t]*)?(?:\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*')){0,16})((?:[ \\t]*\\.[ \\t]*concat[ \\t]*\\([ \\t]*(?:(?:\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*')(?:[ \\t]*(?:\\+[ \\t]*)?(?:\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*')){0,16}(?:[ \\t]*,[ \\t]*(?:\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*')(?:[ \\t]*(?:\\+[ \\t]*)?(?:\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*')){0,16})*[ \\t]*,?)?[ \\t]*\\)){1,8})/g":
+    "shared/analysis/literal-formatting.ts:60; Trade on \" \", Trade on \" \"; not shown by \"\\\"a\\\"\" + \" \" \u00d7 n nor \"\\\"a\\\".concat(\\\"b\\\")\" + \" \" \u00d7 n (1K\u219216K: 0.01\u21920.13 ms): unconfirmed",
   "/\\[[^\\]]*\\]|\\\\.|./g":
     "shared/logs/token-start.ts:29; Move on \"[\"; not shown by \"[\" + \"[\" × n: unconfirmed",
   "/^\\s*(?:[\"'`+]\\s*)?(?:[A-Za-z0-9+/]{1,128}={0,2}(?:\\\\n)?|(?:Proc-Type|DEK-Info|Comment|Version):.*)?\\s*[\"'`,;+)]*\\s*$/":
@@ -44,8 +47,6 @@ export const KNOWN_SUPERLINEAR: Readonly<Record<string, string>> = {
     "shared/analysis/code-sinks.ts:106; Trade on \" \"; not shown by \"\" + \" \" × n: unconfirmed",
   "/^[ \\t]*[([]?[ \\t]*\\\\?\\r?$/":
     "shared/analysis/code-sinks.ts:108; Trade on \" \"; quadratic: \"\" + \" \" × 1K→4K: 1.49→25.06 ms",
-  "/\\b(?:def|function\\s*\\*?|func(?:\\s*\\([^()\\n]{0,80}\\))?|fn|fun|sub)\\s+(?:self\\s*\\.\\s*)?([A-Za-z_$][\\w$]*)|^[ \\t]*(?:(?:async|static|public|private|protected|override)\\s+)*(?!(?:if|for|while|switch|catch|return|function|with|elif|until|unless)\\b)([A-Za-z_$][\\w$]*)\\s*\\([^()\\n]{0,200}\\)\\s*(?::[^{;=\\n]{1,80})?\\{|=>\\s*\\{|\\bfunction\\s*\\*?\\s*\\(|\\blambda\\b/gm":
-    "shared/analysis/code-sinks.ts:191; Trade on \" \", Trade on \" \"; not shown by \"\" + \" \" × n: unconfirmed",
   "/\\s*,\\s*/":
     "shared/analysis/code-sinks.ts:284; Move on \" \"; quadratic: \"\" + \" \" × 1K→4K: 0.99→16.21 ms",
   "/(?:^|,)\\s*(?:([\"'])(\\w+)\\1|(\\w+))\\s*:\\s*([A-Za-z_$][\\w$]*)\\s*(?=,|\\s*$)/g":
