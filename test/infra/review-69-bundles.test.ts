@@ -1,0 +1,173 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Plugin, build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { literalSchemaTraitKeys } from '../../infra/constructs/function-bundle.js';
+import { PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
+import { bundledLikeSynth } from './support.js';
+
+/**
+ * Review 69 of literalSchemaTraitKeys and the event-stream stand-in: every schema of every SDK client the project
+ * bundles reads the same with the plugin, every operation the functions send makes the same request and reads the same
+ * answer and error, and a schemas module of another shape (an SDK upgrade) is left as written or refused, never
+ * silently rewritten into other values.
+ */
+const outdir = mkdtempSync(join(tmpdir(), 'guard-review-69-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/**
+ * A module's exports as text, every schema reached: a thunk (`() => Shape$`, how a schema names another, which may be a
+ * module-private list or map) by what it returns, a shape met again by the order it was first met in (shapes recur),
+ * any other function (an error class) by its source, so that two bundles of the same module compare.
+ */
+function exportsAsText(module: Record<string, unknown>): string {
+  const met = new Map<object, number>();
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'function') return /^\(\)\s*=>/.test(String(value)) ? { thunk: walk((value as () => unknown)()) } : `fn:${String(value)}`;
+    if (value === null || typeof value !== 'object') return value;
+    const seen = met.get(value);
+    if (seen !== undefined) return { again: seen };
+    met.set(value, met.size);
+    return Array.isArray(value) ? value.map(walk) : Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, walk(inner)]));
+  };
+  return JSON.stringify(walk({ ...module }));
+}
+
+/** `entry` bundled alone (every export kept) with `plugins`, imported: what its exports read. */
+async function bundledExports(entry: string, label: string, plugins: Plugin[]): Promise<string> {
+  const outfile = join(outdir, `${label}.mjs`);
+  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile, plugins, logLevel: 'silent', nodePaths: [join(PROJECT_ROOT, 'node_modules')] });
+  return exportsAsText((await import(pathToFileURL(outfile).href)) as Record<string, unknown>);
+}
+
+const SDK = join(PROJECT_ROOT, 'node_modules', '@aws-sdk');
+const CLIENTS = readdirSync(SDK).filter((name) => name.startsWith('client-'));
+
+describe('literalSchemaTraitKeys on the SDK as installed', () => {
+  it('covers every client the functions bundle', () => {
+    expect(CLIENTS).toEqual(expect.arrayContaining(['client-bedrock-runtime', 'client-cloudwatch', 'client-dynamodb', 'client-lambda', 'client-sfn', 'client-sns']));
+  });
+
+  it.each(CLIENTS)('%s: every schema (operations, shapes, errors) reads the same as written', async (client) => {
+    const schemas = join(SDK, client, 'dist-es', 'schemas', 'schemas_0.js');
+    const literal = await bundledExports(schemas, `${client}-literal`, [literalSchemaTraitKeys]);
+    const written = await bundledExports(schemas, `${client}-written`, []);
+    expect(literal.length).toBeGreaterThan(1000);
+    expect(literal).toEqual(written);
+  });
+});
+
+interface Exchanges {
+  /** Each request as sent, without what differs between two sends (its date, signature and invocation id). */
+  requests: string[];
+  /** Each answer as the command returned it, or the error's name, class, fault and fields. */
+  answers: string[];
+}
+
+/**
+ * The operations the functions send besides Converse and Invoke (schema-trait-keys.test.ts): DynamoDB's through the
+ * document client the stores use (Get, Put, Update, Delete, Query, Scan, BatchGet, a failed condition with the item it
+ * returns), Step Functions' StartExecution, SendTaskSuccess, SendTaskFailure and DescribeExecution, SNS's Publish with
+ * message attributes (awsQuery: a form body, an XML answer and error), CloudWatch's ListTagsForResource (JSON with
+ * awsQuery-compatible error codes), each through a handler that records the request and answers from a list.
+ */
+async function bundledExchanges(label: string, withPlugins: boolean): Promise<Exchanges> {
+  const source = [
+    `import { Readable } from 'node:stream';`,
+    `import { DynamoDBClient, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';`,
+    `import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, DeleteCommand, QueryCommand, ScanCommand, BatchGetCommand } from '@aws-sdk/lib-dynamodb';`,
+    `import { SFNClient, StartExecutionCommand, SendTaskSuccessCommand, SendTaskFailureCommand, DescribeExecutionCommand, ExecutionAlreadyExists, TaskTimedOut } from '@aws-sdk/client-sfn';`,
+    `import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';`,
+    `import { CloudWatchClient, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';`,
+    `const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };`,
+    `export const requests = [];`,
+    `const answering = (answers) => ({ handle: async (request) => {`,
+    `  const { 'x-amz-date': _date, authorization: _signature, 'amz-sdk-invocation-id': _id, 'user-agent': _ua, 'x-amz-user-agent': _xua, ...headers } = request.headers;`,
+    `  const body = request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : String(request.body);`,
+    `  requests.push(JSON.stringify({ method: request.method, hostname: request.hostname, path: request.path, query: request.query, headers, body }));`,
+    `  const [statusCode, answerHeaders, answerBody] = answers.shift();`,
+    `  return { response: { statusCode, headers: answerHeaders, body: Readable.from([Buffer.from(answerBody)]) } };`,
+    `} });`,
+    `const classes = { ConditionalCheckFailedException, ExecutionAlreadyExists, TaskTimedOut };`,
+    `const shown = async (send) => { try { const { $metadata, ...output } = await send(); return JSON.stringify(output, (key, value) => value instanceof Uint8Array ? Buffer.from(value).toString() : value instanceof Set ? [...value] : value); }`,
+    `  catch (error) { return JSON.stringify({ name: error.name, modelled: Object.entries(classes).filter(([, type]) => error instanceof type).map(([name]) => name), fault: error.$fault, message: error.message, status: error.$metadata?.httpStatusCode, ...error }); } };`,
+    `const json = { 'content-type': 'application/x-amz-json-1.0' };`,
+    `const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', credentials, maxAttempts: 1, requestHandler: answering([`,
+    `  [200, json, JSON.stringify({ Item: { pk: { S: 'incident#1' }, n: { N: '3' }, tags: { SS: ['a', 'b'] }, doc: { M: { ok: { BOOL: true }, none: { NULL: true } } } } })],`,
+    `  [200, json, '{}'],`,
+    `  [200, json, JSON.stringify({ Attributes: { n: { N: '4' } } })],`,
+    `  [200, json, '{}'],`,
+    `  [200, json, JSON.stringify({ Items: [{ pk: { S: 'incident#1' } }], Count: 1, ScannedCount: 1, LastEvaluatedKey: { pk: { S: 'incident#1' } } })],`,
+    `  [200, json, JSON.stringify({ Items: [{ pk: { S: 'x' }, b: { B: 'AQI=' } }], Count: 1, ScannedCount: 2 })],`,
+    `  [200, json, JSON.stringify({ Responses: { guard: [{ pk: { S: 'a' } }] }, UnprocessedKeys: { guard: { Keys: [{ pk: { S: 'b' } }] } } })],`,
+    `  [400, json, JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException', message: 'The conditional request failed', Item: { pk: { S: 'incident#1' }, v: { N: '9' } } })],`,
+    `  [400, json, JSON.stringify({ __type: 'com.amazon.coral.availability#ThrottlingException', message: 'Rate exceeded' })],`,
+    `  [500, json, JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'oops' })],`,
+    `]) }), { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });`,
+    `const table = 'guard';`,
+    `const sfn = new SFNClient({ region: 'eu-west-1', credentials, maxAttempts: 1, requestHandler: answering([`,
+    `  [200, json, JSON.stringify({ executionArn: 'arn:aws:states:eu-west-1:1:execution:m:e', startDate: 1700000000.5 })],`,
+    `  [200, json, '{}'],`,
+    `  [200, json, '{}'],`,
+    `  [200, json, JSON.stringify({ executionArn: 'arn:e', stateMachineArn: 'arn:m', status: 'RUNNING', startDate: 1700000000, input: '{}' })],`,
+    `  [400, json, JSON.stringify({ __type: 'ExecutionAlreadyExists', message: 'exists' })],`,
+    `  [400, json, JSON.stringify({ __type: 'TaskTimedOut', message: 'late' })],`,
+    `]) });`,
+    `const sns = new SNSClient({ region: 'eu-west-1', credentials, maxAttempts: 1, requestHandler: answering([`,
+    `  [200, { 'content-type': 'text/xml' }, '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m-1</MessageId><SequenceNumber>7</SequenceNumber></PublishResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishResponse>'],`,
+    `  [400, { 'content-type': 'text/xml' }, '<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>bad attribute</Message></Error><RequestId>r</RequestId></ErrorResponse>'],`,
+    `  [403, { 'content-type': 'text/xml' }, '<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>AuthorizationError</Code><Message>no</Message></Error><RequestId>r</RequestId></ErrorResponse>'],`,
+    `]) });`,
+    `const cloudwatch = new CloudWatchClient({ region: 'eu-west-1', credentials, maxAttempts: 1, requestHandler: answering([`,
+    `  [200, json, JSON.stringify({ Tags: [{ Key: 'pipeline-guard:repo', Value: 'o/r' }] })],`,
+    `  [404, { ...json, 'x-amzn-query-error': 'ResourceNotFound;Sender' }, JSON.stringify({ __type: 'com.amazonaws.cloudwatch#ResourceNotFoundException', Message: 'no alarm' })],`,
+    `]) });`,
+    `const attributes = { severity: { DataType: 'String', StringValue: 'high' }, repos: { DataType: 'String.Array', StringValue: '["o/r"]' } };`,
+    `const publish = () => sns.send(new PublishCommand({ TopicArn: 'arn:aws:sns:eu-west-1:1:guard', Subject: 'CI failed', MessageStructure: 'json', Message: JSON.stringify({ default: 'x', email: 'y' }), MessageAttributes: attributes }));`,
+    `const conditional = () => dynamo.send(new UpdateCommand({ TableName: table, Key: { pk: 'incident#1' }, UpdateExpression: 'SET v = :v', ConditionExpression: 'v = :old', ExpressionAttributeValues: { ':v': 10, ':old': 8 }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));`,
+    `export const answers = [`,
+    `  await shown(() => dynamo.send(new GetCommand({ TableName: table, Key: { pk: 'incident#1' }, ConsistentRead: true, ProjectionExpression: '#n', ExpressionAttributeNames: { '#n': 'n' } }))),`,
+    `  await shown(() => dynamo.send(new PutCommand({ TableName: table, Item: { pk: 'incident#1', n: 3, at: undefined, tags: new Set(['a']), blob: new Uint8Array([1, 2]), nested: { list: [1, 'two', null, true] } }, ConditionExpression: 'attribute_not_exists(pk)' }))),`,
+    `  await shown(() => dynamo.send(new UpdateCommand({ TableName: table, Key: { pk: 'incident#1' }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'UPDATED_NEW' }))),`,
+    `  await shown(() => dynamo.send(new DeleteCommand({ TableName: table, Key: { pk: 'incident#1' }, ConditionExpression: 'attribute_exists(pk)' }))),`,
+    `  await shown(() => dynamo.send(new QueryCommand({ TableName: table, IndexName: 'due', KeyConditionExpression: 'pk = :p AND sk > :s', ExpressionAttributeValues: { ':p': 'due', ':s': 5 }, Limit: 25, ScanIndexForward: false, ExclusiveStartKey: { pk: 'a' } }))),`,
+    `  await shown(() => dynamo.send(new ScanCommand({ TableName: table, Segment: 0, TotalSegments: 2, FilterExpression: 'attribute_exists(b)' }))),`,
+    `  await shown(() => dynamo.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: [{ pk: 'a' }, { pk: 'b' }], ConsistentRead: true } } }))),`,
+    `  await shown(conditional), await shown(conditional), await shown(conditional),`,
+    `  await shown(() => sfn.send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:eu-west-1:1:stateMachine:m', name: 'run-1', input: '{"a":1}' }))),`,
+    `  await shown(() => sfn.send(new SendTaskSuccessCommand({ taskToken: 'tok', output: '{"ok":true}' }))),`,
+    `  await shown(() => sfn.send(new SendTaskFailureCommand({ taskToken: 'tok', error: 'Guard.Failed', cause: 'because' }))),`,
+    `  await shown(() => sfn.send(new DescribeExecutionCommand({ executionArn: 'arn:e' }))),`,
+    `  await shown(() => sfn.send(new StartExecutionCommand({ stateMachineArn: 'arn:m', name: 'run-1', input: '{}' }))),`,
+    `  await shown(() => sfn.send(new SendTaskSuccessCommand({ taskToken: 'tok', output: '{}' }))),`,
+    `  await shown(publish), await shown(publish), await shown(publish),`,
+    `  await shown(() => cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN: 'arn:aws:cloudwatch:eu-west-1:1:alarm:a' }))),`,
+    `  await shown(() => cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN: 'arn:aws:cloudwatch:eu-west-1:1:alarm:b' }))),`,
+    `];`,
+  ].join('\n');
+  return (await bundledLikeSynth<Exchanges>(outdir, label, source, withPlugins)).module;
+}
+
+describe('the operations the functions send, bundled with literalSchemaTraitKeys', () => {
+  it('make the same requests and read the same answers and errors as with the schemas as written', async () => {
+    const literal = await bundledExchanges('exchanges-literal', true);
+    const written = await bundledExchanges('exchanges-written', false);
+    expect(literal.requests).toHaveLength(21);
+    expect(literal).toEqual(written);
+    // Sanity: the traits were read (each protocol's target, the form body, the modelled errors and their classes).
+    expect(literal.requests[0]).toContain('"x-amz-target":"DynamoDB_20120810.GetItem"');
+    expect(literal.requests[10]).toContain('"x-amz-target":"AWSStepFunctions.StartExecution"');
+    expect(literal.requests[16]).toContain('Action=Publish');
+    expect(literal.requests[16]).toContain('MessageAttributes.entry.2.Value.DataType=String.Array');
+    expect(literal.requests[19]).toContain('"x-amz-target":"GraniteServiceVersion20100801.ListTagsForResource"');
+    expect(JSON.parse(literal.answers[7] ?? '')).toMatchObject({ modelled: ['ConditionalCheckFailedException'], Item: { pk: { S: 'incident#1' }, v: { N: '9' } } });
+    expect(JSON.parse(literal.answers[8] ?? '')).toMatchObject({ name: 'ThrottlingException', status: 400 });
+    expect(JSON.parse(literal.answers[14] ?? '')).toMatchObject({ modelled: ['ExecutionAlreadyExists'] });
+    expect(JSON.parse(literal.answers[16] ?? '')).toMatchObject({ MessageId: 'm-1', SequenceNumber: '7' });
+    expect(JSON.parse(literal.answers[18] ?? '')).toMatchObject({ name: 'AuthorizationErrorException', status: 403 });
+    expect(JSON.parse(literal.answers[20] ?? '')).toMatchObject({ name: 'ResourceNotFound', status: 404 });
+  });
+});
+
