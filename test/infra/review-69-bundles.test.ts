@@ -6,7 +6,7 @@ import { type Plugin, build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { literalSchemaTraitKeys } from '../../infra/constructs/function-bundle.js';
 import { PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
-import { bundledLikeSynth } from './support.js';
+import { EXCHANGE_HARNESS, bundledLikeSynth } from './support.js';
 
 /**
  * Review 69 of literalSchemaTraitKeys and the event-stream stand-in: every schema of every SDK client the project
@@ -75,24 +75,13 @@ interface Exchanges {
  */
 async function bundledExchanges(label: string, withPlugins: boolean): Promise<Exchanges> {
   const source = [
-    `import { Readable } from 'node:stream';`,
     `import { DynamoDBClient, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';`,
     `import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, DeleteCommand, QueryCommand, ScanCommand, BatchGetCommand } from '@aws-sdk/lib-dynamodb';`,
     `import { SFNClient, StartExecutionCommand, SendTaskSuccessCommand, SendTaskFailureCommand, DescribeExecutionCommand, ExecutionAlreadyExists, TaskTimedOut } from '@aws-sdk/client-sfn';`,
     `import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';`,
     `import { CloudWatchClient, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';`,
-    `const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };`,
-    `export const requests = [];`,
-    `const answering = (answers) => ({ handle: async (request) => {`,
-    `  const { 'x-amz-date': _date, authorization: _signature, 'amz-sdk-invocation-id': _id, 'user-agent': _ua, 'x-amz-user-agent': _xua, ...headers } = request.headers;`,
-    `  const body = request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : String(request.body);`,
-    `  requests.push(JSON.stringify({ method: request.method, hostname: request.hostname, path: request.path, query: request.query, headers, body }));`,
-    `  const [statusCode, answerHeaders, answerBody] = answers.shift();`,
-    `  return { response: { statusCode, headers: answerHeaders, body: Readable.from([Buffer.from(answerBody)]) } };`,
-    `} });`,
+    ...EXCHANGE_HARNESS,
     `const classes = { ConditionalCheckFailedException, ExecutionAlreadyExists, TaskTimedOut };`,
-    `const shown = async (send) => { try { const { $metadata, ...output } = await send(); return JSON.stringify(output, (key, value) => value instanceof Uint8Array ? Buffer.from(value).toString() : value instanceof Set ? [...value] : value); }`,
-    `  catch (error) { return JSON.stringify({ name: error.name, modelled: Object.entries(classes).filter(([, type]) => error instanceof type).map(([name]) => name), fault: error.$fault, message: error.message, status: error.$metadata?.httpStatusCode, ...error }); } };`,
     `const json = { 'content-type': 'application/x-amz-json-1.0' };`,
     `const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', credentials, maxAttempts: 1, requestHandler: answering([`,
     `  [200, json, JSON.stringify({ Item: { pk: { S: 'incident#1' }, n: { N: '3' }, tags: { SS: ['a', 'b'] }, doc: { M: { ok: { BOOL: true }, none: { NULL: true } } } } })],`,
