@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -160,3 +160,46 @@ describe('the operations the functions send, bundled with literalSchemaTraitKeys
   });
 });
 
+/** `source` as a client's schemas module (where literalSchemaTraitKeys applies), bundled with the plugin and without. */
+async function syntheticSchemas(client: string, source: string): Promise<{ literal: string; written: string; literalCode: string }> {
+  const dir = join(outdir, 'node_modules', '@aws-sdk', `client-${client}`, 'dist-es', 'schemas');
+  mkdirSync(dir, { recursive: true });
+  const schemas = join(dir, 'schemas_0.js');
+  writeFileSync(schemas, source);
+  const literal = await bundledExports(schemas, `${client}-literal`, [literalSchemaTraitKeys]);
+  const written = await bundledExports(schemas, `${client}-written`, []);
+  return { literal, written, literalCode: readFileSync(join(outdir, `${client}-literal.mjs`), 'utf8') };
+}
+
+describe('literalSchemaTraitKeys on a schemas module of another shape (an SDK upgrade): as written, never other values', () => {
+  // Each row: its name, the module, and whether its keyed object (`{ [_h]: 3 }`) is still rewritten, or the module left
+  // as written because a key in it might not mean its constant.
+  const rows: [string, string, boolean][] = [
+    // A key's constant shadowed by a parameter: the literal would be the module's value, not the argument.
+    ['shadowed-parameter', `const _h = "http";\nexport var route = (_h) => ({ [_h]: 1 });\nexport var out = route("other");\nexport var keyed = { [_h]: 3 };\n`, false],
+    // Shadowed by an inner declaration on the same line as its use.
+    ['shadowed-inner', `const _h = "http";\nexport var out = (() => { const _h = "other"; return { [_h]: 1 }; })();\nexport var keyed = { [_h]: 3 };\n`, false],
+    // A string that spells a trait key: its text is data, not a key.
+    ['in-strings', `const _h = "http";\nexport var quoted = '{ [_h]: 1 }';\nexport var template = \`{ [_h]: 2 }\`;\nexport var keyed = { [_h]: 3 };\n`, true],
+    // A conditional whose branch is an array of the constant (`c ?[_h]: d`, as a printer without spaces writes it).
+    ['conditional', `const _h = "http";\nconst yes = 1;\nexport var out = yes ?[_h]: 0;\nexport var keyed = { [_h]: 3 };\n`, true],
+    // A template over lines, one of them starting with a trait key: the statement split cut it, and rewrote its text.
+    ['template-over-lines', `const _h = "http";\nexport var text = \`a\n[_h]: b\`;\nexport var keyed = { [_h]: 3 };\n`, false],
+  ];
+  it.each(rows)('%s', async (client, source, rewritten) => {
+    const { literal, written, literalCode } = await syntheticSchemas(client, source);
+    expect(literal).toEqual(written);
+    expect(literalCode.includes('[_h]: 3')).toBe(!rewritten);
+  });
+
+  // Shapes the plugin skips: each reads as written because the key is left computed.
+  const skipped: [string, string][] = [
+    ['minified', `const _h="http";export var keyed={[_h]:1};\n`],
+    ['not-a-literal', `const _h = "ht" + "tp";\nexport var keyed = { [_h]: 1 };\n`],
+    ['proto', `const _p = "__proto__";\nexport var keyed = { [_p]: { polluted: true } };\n`],
+  ];
+  it.each(skipped)('%s: left as written', async (client, source) => {
+    const { literal, written } = await syntheticSchemas(client, source);
+    expect(literal).toEqual(written);
+  });
+});
