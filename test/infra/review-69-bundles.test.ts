@@ -203,3 +203,56 @@ describe('literalSchemaTraitKeys on a schemas module of another shape (an SDK up
     expect(literal).toEqual(written);
   });
 });
+
+/**
+ * analyze's and ingest-github's clients with the event-stream stand-in (EVENT_STREAM_ALIASES): Bedrock Runtime as
+ * providers.ts builds it (one attempt) reading each error Converse may answer, a 5xx and a modelled 4xx; Lambda as the
+ * recovery queue builds it (the SDK's retries) through a throttle and a 5xx to its answer, then out of attempts.
+ */
+async function standInExchanges(label: string, withPlugins: boolean): Promise<Exchanges> {
+  const source = [
+    `import { BedrockRuntimeClient, ConverseCommand, ModelErrorException, ServiceUnavailableException, InternalServerException, ValidationException } from '@aws-sdk/client-bedrock-runtime';`,
+    `import { LambdaClient, InvokeCommand, TooManyRequestsException, ServiceException } from '@aws-sdk/client-lambda';`,
+    ...EXCHANGE_HARNESS,
+    `const classes = { ModelErrorException, ServiceUnavailableException, InternalServerException, ValidationException, TooManyRequestsException, ServiceException };`,
+    `const json = { 'content-type': 'application/json' };`,
+    `const bedrock = new BedrockRuntimeClient({ region: 'us-east-1', credentials, maxAttempts: 1, requestHandler: answering([`,
+    `  [500, { ...json, 'x-amzn-errortype': 'InternalServerException:http://internal.amazon.com/coral/com.amazon.bedrock/' }, JSON.stringify({ message: 'internal' })],`,
+    `  [503, { ...json, 'x-amzn-errortype': 'ServiceUnavailableException' }, JSON.stringify({ message: 'unavailable' })],`,
+    `  [424, { ...json, 'x-amzn-errortype': 'ModelErrorException' }, JSON.stringify({ message: 'model failed', originalStatusCode: 500, resourceName: 'claude' })],`,
+    `  [400, { ...json, 'x-amzn-errortype': 'ValidationException' }, JSON.stringify({ message: 'too long' })],`,
+    `  [502, { 'content-type': 'text/html' }, '<html>Bad Gateway</html>'],`,
+    `]) });`,
+    `const converse = () => bedrock.send(new ConverseCommand({ modelId: 'm', messages: [{ role: 'user', content: [{ text: 'the log' }] }] }));`,
+    `const lambda = new LambdaClient({ region: 'eu-west-1', credentials, retryStrategy: { mode: 'standard', acquireInitialRetryToken: async () => ({ getRetryCount: () => 0, getRetryDelay: () => 0 }), refreshRetryTokenForRetry: async (token, error) => { if (token.getRetryCount() >= 2 || !['THROTTLING', 'TRANSIENT', 'SERVER_ERROR'].includes(error.errorType)) throw error; const count = token.getRetryCount() + 1; return { getRetryCount: () => count, getRetryDelay: () => 0 }; }, recordSuccess: () => {} }, requestHandler: answering([`,
+    `  [429, { 'x-amzn-errortype': 'TooManyRequestsException', 'retry-after': '0' }, JSON.stringify({ Type: 'User', message: 'Rate exceeded', Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' })],`,
+    `  [500, { 'x-amzn-errortype': 'ServiceException' }, JSON.stringify({ Type: 'Service', Message: 'oops' })],`,
+    `  [202, {}, ''],`,
+    `  [500, { 'x-amzn-errortype': 'ServiceException' }, JSON.stringify({ Type: 'Service', Message: 'oops' })],`,
+    `  [500, { 'x-amzn-errortype': 'ServiceException' }, JSON.stringify({ Type: 'Service', Message: 'oops' })],`,
+    `  [500, { 'x-amzn-errortype': 'ServiceException' }, JSON.stringify({ Type: 'Service', Message: 'oops again' })],`,
+    `]) });`,
+    `const invoke = () => lambda.send(new InvokeCommand({ FunctionName: 'guard-ingest', InvocationType: 'Event', Payload: Buffer.from('{}') }));`,
+    `export const answers = [await shown(converse), await shown(converse), await shown(converse), await shown(converse), await shown(converse), await shown(invoke), await shown(invoke)];`,
+  ].join('\n');
+  return (await bundledLikeSynth<Exchanges>(outdir, label, source, withPlugins)).module;
+}
+
+describe('analyze and ingest-github with the event-stream stand-in', () => {
+  it('read every error and retry as with the packages', async () => {
+    const standIn = await standInExchanges('stand-in', true);
+    const packages = await standInExchanges('packages', false);
+    expect(standIn).toEqual(packages);
+    // Sanity: each error reached its modelled class, and the retries were made (3 sends, then 3 more out of attempts).
+    expect(standIn.requests).toHaveLength(11);
+    expect(standIn.answers.map((answer) => JSON.parse(answer) as { modelled?: string[]; attempts?: number })).toMatchObject([
+      { modelled: ['InternalServerException'] },
+      { modelled: ['ServiceUnavailableException'] },
+      { modelled: ['ModelErrorException'], originalStatusCode: 500 },
+      { modelled: ['ValidationException'] },
+      { status: 502 },
+      { StatusCode: 202, attempts: 3 },
+      { modelled: ['ServiceException'], attempts: 3 },
+    ]);
+  });
+});
