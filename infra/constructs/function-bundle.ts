@@ -76,6 +76,31 @@ export const CLIENT_SCHEMAS = /(?:^|[\\/])node_modules[\\/]@aws-sdk[\\/]client-[
 /** A schemas module's top-level statement that declares an error schema (`[-3, namespace, name, traits, …]`). */
 const ERROR_SCHEMA_STATEMENT = /^export var \w+\$ = \[-3,/;
 
+/** A schemas module's constant that names a trait key, at its top level: `const _h = "http";`. */
+const TRAIT_KEY_CONSTANT = /^const (_\w+) = ("[^"\\\n]*");$/gm;
+
+/**
+ * A schemas module's text (group 1: a string, a template literal or a comment, kept as written, since a `[_h]:` in it is
+ * data), or a trait key in an object literal's key position, after `{` or `,` (group 2 what precedes it, group 3 its
+ * constant's name): not an array that is a conditional's branch (`c ? [_h]: d`), which written as a literal would be a
+ * string instead.
+ */
+const TRAIT_KEY_OR_TEXT = /("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`|\/\/[^\n]*|\/\*[\s\S]*?\*\/)|([{,]\s*)\[(_\w+)\]:/g;
+
+/**
+ * Whether a schemas module (`code`, its texts left out) may bind a trait key's constant again: a function's or a
+ * catch's parameter, a class, or a declaration inside a block or an expression, where `[_h]` would name that binding
+ * and not the constant. The SDK's schemas have none (their only functions are thunks, `() => Shape$`, and they declare
+ * at the top level alone); a module that has one is another shape, left as written rather than rewritten wrong.
+ */
+function mayRebind(code: string): boolean {
+  const arrows = code.match(/=>/g)?.length ?? 0;
+  const thunks = code.match(/\(\)\s*=>/g)?.length ?? 0;
+  const declarations = code.match(/\b(?:let|const|var)\b/g)?.length ?? 0;
+  const topLevelDeclarations = code.match(/^(?:export )?(?:let|const|var)\b/gm)?.length ?? 0;
+  return /\b(?:function|class|catch)\b/.test(code) || arrows !== thunks || declarations !== topLevelDeclarations;
+}
+
 /**
  * A schemas module names its trait keys by module constants (`const _h = "http";`) and spells each trait object
  * with a computed key (`{ [_h]: ["POST", "/model/{modelId}/converse", 200] }`). esbuild keeps every statement that
@@ -86,20 +111,33 @@ const ERROR_SCHEMA_STATEMENT = /^export var \w+\$ = \[-3,/;
  * so the schemas the commands use read as before, and tree shaking leaves out the ones no command reaches. Error
  * schemas stay as written: the module registers them as it loads, so they are kept either way, and a literal key is
  * longer than the minified constant. A key `__proto__` would mean something else written as a literal: left as is.
+ * A module of another shape (an SDK upgrade) where a key might not mean its constant ({@link mayRebind}), or whose
+ * template literals span lines or hold code, is bundled as written: the same client, only larger (the bundle tests
+ * that the functions' bundles leave out the routes they do not send then fail), never one that sends other requests.
  */
 export const literalSchemaTraitKeys: Plugin = {
   name: 'literal-schema-trait-keys',
   setup(build) {
     build.onLoad({ filter: CLIENT_SCHEMAS }, async ({ path }) => {
       const source = await readFile(path, 'utf8');
+      const texts: string[] = [];
+      const code = source.replace(TRAIT_KEY_OR_TEXT, (match, text: string | undefined) => {
+        if (text === undefined) return match;
+        texts.push(text);
+        return '""';
+      });
+      // A template over lines would be cut by the statement split below, and one with `${…}` holds code read as text.
+      if (mayRebind(code) || texts.some((text) => text.startsWith('`') && /\n|\$\{/.test(text))) return undefined;
       const constants = new Map<string, string>();
-      for (const [, name, literal] of source.matchAll(/^const (_\w+) = ("[^"\\\n]*");$/gm)) {
+      for (const [, name, literal] of source.matchAll(TRAIT_KEY_CONSTANT)) {
         if (name !== undefined && literal !== undefined && literal !== '"__proto__"') constants.set(name, literal);
       }
+      const rewrite = (match: string, text: string | undefined, before: string, name: string) => {
+        const literal = text === undefined ? constants.get(name) : undefined;
+        return literal === undefined ? match : `${before}${literal}:`;
+      };
       const statements = source.split(/\n(?=\S)/);
-      const rewritten = statements.map((statement) =>
-        ERROR_SCHEMA_STATEMENT.test(statement) ? statement : statement.replace(/\[(_\w+)\]:/g, (key, name: string) => constants.get(name)?.concat(':') ?? key),
-      );
+      const rewritten = statements.map((statement) => (ERROR_SCHEMA_STATEMENT.test(statement) ? statement : statement.replace(TRAIT_KEY_OR_TEXT, rewrite)));
       return { contents: rewritten.join('\n'), loader: 'js' };
     });
   },

@@ -1,6 +1,7 @@
 /**
- * What the Lambda bundles give the SDK for `@smithy/core/event-streams` and `@aws-sdk/eventstream-handler-node` (esbuild
- * aliases, BUNDLE_ALIASES in infra/constructs/guard-function.ts): the codec, marshallers and signed payload handler of
+ * What analyze's and ingest-github's bundles give the SDK for `@smithy/core/event-streams` and
+ * `@aws-sdk/eventstream-handler-node` (esbuild aliases, EVENT_STREAM_ALIASES in infra/constructs/guard-function.ts, for
+ * the functions of EVENT_STREAM_SERDE_AT_START alone): the codec, marshallers and signed payload handler of
  * event-stream operations (Bedrock's ConverseStream and InvokeModelWithResponseStream, Lambda's
  * InvokeWithResponseStream), none of which Pipeline Guard calls. Bedrock Runtime's and Lambda's clients build a
  * marshaller and a payload handler when they are constructed, so the packages were bundled for nothing (≈17 KB of

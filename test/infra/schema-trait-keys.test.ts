@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { esbuildOptionsFor, literalSchemaTraitKeys } from '../../infra/constructs/function-bundle.js';
-import { bundledLikeSynth } from './support.js';
+import { EXCHANGE_HARNESS, bundledLikeSynth } from './support.js';
 
 /**
  * The SDK clients' schemas are bundled with their trait keys as literals (`literalSchemaTraitKeys`,
@@ -32,20 +32,10 @@ interface Exchanges {
  */
 async function bundledExchanges(label: string, withPlugins: boolean): Promise<Exchanges> {
   const source = [
-    `import { Readable } from 'node:stream';`,
     `import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';`,
     `import { LambdaClient, InvokeCommand } from '@aws-sdk/client-lambda';`,
-    `const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };`,
-    `export const requests = [];`,
-    `const answering = (answers) => ({ handle: async (request) => {`,
-    `  const { 'x-amz-date': _date, authorization: _signature, 'amz-sdk-invocation-id': _id, ...headers } = request.headers;`,
-    `  const body = request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : String(request.body);`,
-    `  requests.push(JSON.stringify({ method: request.method, hostname: request.hostname, path: request.path, query: request.query, headers, body }));`,
-    `  const [statusCode, answerHeaders, answerBody] = answers.shift();`,
-    `  return { response: { statusCode, headers: answerHeaders, body: Readable.from([Buffer.from(answerBody)]) } };`,
-    `} });`,
-    `const shown = async (send) => { try { const { $metadata, ...output } = await send(); return JSON.stringify(output, (key, value) => value instanceof Uint8Array ? Buffer.from(value).toString() : value); }`,
-    `  catch (error) { return JSON.stringify({ name: error.name, fault: error.$fault, message: error.message, status: error.$metadata?.httpStatusCode, ...error }); } };`,
+    ...EXCHANGE_HARNESS,
+    `const classes = {};`,
     `const json = { 'content-type': 'application/json' };`,
     `const bedrock = new BedrockRuntimeClient({ region: 'us-east-1', credentials, maxAttempts: 1, requestHandler: answering([`,
     `  [200, json, JSON.stringify({ output: { message: { role: 'assistant', content: [{ toolUse: { toolUseId: 't1', name: 'record_analysis', input: { rootCause: 'x' } } }] } }, stopReason: 'tool_use', usage: { inputTokens: 5, outputTokens: 7, totalTokens: 12 }, metrics: { latencyMs: 40 } })],`,

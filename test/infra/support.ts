@@ -183,6 +183,27 @@ export function readJson<T = unknown>(path: string): T {
 }
 
 /**
+ * Source lines of a bundle that sends through SDK clients: `answering(answers)`, a request handler that records each
+ * request in `requests` (without what differs between two sends: its date, signature and invocation id) and answers
+ * from a list, and `shown(send)`, an answer as text with its attempts, or its error's name, the classes of `classes`
+ * (which the source declares) it is, its fault, status, attempts and fields.
+ */
+export const EXCHANGE_HARNESS = [
+  `import { Readable } from 'node:stream';`,
+  `const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };`,
+  `export const requests = [];`,
+  `const answering = (answers) => ({ handle: async (request) => {`,
+  `  const { 'x-amz-date': _date, authorization: _signature, 'amz-sdk-invocation-id': _id, ...headers } = request.headers;`,
+  `  const body = request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : String(request.body);`,
+  `  requests.push(JSON.stringify({ method: request.method, hostname: request.hostname, path: request.path, query: request.query, headers, body }));`,
+  `  const [statusCode, answerHeaders, answerBody] = answers.shift();`,
+  `  return { response: { statusCode, headers: answerHeaders, body: Readable.from([Buffer.from(answerBody)]) } };`,
+  `} });`,
+  `const shown = async (send) => { try { const { $metadata, ...output } = await send(); return JSON.stringify({ ...output, attempts: $metadata.attempts }, (key, value) => value instanceof Uint8Array ? Buffer.from(value).toString() : value instanceof Set ? [...value] : value); }`,
+  `  catch (error) { return JSON.stringify({ name: error.name, modelled: Object.entries(classes).filter(([, type]) => error instanceof type).map(([name]) => name), fault: error.$fault, message: error.message, status: error.$metadata?.httpStatusCode, attempts: error.$metadata?.attempts, ...error }); } };`,
+];
+
+/**
  * `source` bundled as synth bundles a function (esbuildOptionsFor's options, here for analyze), with its plugins and
  * its stand-in for the SDK's event streams (EVENT_STREAM_ALIASES) or neither, written beside `outdir`'s other bundles
  * as `label.mjs`: its code, and the module it exports once imported.
