@@ -4,7 +4,8 @@ import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.
 import type { GitHubPort } from '../../shared/ports.js';
 import { type CommandAnswers, createDynamoCommandAnswers } from '../../shared/stores/command-answers.js';
 import { createFakeGitHub, taskPort } from '../support/fakes.js';
-import { PENDING_INCIDENT, pendingApproval, reconcilerOver, signedCommentDelivery } from '../support/comment-commands.js';
+import type { CommandAnswerKey } from '../../shared/stores/command-answers.js';
+import { INDEXED_REPOSITORY, PENDING_INCIDENT, PENDING_PULL_REQUEST, pendingApproval, reconcilerOver, signedCommentDelivery } from '../support/comment-commands.js';
 import { scratchStoreForFile } from '../support/harness.js';
 
 /**
@@ -138,6 +139,35 @@ describe('a /guard reject ended by a second maintainer\'s same command finding t
     expect(gh.reply(722)).toHaveLength(1);
     expect(gh.reply(723)).toEqual(third);
     expect(gh.writes.filter((id) => id === 723)).toHaveLength(1);
+    expect(made.approvalResumes.entries.size).toBe(0);
+  });
+});
+
+describe('two reconciler runs at once (EventBridge delivers the schedule twice) over a final reply whose holder died', () => {
+  it('holds: the reply is written once, and nothing is left listed (regression row)', async () => {
+    // Prepare: the first command's delivery claims its reply and dies before posting it; the second maintainer's same
+    // command finds the token spent, and its final text for the first reply stays with the dead holder's claim.
+    const gh = countedGitHub();
+    const made = await pendingApproval({ secret: SECRET, github: gh.port, answers: () => answersAt('2026-11-20T10:05:00Z'), taskError: UNAVAILABLE });
+    const key: CommandAnswerKey = { repositoryId: INDEXED_REPOSITORY.id, pullRequest: PENDING_PULL_REQUEST, commentId: 741 };
+    const dying = answersAt('2026-11-20T10:05:00Z');
+    await handleIssueCommentWebhook(signedCommentDelivery({ secret: SECRET, login: 'maintainer', body: '/guard approve', commentId: 741 }), {
+      ...made.deps(),
+      answers: { ...dying, claim: async (k, final) => (await dying.claim(k, final), Promise.reject(new Error('the Lambda ended after claiming the reply'))) },
+    }).catch(() => undefined);
+    const spent = { ...made.deps(), tasks: { succeed: async () => Promise.reject(SPENT), fail: async () => Promise.reject(SPENT) } };
+    await handleIssueCommentWebhook(signedCommentDelivery({ secret: SECRET, login: 'second', body: '/guard approve', commentId: 742 }), spent);
+    expect(gh.reply(741)).toEqual([]);
+    expect(await answersAt('2026-11-20T10:05:00Z').pendingFinal(key)).toMatch(NEEDS_NOTHING_MORE);
+
+    // Act: two runs at once, then one more.
+    const reconcile = reconcilerOver(made, gh.port, answersAt);
+    await Promise.allSettled([reconcile('2026-11-20T10:20:00Z'), reconcile('2026-11-20T10:20:01Z')]);
+    await reconcile('2026-11-20T10:40:00Z');
+
+    // Assert
+    expect(gh.reply(741)).toEqual([expect.stringMatching(NEEDS_NOTHING_MORE)]);
+    expect(gh.writes.filter((id) => id === 741)).toHaveLength(1);
     expect(made.approvalResumes.entries.size).toBe(0);
   });
 });
