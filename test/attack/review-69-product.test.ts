@@ -43,23 +43,33 @@ function countedGitHub() {
   return { github, port, writes, reply, hangFromNow: (value: boolean) => void (hang = value) };
 }
 
+/**
+ * Each of `logins`' `/guard approve` (as comments `commentIds`) is recorded and its resume fails (Step Functions 5xx):
+ * each reply says "not carried out yet … edits this reply". Then a reconciler run finds the token spent and marks the
+ * decision resumed; GitHub hangs on its first edit, and its Lambda (60 s) is stopped there (the run's promise is left
+ * unsettled). The next two runs find GitHub well.
+ */
+async function runStoppedMidEdit(commands: Array<[login: string, commentId: number]>) {
+  const gh = countedGitHub();
+  const made = await pendingApproval({ secret: SECRET, github: gh.port, answers: () => answersAt('2026-11-20T10:05:00Z'), taskError: UNAVAILABLE });
+  for (const [login, commentId] of commands) {
+    await handleIssueCommentWebhook(signedCommentDelivery({ secret: SECRET, login, body: '/guard approve', commentId }), made.deps()).catch(() => undefined);
+    expect(gh.reply(commentId)).toEqual([expect.stringMatching(/edits this reply when the decision is carried out or given up/)]);
+  }
+  const reconcile = reconcilerOver(made, gh.port, answersAt);
+  gh.hangFromNow(true);
+  void reconcile('2026-11-20T10:20:00Z', taskPort(() => SPENT));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  gh.hangFromNow(false);
+  await reconcile('2026-11-20T10:40:00Z');
+  await reconcile('2026-11-20T11:00:00Z');
+  return { gh, made };
+}
+
 describe('the reconciler ends a decision (token spent) and its Lambda times out while it edits the replies', () => {
   it('the first command\'s reply, promised an edit, is told how the decision ended by a later run', async () => {
-    // Prepare: the first command's resume fails (Step Functions 5xx): its reply says "not carried out yet … edits this reply".
-    const gh = countedGitHub();
-    const made = await pendingApproval({ secret: SECRET, github: gh.port, answers: () => answersAt('2026-11-20T10:05:00Z'), taskError: UNAVAILABLE });
-    await handleIssueCommentWebhook(signedCommentDelivery({ secret: SECRET, login: 'maintainer', body: '/guard approve', commentId: 701 }), made.deps()).catch(() => undefined);
-    expect(gh.reply(701)).toEqual([expect.stringMatching(/edits this reply when the decision is carried out or given up/)]);
-    const reconcile = reconcilerOver(made, gh.port, answersAt);
-
-    // Act: the run finds the token spent and marks the decision resumed; GitHub then hangs, and the Lambda (60 s) is
-    // stopped mid-edit (its promise is left unsettled). The next runs find GitHub well.
-    gh.hangFromNow(true);
-    void reconcile('2026-11-20T10:20:00Z', taskPort(() => SPENT));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    gh.hangFromNow(false);
-    await reconcile('2026-11-20T10:40:00Z');
-    await reconcile('2026-11-20T11:00:00Z');
+    // Prepare, Act
+    const { gh, made } = await runStoppedMidEdit([['maintainer', 701]]);
 
     // Assert: the decision is ended (its token forgotten), and its command's reply says so, once.
     expect((await made.incidents.get(PENDING_INCIDENT))?.approval?.taskToken).toBeNull();
@@ -70,21 +80,8 @@ describe('the reconciler ends a decision (token spent) and its Lambda times out 
   // the run listed again only writes the texts claims kept (writePendingFinals); the gone branch cannot tell a spent
   // approve from one carried out, so it tells it nothing. Fixing it needs the end kept with the entry or the approval.
   it.fails('a second command kept with the decision, which the stopped run never reached, is told too (OPEN)', async () => {
-    // Prepare: the first command's and a second maintainer's same command's resumes fail: both say "not carried out yet".
-    const gh = countedGitHub();
-    const made = await pendingApproval({ secret: SECRET, github: gh.port, answers: () => answersAt('2026-11-20T10:05:00Z'), taskError: UNAVAILABLE });
-    await handleIssueCommentWebhook(signedCommentDelivery({ secret: SECRET, login: 'maintainer', body: '/guard approve', commentId: 731 }), made.deps()).catch(() => undefined);
-    await handleIssueCommentWebhook(signedCommentDelivery({ secret: SECRET, login: 'second', body: '/guard approve', commentId: 732 }), made.deps()).catch(() => undefined);
-    expect(gh.reply(732)).toEqual([expect.stringMatching(/edits this reply when the decision is carried out or given up/)]);
-    const reconcile = reconcilerOver(made, gh.port, answersAt);
-
-    // Act: as above, the run is stopped while GitHub hangs on the first reply.
-    gh.hangFromNow(true);
-    void reconcile('2026-11-20T10:20:00Z', taskPort(() => SPENT));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    gh.hangFromNow(false);
-    await reconcile('2026-11-20T10:40:00Z');
-    await reconcile('2026-11-20T11:00:00Z');
+    // Prepare, Act: the first command's and a second maintainer's same command's; the run stops on the first's edit.
+    const { gh } = await runStoppedMidEdit([['maintainer', 731], ['second', 732]]);
 
     // Assert
     expect(gh.reply(731)).toEqual([expect.stringMatching(NEEDS_NOTHING_MORE)]);
