@@ -163,12 +163,17 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
     : waitEnded
       ? `${resumer} found the execution's wait timed out (at ${incident.approval.expiresAt}): ${by}`
       : `${resumer} found the execution's wait over (resumed already, or timed out): ${by}`;
-  await markResumed(incident, decided, deps, history(detail));
   const end = outcome === 'resumed' ? { kind: 'carried_out' as const } : waitEnded ? { kind: 'wait_over' as const } : { kind: 'spent' as const };
+  // markResumed drops the entry: a final reply left untold (another delivery was creating it, GitHub failed, or this
+  // Lambda timed out while GitHub hung) is listed again first, and the next run past the grace writes the text its
+  // claim kept (writePendingFinals). Listed after the edits, a run stopped mid-edit left no trace of them.
+  const relisted = end.kind !== 'carried_out' && commandsToTell(incident) !== null
+    ? { incidentId: incident.id, decidedAt: entry.decidedAt, entry: { id: incident.id, dueAt: at }, failures: 0 }
+    : null;
+  if (relisted) await deps.approvalResumes.schedule(relisted, { listedAt: at });
+  await markResumed(incident, decided, deps, history(detail));
   const untold = await tellCommand({ ...incident, approval: decided }, decided.status === 'approved' ? 'approved' : 'rejected', end, deps);
-  // markResumed dropped the entry: a final reply left untold (another delivery was creating it, GitHub failed) is
-  // listed again, and the next run past the grace writes the text its claim kept (writePendingFinals).
-  if (untold && end.kind !== 'carried_out') await deps.approvalResumes.schedule({ incidentId: incident.id, decidedAt: entry.decidedAt }, { listedAt: at });
+  if (relisted && !untold) await deps.approvalResumes.done(relisted);
   // Moved after a failure, or listed early, the entry is not where markResumed drops it (at the decision's time).
   if (entry.entry.dueAt !== entry.decidedAt) await deps.approvalResumes.done(entry);
   return outcome;
