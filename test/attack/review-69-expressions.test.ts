@@ -13,7 +13,7 @@ import { GENERIC_CONT, RULES, STEP_LISTINGS } from '../../shared/logs/rules.js';
  * copied here from the source as committed (a later edit there is not seen by these rows).
  *
  * Findings (both Low: neither input is a real tool's line; no secret is involved):
- * - go.sum-missing no longer matched `go: @x@v1: missing go.sum entry`: the module path before the first `@` became
+ * - Fixed: go.sum-missing no longer matched `go: @x@v1: missing go.sum entry`: the module path before the first `@` became
  *   `[^\s@]+`, so a path that starts with `@` (the old `\S+` took it) fell out.
  * - diagnosis's ASSERTION_RE no longer matched `got … want` after leading blanks that cross a line separator
  *   (`\u2028got 1, want 2`): the old `^\s*` crossed it before `.*`, the new lookahead starts at `^` with `.*?`.
@@ -139,8 +139,8 @@ describe('session 69 rewrites read the same as the expressions they replaced', (
     expect(found).toEqual([]);
   }, 60_000);
 
-  // Low: `go: ` + a module path that starts with `@` (not a path go prints, but the old rule took it).
-  it.fails('go.sum-missing still matches a module path the old `\\S+@` took (one that starts with `@`)', () => {
+  // Low, fixed: `go: ` + a module path that starts with `@` (not a path go prints, but the old rule took it).
+  it('go.sum-missing still matches a module path the old `\\S+@` took (one that starts with `@`)', () => {
     // Prepare
     const old = test(/^(?:\S+\.go:\d+:\d+: |go: (?:\S+@\S+: )?)missing go\.sum entry\b/);
     const alphabet = ['go: ', '@', 'a', ': ', 'missing go.sum entry', ' ', ':', 'v1', 'x.go:1:2: '];
