@@ -276,8 +276,12 @@ const FAMILY_FIX: Readonly<Record<Category, readonly string[]>> = {
 /** With no candidate line to point at (an empty log, or one no rule read), "the candidate lines below" are none. */
 const NO_CANDIDATE_FIX: readonly string[] = ['Read the end of the failed step\'s log, where a tool says why it stopped, and compare with the last green run.'];
 
-/** A test block's assertion (jest's `Expected:`, an `AssertionError`, go's `got … want …`) below its title line. */
-const ASSERTION_RE = /^\s*(?:E\s+)?(?:expect\(|Expected\b|expected\b|AssertionError|assert\b|\w*(?:Error|Exception):|panicked at)|^(?=(.*?\bgot\b))\1.*\bwant\b|^(?=(.*?\bwant\b))\2.*\bgot\b/;
+/**
+ * A test block's assertion (jest's `Expected:`, an `AssertionError`, go's `got … want …`) below its title line. The
+ * got/want alternatives take the leading blanks, `E ` and the first `got`/`want` atomically (a lookahead group read
+ * back), so a hostile line costs linear time; the leading `\s*` and `E\s+` still cross a line separator, as they did.
+ */
+const ASSERTION_RE = /^\s*(?:E\s+)?(?:expect\(|Expected\b|expected\b|AssertionError|assert\b|\w*(?:Error|Exception):|panicked at)|^(?=(\s*))\1(?:E(?=(\s+))\2)?(?=(.*?\bgot\b))\3.*\bwant\b|^(?=(\s*))\4(?:E(?=(\s+))\5)?(?=(.*?\bwant\b))\6.*\bgot\b/;
 
 function assertionOf(failure: Failure): string | null {
   const body = failure.lines.slice(1);

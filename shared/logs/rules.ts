@@ -1676,9 +1676,10 @@ export const RULES: readonly Rule[] = uniformRules([
     contAfter: { prev: CC_ERROR_RE, re: /^(?!\S+?:\d+(?::\d+)?:\s|\S+: (?:In |At global scope:)|In file included |(?:g?make|ninja)(?:\[\d+\])?: |\[ *\d+%\] |\[\d+\/\d+\] |FAILED: |Error: Process completed |##\[|\d+ errors? generated)\S/ } },
   // cmd/go's missing checksum: `internal/q/redis.go:9:2: missing go.sum entry for module providing package P
   // (imported by Q); to add:` (`go: m@v: missing go.sum entry; to add it:` for a module), the `go get` to run
-  // indented below. A dependency the lock file lacks, not a compile error: before go's build rule.
+  // indented below. A dependency the lock file lacks, not a compile error: before go's build rule. The module is
+  // read up to its first `@` past its first character (linear; a first `@` is taken, as `\S+@` took it).
   { id: 'go.sum-missing', category: 'dependency', weight: 84, extend: 'indent', maxLines: 6,
-    re: /^(?:\S+\.go:\d+:\d+: |go: (?:[^\s@]+@\S+: )?)missing go\.sum entry\b/ },
+    re: /^(?:\S+\.go:\d+:\d+: |go: (?:\S[^\s@]*@\S+: )?)missing go\.sum entry\b/ },
   // cmd/go importing a package that no module it may use provides: `x.go:6:2: no required module provides package P;
   // to add it:` with the `go get P` to run indented below; with -mod=mod, after looking for one, `cannot find module
   // providing package P: …` (the proxy's 404, a private repository it could not read); GOPATH mode's `cannot find
