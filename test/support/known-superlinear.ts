@@ -164,18 +164,16 @@ export const KNOWN_SUPERLINEAR: Readonly<Record<string, string>> = {
     "shared/analysis/patch.ts:955; Trade on \" \"; quadratic: \"NODE_OPTIONS\" + \" \" × 1K→4K: 1.15→19.06 ms",
   "/^\\s*(?:-[rc]|--(?:requirement|constraint))(?:\\s*=\\s*|\\s*)(\\S+)/gim":
     "shared/analysis/pip-requirements.ts:67; Move on \"\\n\"; quadratic: \"\" + \"\\n\" × 1K→4K: 0.99→17.86 ms",
-  "/^\\s*(?:-\\s+)?(?:run:\\s*\\|?\\s*)?[@-]?\\s*(?:sudo\\s+(?:-\\S+\\s+)*)?(?:\\w+=\\S*\\s+)*(?:\\S*\\/)?(?:cp|mv|rsync|scp|aspell|hunspell|codespell|grep|egrep|fgrep|rg|ls|rm|tar|zip|unzip|chmod|chown|chgrp|find|ln|mkdir|diff|sort|du|cat|echo|printf|bash|sh|zsh)\\s/":
-    "shared/analysis/pip-requirements.ts:122; Trade on \" \", Trade on \" \", Trade on \" \", Trade on \" \", Trade on \" \"; \"run:\" + \" \" × 1K: 2770.03 ms already",
   "/^(?=\\s*\\[)/m":
-    "shared/analysis/pip-requirements.ts:169; Move on \"\\n\"; quadratic: \"\" + \"\\n\" × 1K→4K: 0.83→15.98 ms",
+    "shared/analysis/pip-requirements.ts:171; Move on \"\\n\"; quadratic: \"\" + \"\\n\" × 1K→4K: 0.83→15.98 ms",
   "/^[\\s-]*requirements:\\s*['\"]?([^\\s'\"#]+)/gm":
-    "shared/analysis/pip-requirements.ts:178; Move on \"\\n\"; quadratic: \"\" + \"\\n\" × 1K→4K: 1.16→19.24 ms",
+    "shared/analysis/pip-requirements.ts:180; Move on \"\\n\"; quadratic: \"\" + \"\\n\" × 1K→4K: 1.16→19.24 ms",
   "/^\\s*([\\w.-]+)\\s*=\\s*file:\\s*(.+)$/gim":
-    "shared/analysis/pip-requirements.ts:180; Trade on \" \", Move on \"\\n\"; quadratic: \"\" + \"\\n\" × 1K→4K: 1.27→19.11 ms",
+    "shared/analysis/pip-requirements.ts:182; Trade on \" \", Move on \"\\n\"; quadratic: \"\" + \"\\n\" × 1K→4K: 1.27→19.11 ms",
   "/^\\s*(FROM|WORKDIR|COPY|ADD|RUN)\\s+((?:--\\S+\\s+)*)(.*)$/i":
-    "shared/analysis/pip-requirements.ts:233; Trade on \" \", Trade on \" \"; not shown by \"\" + \" \" × n: unconfirmed",
+    "shared/analysis/pip-requirements.ts:235; Trade on \" \", Trade on \" \"; not shown by \"\" + \" \" × n: unconfirmed",
   "/\\/?[^/]*[*?[][^/]*$/":
-    "shared/analysis/pip-requirements.ts:265; Trade on \"?\", Move on \"A\", Move on \"?\"; quadratic: \"\" + \"A\" × 1K→4K: 1.89→23.88 ms",
+    "shared/analysis/pip-requirements.ts:267; Trade on \"?\", Move on \"A\", Move on \"?\"; quadratic: \"\" + \"A\" × 1K→4K: 1.89→23.88 ms",
   "/\\bopen\\s*\\(?\\s*(?:my\\s+)?[$\\w]+\\s*,\\s*(?=[\"']\\s*\\||[\"'][^\"'\\n]*\\|\\s*[\"'])/gi":
     "shared/analysis/process-calls.ts:140; Trade on \" \"; quadratic: \"OPEN\" + \" \" × 1K→4K: 1.15→20.41 ms",
   "/^\\s*\\/\\/go:generate[ \\t]+(.+)$/g":
