@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LOADED_PATH } from '../../../shared/analysis/patch.js';
 import { NOT_PIP } from '../../../shared/analysis/pip-requirements.js';
 import { superlinearOn } from '../../support/growth.js';
 
@@ -9,5 +10,9 @@ import { superlinearOn } from '../../support/growth.js';
 describe('the patch check reads the texts that were its slowest in linear time', () => {
   it('NOT_PIP (pip-requirements.ts): `run:` then blanks, each run of blanks read by one quantifier (was cubic: 1K took 1.8 s)', () => {
     expect(superlinearOn(NOT_PIP, ['run:', '- run: |', '- run: | @ sudo A=1 '], [' ', '\t'])).toEqual([]);
+  });
+
+  it('LOADED_PATH (patch.ts): `from`, `from(`, `#include` then blanks or line ends (was cubic: `from` and 4K spaces took 38 s)', () => {
+    expect(superlinearOn(LOADED_PATH, ['from', 'from(', 'require (', '#include', 'import'], [' ', '\n'])).toEqual([]);
   });
 });
