@@ -112,12 +112,10 @@ export const KNOWN_SUPERLINEAR: Readonly<Record<string, string>> = {
     "shared/analysis/dangerous-code.ts:1650; Move on \"#\"; not shown by \"\" + \"#\" × n: unconfirmed",
   "/^\\s*(?:\\/\\/|#(?!\\[)|(?!.*\\*\\/\\s*\\S)(?:\\/\\*|\\*))/":
     "shared/analysis/dangerous-code.ts:1838; Trade on \" \"; not shown by \"\" + \" \" × n: unconfirmed",
-  "/\\bfunction\\b\\s*\\*?\\s*[\\w$]*\\s*\\(/g":
-    "shared/analysis/function-constructors.ts:166; Trade on \" \", Trade on \" \", Trade on \" \"; \"function\" + \" \" × 1K: 488.56 ms already",
   "/[\\w$]+$/":
-    "shared/analysis/function-constructors.ts:173; Move on \"A\"; quadratic: \"\" + \"A\" × 1K→4K: 0.99→16.43 ms",
+    "shared/analysis/function-constructors.ts:174; Move on \"A\"; quadratic: \"\" + \"A\" × 1K→4K: 0.99→16.43 ms",
   "/(?:function\\s*\\*?|class)\\s*$/":
-    "shared/analysis/function-constructors.ts:308; Trade on \" \"; quadratic: \"function\" + \" \" × 1K→4K: 0.83→13.48 ms",
+    "shared/analysis/function-constructors.ts:309; Trade on \" \"; quadratic: \"function\" + \" \" × 1K→4K: 0.83→13.48 ms",
   "/(?:<\\|?\\s*\\/?\\s*(?:system|assistant|user|im_start|im_end|endoftext|eot_id|start_header_id)\\s*\\|?>|\\[\\/?inst\\]|<<\\/?sys>>|^\\s*#{2,}\\s*(?:system|assistant|instruction)\\b|^\\s*(?:assistant|ai|system|human|user)\\s*:|<\\/?(?:system|assistant|instructions?)>)/":
     "shared/analysis/injection.ts:195; Trade on \" \"; quadratic: \"<\" + \" \" × 1K→4K: 0.83→14.93 ms",
   "/%%|%\\{(\\w+)\\}|%(?:\\((\\w+)\\)|<(\\w+)>)?[-#0 +]*\\d*(?:\\.\\d+)?([sdiurac])/g":
@@ -225,17 +223,17 @@ export const KNOWN_SUPERLINEAR: Readonly<Record<string, string>> = {
   "/\\b(?:(?:[a-z]+_)?b(?:64|32|16|85)decode|base(?:64|32)_decode|atob|a2b_\\w+|a85decode|decodebytes|unhexlify|fromhex|decompress\\w*|(?:base64_)?decode(?:_base)?64|decodestring|hex2bin|str_rot13|strrev|gz(?:inflate|uncompress|decode)|convert_uudecode|unpack1?|pack|chr|frombase64(?:string)?|from(?:charcode|codepoint)|unescape|(?:raw)?urldecode|html_entity_decode|quoted_printable_decode|uri_unescape|decode_www_form(?:_component)?|unescapedatastring|decodeuri(?:component)?|unquote(?:_plus|_to_bytes)?|inflate(?:raw)?(?:sync)?|gunzip(?:sync)?|unzipsync|brotlidecompress(?:sync)?)\\s+as\\s+([A-Za-z_$][\\w$]*)|\\b(?:(?:[a-z]+_)?b(?:64|32|16|85)decode|base(?:64|32)_decode|atob|a2b_\\w+|a85decode|decodebytes|unhexlify|fromhex|decompress\\w*|(?:base64_)?decode(?:_base)?64|decodestring|hex2bin|str_rot13|strrev|gz(?:inflate|uncompress|decode)|convert_uudecode|unpack1?|pack|chr|frombase64(?:string)?|from(?:charcode|codepoint)|unescape|(?:raw)?urldecode|html_entity_decode|quoted_printable_decode|uri_unescape|decode_www_form(?:_component)?|unescapedatastring|decodeuri(?:component)?|unquote(?:_plus|_to_bytes)?|inflate(?:raw)?(?:sync)?|gunzip(?:sync)?|unzipsync|brotlidecompress(?:sync)?)\\s*:\\s*([A-Za-z_$][\\w$]*)\\s*[,}]|(?<![\\w$.])([A-Za-z_$][\\w$]*(?:[ \\t]*,[ \\t]*[A-Za-z_$][\\w$]*){0,8})[ \\t]*=[ \\t]*\\(?\\s*(?:getattr\\s*\\(\\s*[\\w$.]+\\s*,\\s*|(?:[\\w$]+\\s*(?:\\.|\\[)\\s*){0,3})[\"'\\x60]?(?:(?:[a-z]+_)?b(?:64|32|16|85)decode|base(?:64|32)_decode|atob|a2b_\\w+|a85decode|decodebytes|unhexlify|fromhex|decompress\\w*|(?:base64_)?decode(?:_base)?64|decodestring|hex2bin|str_rot13|strrev|gz(?:inflate|uncompress|decode)|convert_uudecode|unpack1?|pack|chr|frombase64(?:string)?|from(?:charcode|codepoint)|unescape|(?:raw)?urldecode|html_entity_decode|quoted_printable_decode|uri_unescape|decode_www_form(?:_component)?|unescapedatastring|decodeuri(?:component)?|unquote(?:_plus|_to_bytes)?|inflate(?:raw)?(?:sync)?|gunzip(?:sync)?|unzipsync|brotlidecompress(?:sync)?)(?:[\"'\\x60]\\s*[\\])]?)?(?:\\s*\\.\\s*bind\\s*\\([^()\\n]{0,80}\\))?\\s*(?=[;,)\\n]|$)|(?:\\b(?:def|function)\\s+([A-Za-z_$][\\w$]*)\\s*\\([^()\\n]{0,80}\\)[^\\n:{]{0,40}[:{]|(?<![\\w$.])([A-Za-z_$][\\w$]*)[ \\t]*=[ \\t]*(?:lambda\\b[^:\\n]{0,80}:|(?:async\\s*)?(?:\\([^()\\n]{0,80}\\)|[\\w$]+)\\s*=>\\s*\\{?))\\s*(?:return\\s+)?(?:[\\w$]+\\s*\\.\\s*){0,3}(?:(?:[a-z]+_)?b(?:64|32|16|85)decode|base(?:64|32)_decode|atob|a2b_\\w+|a85decode|decodebytes|unhexlify|fromhex|decompress\\w*|(?:base64_)?decode(?:_base)?64|decodestring|hex2bin|str_rot13|strrev|gz(?:inflate|uncompress|decode)|convert_uudecode|unpack1?|pack|chr|frombase64(?:string)?|from(?:charcode|codepoint)|unescape|(?:raw)?urldecode|html_entity_decode|quoted_printable_decode|uri_unescape|decode_www_form(?:_component)?|unescapedatastring|decodeuri(?:component)?|unquote(?:_plus|_to_bytes)?|inflate(?:raw)?(?:sync)?|gunzip(?:sync)?|unzipsync|brotlidecompress(?:sync)?)\\s*\\(/gi":
     "shared/analysis/code-sinks.ts:270; Trade on \" \", Trade on \" \", Trade on \" \", Trade on \" \"; not shown by \"\" + \" \" × n: unconfirmed",
   "/(?<=(?<![\\w$.])([A-Za-z_$][\\w$]*)(?:\\s*:[^=;\\n]{1,80}?)?\\s*=(?![=>])\\s*)/y":
-    "shared/analysis/function-constructors.ts:278; Move on \" \"; quadratic: \"\" + \" \" × 1K→4K: 5.99→83.34 ms",
+    "shared/analysis/function-constructors.ts:279; Move on \" \"; quadratic: \"\" + \" \" × 1K→4K: 5.99→83.34 ms",
   "/(?<=([\\]}])(?:\\s*:[^=;\\n]{1,80}?)?\\s*=(?![=>])\\s*)/dy":
-    "shared/analysis/function-constructors.ts:279; Move on \" \"; quadratic: \"\" + \" \" × 1K→4K: 5.31→51.11 ms",
+    "shared/analysis/function-constructors.ts:280; Move on \" \"; quadratic: \"\" + \" \" × 1K→4K: 5.31→51.11 ms",
   "/(?<=(?<![\\w$.])[A-Za-z_$][\\w$]*(?:\\s*\\.\\s*[\\w$]+){0,3}\\s*(?:\\.\\s*([A-Za-z_$][\\w$]*)|\\[\\s*[\"'\\x60]([A-Za-z_$][\\w$]*)[\"'\\x60]\\s*\\])\\s*=(?![=>])\\s*)/y":
-    "shared/analysis/function-constructors.ts:280; Move on \" \"; quadratic: \"\" + \" \" × 1K→4K: 3.27→48.95 ms",
+    "shared/analysis/function-constructors.ts:281; Move on \" \"; quadratic: \"\" + \" \" × 1K→4K: 3.27→48.95 ms",
   "/(?<=[{,]\\s*[\"'\\x60]?([A-Za-z_$][\\w$]*)[\"'\\x60]?\\s*:\\s*)/y":
-    "shared/analysis/function-constructors.ts:281; Move on \" \"; quadratic: \"\" + \" \" × 1K→4K: 2.68→36.43 ms",
+    "shared/analysis/function-constructors.ts:282; Move on \" \"; quadratic: \"\" + \" \" × 1K→4K: 2.68→36.43 ms",
   "/(?:\\s*(?:(?:as|satisfies)\\s+(?:\\([^()\\n]{0,80}\\)\\s*=>\\s*){0,3}(?:\\([^()\\n]{0,80}\\)|(?:typeof\\s+)?[A-Za-z_$][\\w$.]*(?:\\s*<[^<>;\\n]{0,80}>)?)(?:\\s*\\[\\s*\\])*|!(?!=)))+/y":
-    "shared/analysis/function-constructors.ts:289; Move on \" \"; quadratic: \"\" + \" \" × 1K→4K: 1.86→28.55 ms",
+    "shared/analysis/function-constructors.ts:290; Move on \" \"; quadratic: \"\" + \" \" × 1K→4K: 1.86→28.55 ms",
   "/(?<=(<\\s*(?:\\([^()\\n]{0,80}\\)\\s*=>\\s*){0,3}(?:\\([^()\\n]{0,80}\\)|(?:typeof\\s+)?[A-Za-z_$][\\w$.]*(?:\\s*<[^<>;\\n]{0,80}>)?)(?:\\s*\\[\\s*\\])*\\s*>)\\s*)/dy":
-    "shared/analysis/function-constructors.ts:291; Move on \" \"; quadratic: \"\" + \" \" × 1K→4K: 2.59→40.04 ms",
+    "shared/analysis/function-constructors.ts:292; Move on \" \"; quadratic: \"\" + \" \" × 1K→4K: 2.59→40.04 ms",
   "/(?<![\\w$.])(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*(?::[^=;\\n]{1,80}?\\s*)?=(?![=>])\\s*\\(?\\s*(?!this\\s*\\??\\.\\s*constructor)(?:[\\w$.?\\s()[\\]'\"]{1,200}?(?:\\??\\.\\s*constructor|\\[\\s*[\"'\\x60]constructor[\"'\\x60]\\s*\\])|Reflect\\s*\\.\\s*get\\s*\\([^,()\\n]{1,120},\\s*[\"'\\x60]constructor[\"'\\x60]\\s*\\))\\s*\\)?(?=\\s*(?:[;,)]|$))/gm":
     "shared/analysis/code-values.ts:116; Trade on \" \", Trade on \" \"; not shown by \"\" + \" \" × n: unconfirmed",
   "/(?<![\\w$.])(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*((?:\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*'|\\x60(?:[^\\x60\\\\$\\n]|\\\\.|\\$(?!\\{)|\\$\\{\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*')\\s*\\})*\\x60|[ \\t+,[\\]]|\\.\\s*join\\s*\\(\\s*(?:[\"']{2})?\\s*\\))+)/g":
