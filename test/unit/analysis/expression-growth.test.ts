@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PHP_CALLS } from '../../../shared/analysis/dangerous-code.js';
 import { LOADED_PATH } from '../../../shared/analysis/patch.js';
 import { NOT_PIP } from '../../../shared/analysis/pip-requirements.js';
 import { superlinearOn } from '../../support/growth.js';
@@ -14,5 +15,9 @@ describe('the patch check reads the texts that were its slowest in linear time',
 
   it('LOADED_PATH (patch.ts): `from`, `from(`, `#include` then blanks or line ends (was cubic: `from` and 4K spaces took 38 s)', () => {
     expect(superlinearOn(LOADED_PATH, ['from', 'from(', 'require (', '#include', 'import'], [' ', '\n'])).toEqual([]);
+  });
+
+  it('PHP_CALLS (dangerous-code.ts): blanks after a name, `$this`, `->` (its declaration look-behind ran at every blank: 1K spaces took 453 ms)', () => {
+    expect(superlinearOn(PHP_CALLS, ['', 'a', '$this', 'a->', 'function &'], [' ', '\n'])).toEqual([]);
   });
 });
