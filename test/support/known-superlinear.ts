@@ -54,22 +54,20 @@ export const KNOWN_SUPERLINEAR: Readonly<Record<string, string>> = {
     "shared/analysis/code-sinks.ts:464; Move on \" \", Move on \"A\"; quadratic: \"\" + \"A\" × 1K→4K: 1.23→19.92 ms",
   "/\\s*(?:\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*'|\\x60(?:[^\\x60\\\\$]|\\\\.|\\$(?!\\{))*\\x60|-?[\\d.]+|true|false|null|undefined)\\s*([,)])/y":
     "shared/analysis/code-values.ts:118; Move on \" \", Move on \"0\"; quadratic: \"\" + \" \" × 1K→4K: 2.45→33.97 ms",
-  "/(?:(?<![\\w$.])function\\b\\s*\\*?\\s*([A-Za-z_$][\\w$]*)?|(?<![\\w$.])(?:async\\s+)?(?:\\*\\s*)?([A-Za-z_$][\\w$]*))\\s*$/":
-    "shared/analysis/code-values.ts:228; Trade on \" \", Trade on \" \", Trade on \" \"; \"function\" + \" \" × 1K: 313.12 ms already",
   "/(?:([A-Za-z_$][\\w$]*)\\s*[:=]|\\[\\s*[\"'\\x60]([\\w$]+)[\"'\\x60]\\s*\\]\\s*=)\\s*$/":
-    "shared/analysis/code-values.ts:238; Move on \"A\"; quadratic: \"\" + \"A\" × 1K→4K: 1.58→24.89 ms",
+    "shared/analysis/code-values.ts:240; Move on \"A\"; quadratic: \"\" + \"A\" × 1K→4K: 1.58→24.89 ms",
   "/(?:getOwnPropertyDescriptors?|Reflect\\s*\\.\\s*get|Reflect\\s*\\.\\s*getOwnPropertyDescriptor)\\s*\\(\\s*([^,()\\n]{1,120}?)\\s*,\\s*[\"'\\x60]constructor[\"'\\x60]|getOwnPropertyDescriptors\\s*\\(\\s*Function\\b/g":
-    "shared/analysis/code-values.ts:260; Trade on \" \"; \"Reflect.get(\" + \" \" × 1K: 112.31 ms already",
+    "shared/analysis/code-values.ts:262; Trade on \" \"; \"Reflect.get(\" + \" \" × 1K: 112.31 ms already",
   "/\\s*\\??\\.\\s*/":
-    "shared/analysis/code-values.ts:344; Move on \" \"; quadratic: \"\" + \" \" × 1K→4K: 1.15→19.9 ms",
+    "shared/analysis/code-values.ts:346; Move on \" \"; quadratic: \"\" + \" \" × 1K→4K: 1.15→19.9 ms",
   "/^\\s*(?::[^=;\\n]{1,80}?)?\\s*=(?![=>])/":
-    "shared/analysis/code-values.ts:426; Trade on \" \"; quadratic: \"\" + \" \" × 1K→4K: 1.04→22.99 ms",
+    "shared/analysis/code-values.ts:428; Trade on \" \"; quadratic: \"\" + \" \" × 1K→4K: 1.04→22.99 ms",
   "/\\b(?:spawn|spawnSync|exec|execFile|execSync|fork|Popen|run|call|check_output|create_subprocess_exec)\\s*\\(\\s*\\[?\\s*[\"'\\x60](?:\\/(?:usr\\/)?(?:local\\/)?bin\\/)?(?:sh|bash|zsh|dash|ksh|fish|node|nodejs|deno|bun|python[\\d.]*|ruby|perl|php|pwsh|powershell|lua|Rscript|osascript)[\"'\\x60]\\s*(?:,\\s*\\[\\s*(?:[\"'\\x60]-[si]?[\"'\\x60]\\s*)?\\]\\s*)?\\]?\\s*(?:\\)|,\\s*(?![\\s[\"'\\x60]))/":
-    "shared/analysis/code-values.ts:486; Trade on \" \", Trade on \" \", Trade on \" \"; quadratic: \"run('sh'\" + \" \" × 1K→4K: 1.03→22.69 ms",
+    "shared/analysis/code-values.ts:488; Trade on \" \", Trade on \" \", Trade on \" \"; quadratic: \"run('sh'\" + \" \" × 1K→4K: 1.03→22.69 ms",
   "/\\bstdin\\s*\\.\\s*(?:write|end)\\s*\\(|\\.communicate\\s*\\(\\s*(?:input\\s*=\\s*)?(?!\\s*\\))|\\binput\\s*[:=]\\s*(?!None\\b|undefined\\b)[\\w$]/":
-    "shared/analysis/code-values.ts:488; Trade on \" \", Trade on \" \"; not shown by \"\" + \" \" × n: unconfirmed",
+    "shared/analysis/code-values.ts:490; Trade on \" \", Trade on \" \"; not shown by \"\" + \" \" × n: unconfirmed",
   "/(?:\\bdef\\s+\\w+\\s*\\([^)]*|[(,])\\s*$/":
-    "shared/analysis/code-values.ts:628; Trade on \" \"; not shown by \"\" + \" \" × n: unconfirmed",
+    "shared/analysis/code-values.ts:630; Trade on \" \"; not shown by \"\" + \" \" × n: unconfirmed",
   "/\\\\.|\\[(?:\\\\.|[^\\]\\\\])*\\]|[a-z]/gi":
     "shared/analysis/dangerous-code.ts:144; Move on \"[\"; quadratic: \"[\" + \"[\" × 1K→4K: 2.03→33.51 ms",
   "/(?:\\.DownloadFile(?:Async|TaskAsync)?\\s*\\(\\s*[^,\\n]{1,300}|\\burlretrieve\\s*\\(\\s*[^,\\n]{1,300}|(?:\\b(?=\\w*download)\\w*\\s*\\(\\s*[^,\\n]{1,300}|[\\w$]\\s*\\(\\s*[\"'\\x60](?:https?|ftps?):\\/\\/[^\"'\\x60\\n]{1,500}[\"'\\x60])(?=\\s*,\\s*[\"'](?![a-z][\\w+.-]*:\\/\\/)[^\"'\\n]*[./]))\\s*,\\s*(?:([\"'])([^\"'\\n]+)\\1|(\\$[\\w:{}]+)|([A-Za-z_]\\w*))\\s*[,)]/gi":
@@ -235,7 +233,7 @@ export const KNOWN_SUPERLINEAR: Readonly<Record<string, string>> = {
   "/(?<![\\w$.])(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*(?::[^=;\\n]{1,80}?\\s*)?=(?![=>])\\s*\\(?\\s*(?!this\\s*\\??\\.\\s*constructor)(?:[\\w$.?\\s()[\\]'\"]{1,200}?(?:\\??\\.\\s*constructor|\\[\\s*[\"'\\x60]constructor[\"'\\x60]\\s*\\])|Reflect\\s*\\.\\s*get\\s*\\([^,()\\n]{1,120},\\s*[\"'\\x60]constructor[\"'\\x60]\\s*\\))\\s*\\)?(?=\\s*(?:[;,)]|$))/gm":
     "shared/analysis/code-values.ts:116; Trade on \" \", Trade on \" \"; not shown by \"\" + \" \" × n: unconfirmed",
   "/(?<![\\w$.])(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*((?:\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*'|\\x60(?:[^\\x60\\\\$\\n]|\\\\.|\\$(?!\\{)|\\$\\{\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*')\\s*\\})*\\x60|[ \\t+,[\\]]|\\.\\s*join\\s*\\(\\s*(?:[\"']{2})?\\s*\\))+)/g":
-    "shared/analysis/code-values.ts:506; Trade on \" \"; exponential by the analysis: not run",
+    "shared/analysis/code-values.ts:508; Trade on \" \"; exponential by the analysis: not run",
   "/\\b(?:(?:curl|wget|aria2c)(?:\\.exe)?|iwr|irm|invoke-webrequest|invoke-restmethod|start-bitstransfer|certutil(?:\\.exe)?(?=\\s[^\\n|;&]{0,80}?[-/]urlcache\\b)|bitsadmin(?:\\.exe)?(?=\\s[^\\n|;&]{0,80}?[-/](?:transfer|addfile)\\b)|gh\\s+(?:api|release\\s+download|gist\\s+view|run\\s+download)|npm\\s+pack|pip[\\d.]*\\s+download)\\s+\\S|[\"'\\x60](?:(?:curl|wget|aria2c)(?:\\.exe)?|iwr|irm|invoke-webrequest|invoke-restmethod|start-bitstransfer|certutil(?:\\.exe)?(?=\\s[^\\n|;&]{0,80}?[-/]urlcache\\b)|bitsadmin(?:\\.exe)?(?=\\s[^\\n|;&]{0,80}?[-/](?:transfer|addfile)\\b)|gh\\s+(?:api|release\\s+download|gist\\s+view|run\\s+download)|npm\\s+pack|pip[\\d.]*\\s+download)[\"'\\x60]\\s*,|(?<![\\w])(?:urlopen|urlretrieve)\\s*\\(|(?:(?<![.\\w$])|\\b(?:globalthis|window|self)\\s*\\.\\s*)(?:fetch|got|axios)\\s*\\(|\\b(?:requests|httpx|session|urllib\\.request|https?|axios|got|uri|open-uri|net::http|webclient|http)\\s*(?:\\(\\s*\\))?\\s*[.:]+\\s*(?:get|post|request|urlopen|open|get_response|downloadstring|downloadfile)\\b/i":
     "shared/analysis/downloads-and-runs.ts:23; Trade on \" \"; not shown by \"\" + \" \" × n: unconfirmed",
   "/^\\s*[\\[\\x60'\"]?\\s*(?:(?:curl|wget|aria2c)(?:\\.exe)?|iwr|irm|invoke-webrequest|invoke-restmethod|start-bitstransfer|certutil(?:\\.exe)?(?=\\s[^\\n|;&]{0,80}?[-/]urlcache\\b)|bitsadmin(?:\\.exe)?(?=\\s[^\\n|;&]{0,80}?[-/](?:transfer|addfile)\\b)|gh\\s+(?:api|release\\s+download|gist\\s+view|run\\s+download)|npm\\s+pack|pip[\\d.]*\\s+download)\\b[^\\n&;|\\x60'\"]*[\\x60'\"\\]]/i":
