@@ -163,7 +163,8 @@ export function shadowedReadsBlanked(text: string, plain: ReadonlySet<string>, {
     if (brace) return close[i + brace[0].length - 1]!;
     return Math.min(expressionEnd(i), around[i]! >= 0 ? close[around[i]!]! : text.length);
   };
-  for (const head of text.matchAll(/\bfunction\b\s*\*?\s*[\w$]*\s*\(/g)) {
+  // Each run of blanks read by one quantifier: `\s*\*?\s*[\w$]*\s*` split `function` and 1K spaces every way (656 ms).
+  for (const head of text.matchAll(/\bfunction\b\s*(?:\*\s*)?(?:[\w$]+\s*)?\(/g)) {
     const open = head.index + head[0].length - 1;
     bind(text.slice(open + 1, close[open]), open, bodyFrom(close[open]! + 1));
   }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { PHP_CALLS } from '../../../shared/analysis/dangerous-code.js';
+import { LOADED_PATH } from '../../../shared/analysis/patch.js';
+import { NOT_PIP } from '../../../shared/analysis/pip-requirements.js';
+import { superlinearOn } from '../../support/growth.js';
+
+// The patch check's expressions that read a hostile text superlinearly before session 69b (test/support/known-superlinear.ts
+// listed them, each over 60 ms at 1K characters already; a patch or a repository file is attacker-written and up to
+// 20 KB), each on the text that showed it: its CPU time's growth over 1K→8K characters, which a quadratic or cubic
+// reading fails (exponent ≥ 1.8) and a linear one passes, whatever the machine's load.
+describe('the patch check reads the texts that were its slowest in linear time', () => {
+  it('NOT_PIP (pip-requirements.ts): `run:` then blanks, each run of blanks read by one quantifier (was cubic: 1K took 1.8 s)', () => {
+    expect(superlinearOn(NOT_PIP, ['run:', '- run: |', '- run: | @ sudo A=1 '], [' ', '\t'])).toEqual([]);
+  });
+
+  it('LOADED_PATH (patch.ts): `from`, `from(`, `#include` then blanks or line ends (was cubic: `from` and 4K spaces took 38 s)', () => {
+    expect(superlinearOn(LOADED_PATH, ['from', 'from(', 'require (', '#include', 'import'], [' ', '\n'])).toEqual([]);
+  });
+
+  it('PHP_CALLS (dangerous-code.ts): blanks after a name, `$this`, `->` (its declaration look-behind ran at every blank: 1K spaces took 453 ms)', () => {
+    expect(superlinearOn(PHP_CALLS, ['', 'a', '$this', 'a->', 'function &'], [' ', '\n'])).toEqual([]);
+  });
+});
