@@ -534,10 +534,13 @@ const CRYSTAL_IN_RE = /^In \S+\.cr:\d+:\d+$/;
 
 /**
  * A linker that did not find a library it was told to link (`-lz`): GNU ld's `/usr/bin/ld: cannot find -lz: No such
- * file or directory`, lld's `ld.lld: error: unable to find library -lz` (rust-lld's, in rustc's notes), ld64's
- * `ld: library not found for -lz`. The library's package is not installed on the runner: a dependency, not the code.
+ * file or directory`, gold's `/usr/bin/ld.gold: error: cannot find -lz`, lld's `ld.lld: error: unable to find library
+ * -lz` (rust-lld's, in rustc's notes), mold's `mold: fatal: library not found: z`, Apple's ld64 `ld: library not found
+ * for -lz` and its successor's (Xcode 15 on, today's macOS runners) `ld: library 'z' not found`, at a line's start or
+ * quoted by rustc (`  = note: ld: library 'z' not found`). The library's package is not installed on the runner: a
+ * dependency, not the code.
  */
-const MISSING_LIBRARY_RE = /\bld(?:\.bfd|\.gold)?(?:\.exe)?: cannot find -l|(?:ld\.lld|ld64\.lld|rust-lld)(?:\.exe)?: error: unable to find library -l|^ld: library not found for -l/;
+const MISSING_LIBRARY_RE = /\bld(?:\.bfd|\.gold)?(?:\.exe)?: (?:error: )?cannot find -l|(?:ld\.lld|ld64\.lld|rust-lld)(?:\.exe)?: error: unable to find library -l|(?:^|\s)ld: library (?:not found for -l|'[^'\n]+' not found)|\bmold: fatal: library not found: /;
 
 const NODE_THROWN_AT: Rule['lookback'] = { re: /^(?:(?:file:\/\/\/|\/|[A-Za-z]:\\)\S*|\[eval\]):\d+$/, lines: 4, inclusive: true };
 
