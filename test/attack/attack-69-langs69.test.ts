@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { refineCategory } from '../../shared/logs/categories.js';
+import { RULES, type Rule } from '../../shared/logs/rules.js';
+import { cpuGrowthExponent, LINE_COST_SIZES, LINEAR_EXPONENT_BOUND, superlinearOn } from '../support/growth.js';
 import { failedStepLog, topFailure } from '../support/step-analysis.js';
 
 // Attack on session 69's rules (branch langs69: a linker's missing library, the Timeout._onTimeout frame no longer
@@ -181,5 +184,46 @@ describe("S69-4 (Low, open): Jest's FAIL line over a verbose list", () => {
   // Open: the look-back reaches 40 lines; a file of 45 tests lists 47. A longer reach is read back from each `●` line.
   it.fails('takes in the FAIL line over a list of 45 passing tests (Jest 30, real output shape)', async () => {
     expect(await blockOf(verbose(45))).toContain('FAIL test/ledger.test.js');
+  });
+});
+
+/**
+ * S69-5 (cost, guard): the new and changed expressions on a long hostile line, each with the heads that take it to
+ * the part it reads in a loop (a linker's name and `library '`, a path, a position, a link's arrow, a heading's rules).
+ */
+const HEADS_BY_RULE: Readonly<Record<string, readonly string[]>> = {
+  'linker.missing-library': ['', 'ld: library ', "ld: library '", '  = note: ld: library ', '/usr/bin/ld.gold: '],
+  'mocha.no-tests': ['', 'Error: No test files found: "'],
+  'go.no-main-module': ['', 'pattern ', 'pattern ./...: directory prefix '],
+  'cargo.no-manifest': ['', 'error: could not find `Cargo.toml` in `', 'error: manifest path `'],
+  'maven.no-pom': ['', '[ERROR] '],
+  'npm.npx-missing': ['', 'npm error npx canceled due to missing packages '],
+  'vitest.unhandled': ['', '⎯', '⎯ Unhandled Rejection '],
+  'mlc.dead-links': ['', '  [✖] ', '  [✖] a → Status: ', '  ERROR: 1 dead links found!'],
+  'mlc.dead-link': ['', '  [✖] ', 'FILE: ', '  [✓] '],
+  'yamllint.annotation': ['', '1:1 [', '1:1 [a] ', '##[group]', '##[warning]1:1 ['],
+  'jest.failed': ['', '  ● ', 'FAIL ', '  '],
+  'node.exception': ['', 'This file is being treated as an ES module because ', '+ '],
+};
+const HOSTILE_UNITS = [' ', 'a', '1', "'", 'ld: ', "ld: library 'a", ' ld: library ', ':1', '1:1 [', '[a', ' → Status: ', '⎯', '[✖] ', '`', ' -l', 'timeout.', 'Timeout '];
+
+const ruleOf = (id: string): Rule => {
+  const rule = RULES.find((r) => r.id === id);
+  if (rule === undefined) throw new Error(`no rule ${id}`);
+  return rule;
+};
+const expressionsOf = (rule: Rule): RegExp[] =>
+  [rule.re, rule.cont, rule.end, rule.lookback?.re, rule.lookback?.through, rule.categoryFrom?.re, ...(rule.pick ?? []).map((p) => p.re)]
+    .filter((re): re is RegExp => re !== undefined);
+
+describe('S69-5: the new expressions cost a pass over a long line', () => {
+  it.each(Object.keys(HEADS_BY_RULE))('%s', { timeout: 180_000 }, (id) => {
+    expect(expressionsOf(ruleOf(id)).flatMap((re) => superlinearOn(re, HEADS_BY_RULE[id] ?? [], HOSTILE_UNITS))).toEqual([]);
+  });
+
+  it("the categories' readings (the timeout expression's look-ahead, the ES-module scope) over a long text", { timeout: 180_000 }, () => {
+    const units = ['Timeout.', 'timed out.a', ' is not defined in ES', 'Timeout._onTimeout ', 'a'];
+    const slow = units.filter((unit) => cpuGrowthExponent(LINE_COST_SIZES, (size) => unit.repeat(Math.floor(size / unit.length)), (text) => refineCategory(text, 'unknown')) >= LINEAR_EXPONENT_BOUND);
+    expect(slow).toEqual([]);
   });
 });
