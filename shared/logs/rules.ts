@@ -1000,7 +1000,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // a helper) and the command that failed three spaces in; a comment one space in is the next test's name (tape's),
   // but for busted's (`-o TAP`): `# spec/x_spec.lua @ 4`, `# Failure message: …`, luassert's `# Passed in:`,
   // `# Expected:` and the values under them, `# (number) 6`, and with --verbose its `# stack traceback:` frames.
+  // node:test's own time limit on a test (`failureType: 'testTimeoutFailure'` over `error: 'test timed out after
+  // 100ms'`) is a timeout, as go test's is.
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/,
+    categoryFrom: { re: /^\s+failureType: 'testTimeoutFailure'$/, category: 'timeout' },
     cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)|^#(?: \((?:in|from) | {2,}\S| (?:\S+ @ \d+$|Failure message: |Passed in:$|Expected:$|\(\w+(?::|\) )|stack traceback:$|\t))/,
     pick: [
       { re: /^\s+error: (?!\|-?$)\S/ },
@@ -1384,8 +1387,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // Windows the path is as cabal gave it to GHC (`test\Spec.hs`, `D:\a\ledger\ledger\test\Spec.hs`).
   { id: 'hspec.failed', category: 'test_failure', weight: 86, extend: 'paragraph', maxLines: 120, gap: 0,
     re: /^ *(?:[A-Za-z]:)?[\w./\\-]+\.l?hs:\d+:\d+: ?$/, nextLine: /^ *\d+\) \S/, pick: [{ re: /^ *\d+\) \S/ }] },
+  // Mocha's own time limit on a test or hook (`Error: Timeout of 2000ms exceeded. For async tests and hooks, …`) is a
+  // timeout, as go test's and pytest-timeout's are; not an error a test's code raised that names a timeout.
   { id: 'test.numbered-failure', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
     pick: [{ re: /^\s*(?:(?:[\w.]+)?(?:Error|Exception)(?: \[\w+\])?: |expected |Expected\b(?!:))/ }],
+    categoryFrom: { re: /^\s*Error: Timeout of \d+ms exceeded\. /, category: 'timeout' },
     re: /^(?:nl)?\s*\d+\) (?:\S|\s*$)/, end: /^(?:nl)?\s*(?:\d+\) (?:\S|\s*$)|\d+ (?:passing|failing|pending)\b|npm ERR!|error Command failed|FAILURES!|ERRORS!|--$|Finished in|Failed examples:|\d+ examples?,|Tests: \d+|Randomized with seed|Process finished|\[\d\d:\d\d:\d\d\])/ },
   { id: 'php.test-failed', category: 'test_failure', weight: 80, extend: 'line',
     re: /^FAIL .*\[[^\s[\]]+\.phpt\]/, lookback: { re: /^={4,}DIFF={4,}$/, lines: 200, inclusive: false } },
