@@ -534,10 +534,13 @@ const CRYSTAL_IN_RE = /^In \S+\.cr:\d+:\d+$/;
 
 /**
  * A linker that did not find a library it was told to link (`-lz`): GNU ld's `/usr/bin/ld: cannot find -lz: No such
- * file or directory`, lld's `ld.lld: error: unable to find library -lz` (rust-lld's, in rustc's notes), ld64's
- * `ld: library not found for -lz`. The library's package is not installed on the runner: a dependency, not the code.
+ * file or directory`, gold's `/usr/bin/ld.gold: error: cannot find -lz`, lld's `ld.lld: error: unable to find library
+ * -lz` (rust-lld's, in rustc's notes), mold's `mold: fatal: library not found: z`, Apple's ld64 `ld: library not found
+ * for -lz` and its successor's (Xcode 15 on, today's macOS runners) `ld: library 'z' not found`, at a line's start or
+ * quoted by rustc (`  = note: ld: library 'z' not found`). The library's package is not installed on the runner: a
+ * dependency, not the code.
  */
-const MISSING_LIBRARY_RE = /\bld(?:\.bfd|\.gold)?(?:\.exe)?: cannot find -l|(?:ld\.lld|ld64\.lld|rust-lld)(?:\.exe)?: error: unable to find library -l|^ld: library not found for -l/;
+const MISSING_LIBRARY_RE = /\bld(?:\.bfd|\.gold)?(?:\.exe)?: (?:error: )?cannot find -l|(?:ld\.lld|ld64\.lld|rust-lld)(?:\.exe)?: error: unable to find library -l|(?:^|\s)ld: library (?:not found for -l|'[^'\n]+' not found)|\bmold: fatal: library not found: /;
 
 const NODE_THROWN_AT: Rule['lookback'] = { re: /^(?:(?:file:\/\/\/|\/|[A-Za-z]:\\)\S*|\[eval\]):\d+$/, lines: 4, inclusive: true };
 
@@ -999,7 +1002,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // a helper) and the command that failed three spaces in; a comment one space in is the next test's name (tape's),
   // but for busted's (`-o TAP`): `# spec/x_spec.lua @ 4`, `# Failure message: …`, luassert's `# Passed in:`,
   // `# Expected:` and the values under them, `# (number) 6`, and with --verbose its `# stack traceback:` frames.
+  // node:test's own time limit on a test (`failureType: 'testTimeoutFailure'` over `error: 'test timed out after
+  // 100ms'`) is a timeout, as go test's is.
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/,
+    categoryFrom: { re: /^\s+failureType: 'testTimeoutFailure'$/, category: 'timeout' },
     cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)|^#(?: \((?:in|from) | {2,}\S| (?:\S+ @ \d+$|Failure message: |Passed in:$|Expected:$|\(\w+(?::|\) )|stack traceback:$|\t))/,
     pick: [
       { re: /^\s+error: (?!\|-?$)\S/ },
@@ -1383,8 +1389,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // Windows the path is as cabal gave it to GHC (`test\Spec.hs`, `D:\a\ledger\ledger\test\Spec.hs`).
   { id: 'hspec.failed', category: 'test_failure', weight: 86, extend: 'paragraph', maxLines: 120, gap: 0,
     re: /^ *(?:[A-Za-z]:)?[\w./\\-]+\.l?hs:\d+:\d+: ?$/, nextLine: /^ *\d+\) \S/, pick: [{ re: /^ *\d+\) \S/ }] },
+  // Mocha's own time limit on a test or hook (`Error: Timeout of 2000ms exceeded. For async tests and hooks, …`) is a
+  // timeout, as go test's and pytest-timeout's are; not an error a test's code raised that names a timeout.
   { id: 'test.numbered-failure', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
     pick: [{ re: /^\s*(?:(?:[\w.]+)?(?:Error|Exception)(?: \[\w+\])?: |expected |Expected\b(?!:))/ }],
+    categoryFrom: { re: /^\s*Error: Timeout of \d+ms exceeded\. /, category: 'timeout' },
     re: /^(?:nl)?\s*\d+\) (?:\S|\s*$)/, end: /^(?:nl)?\s*(?:\d+\) (?:\S|\s*$)|\d+ (?:passing|failing|pending)\b|npm ERR!|error Command failed|FAILURES!|ERRORS!|--$|Finished in|Failed examples:|\d+ examples?,|Tests: \d+|Randomized with seed|Process finished|\[\d\d:\d\d:\d\d\])/ },
   { id: 'php.test-failed', category: 'test_failure', weight: 80, extend: 'line',
     re: /^FAIL .*\[[^\s[\]]+\.phpt\]/, lookback: { re: /^={4,}DIFF={4,}$/, lines: 200, inclusive: false } },
