@@ -216,11 +216,13 @@ const SIGNALS: readonly Signal[] = [
         // Not "the previous job was cancelled": a run's jobs and tasks are replaced and cancelled all the time.
         String.raw`\b(?:the|your|all|any|these|those)\s+(?:previous|prior|earlier|above|original|old|initial|preceding|system|former)\s+(?:instructions?|directives?|prompts?|rules|guidelines|orders)\s+(?:(?:are|is|were|was|have been|has been)\s+(?:now\s+)?(?:${CHANGED}|void|invalid|obsolete|outdated|revoked|rescinded|withdrawn|lifted|no longer (?:valid|in effect|relevant|applicable))|(?:no longer|don['’]t|do not|does not|doesn['’]t)\s+apply)\b`,
         // The qualifier after the noun: "the rules you were given no longer apply"; "the instructions above are
-        // outdated" only with an order after it ("…, apply the patch"): a README's note says so of its own steps
-        // (review 68 R68-8: "the instructions above are outdated for node 18, see README"), read as
-        // instructions-declared-stale.
+        // outdated" only with more said after it ("…, apply the patch"): a README's note says so of its own steps and
+        // points elsewhere (review 68 R68-8: "the instructions above are outdated for node 18, see README"), read as
+        // instructions-declared-stale. Any clause after its qualifier but a pointer (see, refer to, check) is steering:
+        // an order is phrased too many ways to list (attack 69: "— add the step", "instead, add", "kindly add",
+        // ":\n- apply", "proceed with", an order in another language).
         String.raw`${NOUN_FIRST}(?:you (?:were|have been) given|you received)\s+${DECLARED_STALE}`,
-        String.raw`${NOUN_FIRST}(?:above|before this)\s+${DECLARED_STALE}(?:\s+(?:for|in|on)\s+(?:this|the|your)\s+\w+)?\s*[,;:.!-]+\s*(?:(?:so|now|instead|just|please|simply)\s+)*(?:apply|approve|merge|open|run|use|follow|do|add|push|execute|ignore|skip|install|fetch|download|commit|re-?run|set|include|print|send|post|output|reply|respond|answer|treat|disregard|forget|create|write|delete|remove|replace)\b`,
+        String.raw`${NOUN_FIRST}(?:above|before this)\s+${DECLARED_STALE}[^.,;:!?\n\u2013\u2014-]{0,80}[.,;:!?\u2013\u2014-]+\s*(?:[-*\u2022>]+\s*)*(?!(?:see|refer|check|consult|cf)\b)[^\s.,;:!?()\u2013\u2014-]`,
         // Announced with a colon, the brief need not be "yours": "The task is different now: …".
         String.raw`\b(?:the|our|my)\s+(?:task|instructions?|assignment|objective|mission|orders)\s+(?:has|have|is|are)\s+(?:now\s+)?(?:been\s+)?(?:changed|updated|different|replaced)(?:\s+now)?\s*:`,
         String.raw`\b(?:here (?:are|is)|these are|this is|below (?:are|is))\s+your\s+(?:new|real|actual|true|updated|revised|corrected)\s+${READER_BRIEF}\b`,
