@@ -54,11 +54,15 @@ describe('attack 69: ordinary lines near the fixes stay ordinary', () => {
   ])('keeps an ordinary line text: %j', (line) => expect(looksLikeInstruction(line)).toBe(false));
 });
 
-/** A69-3 (High): a fetching method reached through its owner other than by the owner's name or `x = Owner()`. */
+/**
+ * A69-3 (High): a fetching method reached through its owner other than by the owner's name or `x = Owner()`. The owner
+ * given another name (`const a = api`), the method in brackets or after `?.` closed by attack 69; the rest open (a bound
+ * method, `getattr`, an instance inside an expression, a multi-line arrow, a quoted property name).
+ */
 const OWNER_REACHED: FindingRow[] = [
-  ['tests/x.test.js', 'const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\nconst a = api;\neval(await a.get(u));'],
-  ['tests/x.test.js', "const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\neval(await api['get'](u));"],
-  ['tests/x.test.js', 'const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\neval(await api?.get(u));'],
+  ['tests/x.test.js', 'const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\nconst a = api;\neval(await a.get(u));', 'closed'],
+  ['tests/x.test.js', "const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\neval(await api['get'](u));", 'closed'],
+  ['tests/x.test.js', 'const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\neval(await api?.get(u));', 'closed'],
   ['tests/x.test.js', 'const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\nconst g = api.get.bind(api);\neval(await g(u));'],
   ['tests/t.py', 'class C:\n    def get(self, u):\n        return requests.get(u).text\n\nexec(getattr(C(), "get")(u))'],
   ['tests/x.test.js', 'class T {\n  get(u) { return fetch(u).then((r) => r.text()) }\n}\neval(await [new T()][0].get(u));'],
@@ -83,6 +87,8 @@ describeFindings('attack 69', [
 
 describeAccepted('attack 69: ordinary code near the owner and formatting readings', [
   ['tests/x.test.js', "const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\nconst a = config;\neval(a.get('x'));"],
+  ['tests/x.test.js', "const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\nconst a = api.base;\neval(cfg?.get('x') ?? cfg['get']('y'));"],
   ['tests/t.py', "P = 'BUILD_'\nt = os.environ[P + 'ID']\nrequests.post(u, data=t)"],
   ['tests/t.py', "t = os.environ['{}'.format('BUILD_{}'.format('ID'))]\nrequests.post(u, data=t)"],
 ]);
+
