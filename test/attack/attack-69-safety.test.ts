@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { looksLikeInstruction } from '../../shared/analysis/index.js';
-import { describeAccepted, describeFindings, type FindingRow } from '../support/patches.js';
+import { cpuGrowthExponent, LINE_COST_SIZES, LINEAR_EXPONENT_BOUND, repeatedTo } from '../support/growth.js';
+import { checksInLinearTime, describeAccepted, describeFindings, type FindingRow } from '../support/patches.js';
 
 // Attack 69 (branch att-safety69), attacking safety69's readings: the stale brief that alone weighs 1, a file's name
 // read with its words joined, a method called through its owner, strings formatted from literals. Each row was first
@@ -92,3 +93,16 @@ describeAccepted('attack 69: ordinary code near the owner and formatting reading
   ['tests/t.py', "t = os.environ['{}'.format('BUILD_{}'.format('ID'))]\nrequests.post(u, data=t)"],
 ]);
 
+describe('attack 69: the new readings cost linear time', () => {
+  // A69-2: many path names on one line, each a candidate for its words joined; A69-1: a stale brief and its qualifier.
+  it.each(['a/ignore-previous-instructions.md ', 'the instructions above are outdated ', 'the instructions above are obsolete for x'])(
+    'reads a line repeating %j in linear time',
+    (unit) => expect(cpuGrowthExponent(LINE_COST_SIZES, repeatedTo(unit), looksLikeInstruction)).toBeLessThan(LINEAR_EXPONENT_BOUND),
+  );
+  // A69-3: many owners, each given another name, and calls through brackets and optional chains.
+  it('checks many owners and their aliases in linear time', () =>
+    checksInLinearTime('tests/x.test.js', 'owner aliases', "const api = {\n  get(u) { return fetch(u) },\n};\nconst a = api;\na?.['get'](u);\n"));
+  // Safety69's literal formatting: a joined list, `%` and `.concat` repeated.
+  it('checks many formatted literals in linear time', () =>
+    checksInLinearTime('tests/t.py', 'literal formatting', "x = ''.join(['A_', 'B']) + 'C_%s' % 'D' + 'E'.concat('F')\n"));
+});
