@@ -252,10 +252,15 @@ function helperCalls(text: string, helpers: ReadonlySet<string>): string {
   const bare = String.raw`(?:(?<![\w$.])|(?<=\b(?:this|self|cls)\s*\.\s*))(?:${[...names].join('|')})\s*\(`;
   if (methods.size === 0) return bare;
   const receivers = new Map([...methods.keys()].map((owner) => [owner.toLowerCase(), [owner]]));
-  const instance = new RegExp(String.raw`(?<![\w$.])([A-Za-z_$][\w$]*)\s*(?::[^=\n]{1,80})?=\s*(?:await\s+)?(?:new\s+)?(${[...methods.keys()].join('|')})\s*\(`, 'gi');
+  // The owner itself given another name (`const a = api;`, attack 69 A69-3) is a receiver as an instance is.
+  const instance = new RegExp(String.raw`(?<![\w$.])([A-Za-z_$][\w$]*)\s*(?::[^=\n]{1,80})?=\s*(?:await\s+)?(?:new\s+)?(${[...methods.keys()].join('|')})\s*(?:\(|;|$)`, 'gim');
   for (const [, name, owner] of text.matchAll(instance)) receivers.get(owner!.toLowerCase())?.push(name!.replace(/\$/g, '\\$'));
-  const owned = [...methods].map(([owner, called]) => String.raw`(?:${receivers.get(owner.toLowerCase())!.join('|')})(?:\s*\([^()\n]{0,80}\))?\s*\)?\s*\.\s*(?:${called.join('|')})`);
-  return String.raw`${bare}|(?<![\w$])(?:new\s+)?(?:${owned.join('|')})\s*\(`;
+  // The method named after a `.`, an optional chain's `?.` or in brackets (`api?.get(u)`, `api['get'](u)`, attack 69 A69-3).
+  const owned = [...methods].map(
+    ([owner, called]) =>
+      String.raw`(?:${receivers.get(owner.toLowerCase())!.join('|')})(?:\s*\([^()\n]{0,80}\))?\s*\)?\s*(?:\??\.\s*(?:${called.join('|')})|\?\.\s*\[\s*['"\x60](?:${called.join('|')})['"\x60]\s*\]|\[\s*['"\x60](?:${called.join('|')})['"\x60]\s*\])`,
+  );
+  return String.raw`${bare}|(?<![\w$])(?:new\s+)?(?:${owned.join('|')})\s*(?:\?\.\s*)?\(`;
 }
 
 /**
