@@ -220,9 +220,11 @@ const SIGNALS: readonly Signal[] = [
         // points elsewhere (review 68 R68-8: "the instructions above are outdated for node 18, see README"), read as
         // instructions-declared-stale. Any clause after its qualifier but a pointer (see, refer to, check) is steering:
         // an order is phrased too many ways to list (attack 69: "— add the step", "instead, add", "kindly add",
-        // ":\n- apply", "proceed with", an order in another language).
+        // ":\n- apply", "proceed with", an order in another language). The punctuation, blanks and bullets between are
+        // bounded runs of one class each: `[.,;:!?–—-]+\s*(?:[-*•>]+\s*)*` split a run of hyphens every way there is
+        // (22 hyphens and a full stop: 80 ms of CPU, each more doubling it; session 69's merge).
         String.raw`${NOUN_FIRST}(?:you (?:were|have been) given|you received)\s+${DECLARED_STALE}`,
-        String.raw`${NOUN_FIRST}(?:above|before this)\s+${DECLARED_STALE}[^.,;:!?\n\u2013\u2014-]{0,80}[.,;:!?\u2013\u2014-]+\s*(?:[-*\u2022>]+\s*)*(?!(?:see|refer|check|consult|cf)\b)[^\s.,;:!?()\u2013\u2014-]`,
+        String.raw`${NOUN_FIRST}(?:above|before this)\s+${DECLARED_STALE}[^.,;:!?\n\u2013\u2014-]{0,80}[.,;:!?\u2013\u2014-]{1,8}[\s\-*\u2022>]{0,16}(?!(?:see|refer|check|consult|cf)\b)[^\s.,;:!?()\u2013\u2014-]`,
         // Announced with a colon, the brief need not be "yours": "The task is different now: …".
         String.raw`\b(?:the|our|my)\s+(?:task|instructions?|assignment|objective|mission|orders)\s+(?:has|have|is|are)\s+(?:now\s+)?(?:been\s+)?(?:changed|updated|different|replaced)(?:\s+now)?\s*:`,
         String.raw`\b(?:here (?:are|is)|these are|this is|below (?:are|is))\s+your\s+(?:new|real|actual|true|updated|revised|corrected)\s+${READER_BRIEF}\b`,
