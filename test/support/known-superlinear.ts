@@ -189,8 +189,6 @@ export const KNOWN_SUPERLINEAR: Readonly<Record<string, string>> = {
     "shared/analysis/shell-reading.ts:279; Move on \"[\"; not shown by \"\" + \"[\" × n: unconfirmed",
   "/^\\/(\\/?)([^/]*)\\/?(.*)$/":
     "shared/analysis/shell-reading.ts:323; Trade on \"A\"; not shown by \"/\" + \"A\" × n: unconfirmed",
-  "/\\$\\((?:\\s*(?:(echo(?:\\s+-[neE]+)*|printf)\\s+([^()\\n|;&<>]*?)|(?:which|command\\s+-v|type\\s+-[pP])\\s+([\\w./-]+)))?\\s*\\)|\\x60(?:\\s*(?:(echo(?:\\s+-[neE]+)*|printf)\\s+([^\\x60\\n|;&<>]*?)|(?:which|command\\s+-v|type\\s+-[pP])\\s+([\\w./-]+)))?\\s*\\x60/g":
-    "shared/analysis/shell-reading.ts:373; Trade on \" \", Trade on \" \", Trade on \" \", Trade on \" \", Trade on \" \", Trade on \" \"; \"$(echo \" + \" \" × 1K: 415.11 ms already",
   "/^_+|_+$/g":
     "shared/analysis/smuggled-code.ts:44; Move on \"_\"; not shown by \"\" + \"_\" × n: unconfirmed",
   "/^\\s*use\\s+(?:encoding\\b|Filter::\\w)|\\bfilter_add\\s*\\(|\\bFILTER(?:_ONLY)?\\s*\\{/m":

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PHP_CALLS } from '../../../shared/analysis/dangerous-code.js';
 import { LOADED_PATH } from '../../../shared/analysis/patch.js';
 import { NOT_PIP } from '../../../shared/analysis/pip-requirements.js';
+import { PRINTING_SUBSTITUTION } from '../../../shared/analysis/shell-reading.js';
 import { superlinearOn } from '../../support/growth.js';
 
 // The patch check's expressions that read a hostile text superlinearly before session 69b (test/support/known-superlinear.ts
@@ -19,5 +20,9 @@ describe('the patch check reads the texts that were its slowest in linear time',
 
   it('PHP_CALLS (dangerous-code.ts): blanks after a name, `$this`, `->` (its declaration look-behind ran at every blank: 1K spaces took 453 ms)', () => {
     expect(superlinearOn(PHP_CALLS, ['', 'a', '$this', 'a->', 'function &'], [' ', '\n'])).toEqual([]);
+  });
+
+  it('PRINTING_SUBSTITUTION (shell-reading.ts): `$(echo `, a backtick `echo`, `$(printf ` then blanks (session 70: every split of them was tried, 1K took 415 ms)', () => {
+    expect(superlinearOn(PRINTING_SUBSTITUTION, ['$(echo ', '`echo ', '$(printf ', '$(echo a '], [' ', '\t'])).toEqual([]);
   });
 });
