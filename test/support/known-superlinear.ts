@@ -57,8 +57,6 @@ export const KNOWN_SUPERLINEAR: Readonly<Record<string, string>> = {
     "shared/analysis/code-values.ts:118; Move on \" \", Move on \"0\"; quadratic: \"\" + \" \" × 1K→4K: 2.45→33.97 ms",
   "/(?:([A-Za-z_$][\\w$]*)\\s*[:=]|\\[\\s*[\"'\\x60]([\\w$]+)[\"'\\x60]\\s*\\]\\s*=)\\s*$/":
     "shared/analysis/code-values.ts:240; Move on \"A\"; quadratic: \"\" + \"A\" × 1K→4K: 1.58→24.89 ms",
-  "/(?:getOwnPropertyDescriptors?|Reflect\\s*\\.\\s*get|Reflect\\s*\\.\\s*getOwnPropertyDescriptor)\\s*\\(\\s*([^,()\\n]{1,120}?)\\s*,\\s*[\"'\\x60]constructor[\"'\\x60]|getOwnPropertyDescriptors\\s*\\(\\s*Function\\b/g":
-    "shared/analysis/code-values.ts:262; Trade on \" \"; \"Reflect.get(\" + \" \" × 1K: 112.31 ms already",
   "/\\s*\\??\\.\\s*/":
     "shared/analysis/code-values.ts:346; Move on \" \"; quadratic: \"\" + \" \" × 1K→4K: 1.15→19.9 ms",
   "/^\\s*(?::[^=;\\n]{1,80}?)?\\s*=(?![=>])/":

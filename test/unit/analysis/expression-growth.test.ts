@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CONSTRUCTOR_BY_STRING } from '../../../shared/analysis/code-values.js';
 import { PHP_CALLS } from '../../../shared/analysis/dangerous-code.js';
 import { LOADED_PATH } from '../../../shared/analysis/patch.js';
 import { NOT_PIP } from '../../../shared/analysis/pip-requirements.js';
@@ -24,5 +25,9 @@ describe('the patch check reads the texts that were its slowest in linear time',
 
   it('PRINTING_SUBSTITUTION (shell-reading.ts): `$(echo `, a backtick `echo`, `$(printf ` then blanks (session 70: every split of them was tried, 1K took 415 ms)', () => {
     expect(superlinearOn(PRINTING_SUBSTITUTION, ['$(echo ', '`echo ', '$(printf ', '$(echo a '], [' ', '\t'])).toEqual([]);
+  });
+
+  it('CONSTRUCTOR_BY_STRING (code-values.ts): `Reflect.get(`, `getOwnPropertyDescriptor(` then blanks (session 70: every split of them was tried, 1K took 112 ms)', () => {
+    expect(superlinearOn(CONSTRUCTOR_BY_STRING, ['Reflect.get(', 'getOwnPropertyDescriptor(', 'Reflect.get( a'], [' ', '\n'])).toEqual([]);
   });
 });
