@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONSTRUCTOR_BY_STRING } from '../../../shared/analysis/code-values.js';
-import { PHP_CALLS } from '../../../shared/analysis/dangerous-code.js';
+import { DOWNLOAD_FILE, PHP_CALLS } from '../../../shared/analysis/dangerous-code.js';
 import { LOADED_PATH } from '../../../shared/analysis/patch.js';
 import { NOT_PIP } from '../../../shared/analysis/pip-requirements.js';
 import { PRINTING_SUBSTITUTION } from '../../../shared/analysis/shell-reading.js';
@@ -29,5 +29,9 @@ describe('the patch check reads the texts that were its slowest in linear time',
 
   it('CONSTRUCTOR_BY_STRING (code-values.ts): `Reflect.get(`, `getOwnPropertyDescriptor(` then blanks (session 70: every split of them was tried, 1K took 112 ms)', () => {
     expect(superlinearOn(CONSTRUCTOR_BY_STRING, ['Reflect.get(', 'getOwnPropertyDescriptor(', 'Reflect.get( a'], [' ', '\n'])).toEqual([]);
+  });
+
+  it('DOWNLOAD_FILE (dangerous-code.ts): `.DownloadFile(`, `urlretrieve(`, `download(` then blanks (session 70: every split of them was tried, 1K took 476 ms)', () => {
+    expect(superlinearOn(DOWNLOAD_FILE, ['.DOWNLOADFILE(', 'urlretrieve(', 'download(', 'download( a'], [' ', '\n'])).toEqual([]);
   });
 });
