@@ -125,10 +125,6 @@ export const KNOWN_SUPERLINEAR: Readonly<Record<string, string>> = {
     "shared/analysis/offline.ts:42; Move on \"A\", Move on \"A\"; quadratic: \"\" + \"A\" × 1K→4K: 2.55→43.73 ms",
   "/(\\S+\\.py::[\\w:[\\]\\-.]+)/":
     "shared/analysis/offline.ts:52; Move on \"A\"; quadratic: \"\" + \"A\" × 1K→4K: 0.92→15 ms",
-  "/\\.(?:tsx?|jsx?|mjs|cjs)\\s+>\\s+(.+?)(?:\\s+\\d+(?:\\.\\d+)?\\s*m?s)?$/":
-    "shared/analysis/offline.ts:56; Trade on \" \", Trade on \" \", Trade on \" \"; \".ts > \" + \" \" × 1K: 474.35 ms already",
-  "/[●✕×✗]\\s+(.+?)(?:\\s+\\(\\d+\\s*m?s\\))?$/":
-    "shared/analysis/offline.ts:57; Trade on \" \", Trade on \" \", Trade on \" \"; \"\\u00d7 \" + \" \" × 1K: 437.69 ms already",
   "/^\\s*\\d+\\)\\s+(.+)$/":
     "shared/analysis/offline.ts:59; Trade on \" \"; quadratic: \"0)\" + \" \" × 1K→4K: 0.96→14.44 ms",
   "/(\\d+(?:\\.\\d+)?)\\s*(?:minutes?|mins?)\\b/i":

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { CONSTRUCTOR_BY_STRING } from '../../../shared/analysis/code-values.js';
 import { DOWNLOAD_FILE, PHP_CALLS } from '../../../shared/analysis/dangerous-code.js';
+import { MARKED_TEST_NAME, VITEST_TEST_NAME } from '../../../shared/analysis/offline.js';
 import { LOADED_PATH } from '../../../shared/analysis/patch.js';
 import { NOT_PIP } from '../../../shared/analysis/pip-requirements.js';
 import { PRINTING_SUBSTITUTION } from '../../../shared/analysis/shell-reading.js';
-import { superlinearOn } from '../../support/growth.js';
+import { cpuGrowthExponent, LINE_COST_SIZES, LINEAR_EXPONENT_BOUND, superlinearOn } from '../../support/growth.js';
+
+/** The exponent of `re.test`'s CPU time over `head`, `unit` repeated, then `end` (a line break after blanks showed these). */
+const growthEndingIn = (re: RegExp, head: string, unit: string, end: string): number =>
+  cpuGrowthExponent(LINE_COST_SIZES, (size) => head + unit.repeat(size) + end, (text) => re.test(text));
 
 // The patch check's expressions that read a hostile text superlinearly before session 69b (test/support/known-superlinear.ts
 // listed them, each over 60 ms at 1K characters already; a patch or a repository file is attacker-written and up to
@@ -33,5 +38,16 @@ describe('the patch check reads the texts that were its slowest in linear time',
 
   it('DOWNLOAD_FILE (dangerous-code.ts): `.DownloadFile(`, `urlretrieve(`, `download(` then blanks (session 70: every split of them was tried, 1K took 476 ms)', () => {
     expect(superlinearOn(DOWNLOAD_FILE, ['.DOWNLOADFILE(', 'urlretrieve(', 'download(', 'download( a'], [' ', '\n'])).toEqual([]);
+  });
+
+  it.each([
+    ['VITEST_TEST_NAME', VITEST_TEST_NAME, ['.ts > ', 'x.mjs >  t 1']],
+    ['MARKED_TEST_NAME', MARKED_TEST_NAME, ['× ', '● a', '✕ t (1']],
+  ] as const)('%s (offline.ts): its marker, then blanks and a line break (session 70: the time was tried after every blank, and the blanks again for each: 1K took 10-17 s)', (_name, re, heads) => {
+    for (const head of heads) {
+      for (const unit of [' ', '\t']) {
+        for (const end of ['\n', '\u0001']) expect(growthEndingIn(re, head, unit, end), JSON.stringify(head + unit + end)).toBeLessThan(LINEAR_EXPONENT_BOUND);
+      }
+    }
   });
 });
