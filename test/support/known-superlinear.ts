@@ -19,6 +19,13 @@
  * at 32K characters. At the merge (1K→4K→16K, before → after): code-sinks.ts's FUNCTION_HEADER (`function` + spaces,
  * 2.7→52→1,184 ms → 0.14 ms at 16K), injection.ts's file-name test (hyphens, 1.2→33→297 ms → 0.12 ms at 16K).
  *
+ * Fixed in session 70 (the same matches and groups over tens of thousands of recorded and generated texts; before → after
+ * on a heavily loaded machine, 1K blanks then what made each fail → the same at 8K): dangerous-code.ts's DOWNLOAD_FILE
+ * (`.DOWNLOADFILE(`, 9.6 s → 0.31 ms), shell-reading.ts's PRINTING_SUBSTITUTION (`$(echo `, 2.8 s with matchAll → 0.08 ms),
+ * code-values.ts's CONSTRUCTOR_BY_STRING (`Reflect.get(`, 1.2 s → 0.05 ms), offline.ts's VITEST_TEST_NAME (`.ts > ` and a
+ * line break, 17 s → 0.03 ms) and MARKED_TEST_NAME (`× ` and a line break, 16 s → 0.05 ms). REMOTE_SCRIPT_TAG's module
+ * readings are their own expression now (smuggled-code.ts, MODULE_IMPORT_FROM_ELSEWHERE), listed with the same reports.
+ *
  * "unconfirmed": the head tried (the analysis's repeated character after the shortest text that reaches the
  * quantifier) read linearly; a head of the right shape may still show it. "not measured yet": no time this session.
  * The patch check's were measured at 1K→4K characters (its texts are at most 20 KB): quadratic reads ×16; "already"
