@@ -159,3 +159,41 @@ export function formattedLiterals(text: string, maxGrowth: number): string | nul
     .replace(CONCAT, (whole, first: string, calls: string) => made(whole, first[0]!, [valueOf(first), ...elementsOf(calls)].join('')));
   return grown > maxGrowth ? null : out;
 }
+
+/**
+ * A name given one string literal on its own line (`P = 'GITHUB_'`, `const name = "GITHUB_TOKEN";`, Go's `p := "x"`,
+ * an annotation `NAME: str = '…'`), group 1 the name, group 2 the literal. A line of anything else gives it no value.
+ */
+const NAMED_LITERAL = new RegExp(
+  String.raw`^[ \t]*(?:(?:export|const|let|var|final|static|readonly|public|private)[ \t]+)*([A-Za-z_$][\w$]*)(?:[ \t]*:[ \t]*[\w$.|[\]]{1,40})?[ \t]*:?=[ \t]*(${LITERAL})[ \t]*(?:;[ \t]*)?$`,
+  'gm',
+);
+/** A name's mention that reads its value: not its assignment, a keyword or a key (`name=`, `name:`), a call nor a member. */
+const NAME_MENTION = /(?<![\w$.'"])[A-Za-z_$][\w$]*(?![\w$]|[ \t]*(?:=(?!=)|:(?!:)|\())/g;
+
+/**
+ * `text` with each mention of a name given a string literal ({@link NAMED_LITERAL}) written as that literal, so that a
+ * string assembled from a constant (`os.environ[P + 'TOKEN']`, `process.env[name]`; attack 69 A69-4) reads as the
+ * strings it joins. A mention reads the name's last literal above it, or, above every one (a function's body before
+ * the module's constant), the last in the text.
+ */
+export function namedLiteralsInlined(text: string): string {
+  const bindings = new Map<string, Array<{ at: number; literal: string }>>();
+  for (const bound of text.matchAll(NAMED_LITERAL)) {
+    const list = bindings.get(bound[1]!) ?? [];
+    list.push({ at: bound.index, literal: bound[2]! });
+    bindings.set(bound[1]!, list);
+  }
+  if (bindings.size === 0) return text;
+  // Mentions come in the text's order: each name's binding above is found by moving its cursor on, linearly.
+  const cursors = new Map<string, number>();
+  return text.replace(NAME_MENTION, (name, at: number) => {
+    const list = bindings.get(name);
+    if (list === undefined) return name;
+    let cursor = cursors.get(name) ?? -1;
+    while (cursor + 1 < list.length && list[cursor + 1]!.at < at) cursor += 1;
+    cursors.set(name, cursor);
+    return list[cursor < 0 ? list.length - 1 : cursor]!.literal;
+  });
+}
+
