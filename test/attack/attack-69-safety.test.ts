@@ -58,18 +58,27 @@ describe('attack 69: ordinary lines near the fixes stay ordinary', () => {
 
 /**
  * A69-3 (High): a fetching method reached through its owner other than by the owner's name or `x = Owner()`. The owner
- * given another name (`const a = api`), the method in brackets or after `?.` closed by attack 69; the rest open (a bound
- * method, `getattr`, an instance inside an expression, a multi-line arrow, a quoted property name).
+ * given another name (`const a = api`), the method in brackets or after `?.` closed by attack 69; a bound method,
+ * `getattr`, a multi-line arrow, a quoted property name closed by safety70 (with an inherited method, a destructured
+ * one, `.call`); open: an instance inside an expression (`[new T()][0].get`).
  */
 const OWNER_REACHED: FindingRow[] = [
   ['tests/x.test.js', 'const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\nconst a = api;\neval(await a.get(u));', 'closed'],
   ['tests/x.test.js', "const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\neval(await api['get'](u));", 'closed'],
   ['tests/x.test.js', 'const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\neval(await api?.get(u));', 'closed'],
-  ['tests/x.test.js', 'const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\nconst g = api.get.bind(api);\neval(await g(u));'],
-  ['tests/t.py', 'class C:\n    def get(self, u):\n        return requests.get(u).text\n\nexec(getattr(C(), "get")(u))'],
+  ['tests/x.test.js', 'const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\nconst g = api.get.bind(api);\neval(await g(u));', 'closed'],
+  ['tests/t.py', 'class C:\n    def get(self, u):\n        return requests.get(u).text\n\nexec(getattr(C(), "get")(u))', 'closed'],
   ['tests/x.test.js', 'class T {\n  get(u) { return fetch(u).then((r) => r.text()) }\n}\neval(await [new T()][0].get(u));'],
-  ['tests/x.test.js', 'const api = {\n  get: async (u) =>\n    (await fetch(u)).text(),\n};\neval(await api.get(u));'],
-  ['tests/x.test.js', 'const api = {\n  "get": (u) => fetch(u).then((r) => r.text()),\n};\neval(await api.get(u));'],
+  ['tests/x.test.js', 'const api = {\n  get: async (u) =>\n    (await fetch(u)).text(),\n};\neval(await api.get(u));', 'closed'],
+  ['tests/x.test.js', 'const api = {\n  "get": (u) => fetch(u).then((r) => r.text()),\n};\neval(await api.get(u));', 'closed'],
+  // Safety70: an inherited method, a destructured or aliased method, `.call`, a top-level arrow over two lines.
+  ['tests/t.py', "class A:\n    def get(self, u):\n        return requests.get(u).text\n\nclass B(A):\n    pass\n\nexec(B().get(u))", 'closed'],
+  ['tests/t.py', "class A:\n    def get(self, u):\n        return requests.get(u).text\n\nclass B(A):\n    pass\n\nclass C(B):\n    pass\n\nc = C()\nexec(c.get(u))", 'closed'],
+  ['tests/x.test.js', "class A {\n  get(u) { return fetch(u).then((r) => r.text()) }\n}\nclass B extends A {}\nconst b = new B();\neval(await b.get(u));", 'closed'],
+  ['tests/x.test.js', "const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\nconst { get: g } = api;\neval(await g(u));", 'closed'],
+  ['tests/x.test.js', "const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\neval(await api.get.call(api, u));", 'closed'],
+  ['tests/t.py', "class C:\n    def get(self, u):\n        return requests.get(u).text\n\ng = C().get\nexec(g(u))", 'closed'],
+  ['tests/x.test.js', "const get = async (u) =>\n  (await fetch(u)).text();\neval(await get(u));", 'closed'],
 ];
 
 /**
@@ -100,6 +109,13 @@ describeAccepted('attack 69: ordinary code near the owner and formatting reading
   ['tests/x.test.js', "const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\nconst a = config;\neval(a.get('x'));"],
   ['tests/x.test.js', "const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\nconst a = api.base;\neval(cfg?.get('x') ?? cfg['get']('y'));"],
   ['tests/t.py', "P = 'BUILD_'\nt = os.environ[P + 'ID']\nrequests.post(u, data=t)"],
+  // Safety70's owners: a class extending another than the helper's owner, a dict's method bound, a quoted property
+  // returning data, an arrow over two lines reading a file, a helper's result compared.
+  ['tests/t.py', "class A:\n    def get(self, u):\n        return requests.get(u).text\n\nclass B(Base):\n    pass\n\nexec(B().get('x'))"],
+  ['tests/x.test.js', "const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\nconst g = config.get.bind(config);\neval(g('x'));"],
+  ['tests/x.test.js', 'const api = {\n  "get": (u) => fetch(u).then((r) => r.json()),\n  parse: (s) =>\n    JSON.parse(s),\n};\nconst data = await api.get(u);\nexpect(data.ok).toBe(true);'],
+  ['tests/x.test.js', "const load = (name) =>\n  fs.readFileSync(name, 'utf8');\neval(load('fixtures/a.js'));"],
+  ['tests/t.py', "class A:\n    def get(self, u):\n        return requests.get(u).text\n\nclass B(A):\n    pass\n\nassert B().get(u) == 'ok'\nsubprocess.run(['make', 'test'])"],
   ['tests/t.py', "t = os.environ['{}'.format('BUILD_{}'.format('ID'))]\nrequests.post(u, data=t)"],
   // Safety70's named literals: a constant naming another variable, or the token sent where it passes (a header).
   ['tests/t.py', "URL = 'https://example.com'\nNAME = 'CI'\nrequests.post(URL, data=os.environ[NAME])"],
@@ -114,6 +130,9 @@ describe('attack 69: the new readings cost linear time', () => {
     (unit) => expect(cpuGrowthExponent(LINE_COST_SIZES, repeatedTo(unit), looksLikeInstruction)).toBeLessThan(LINEAR_EXPONENT_BOUND),
   );
   // A69-3: many owners, each given another name, and calls through brackets and optional chains.
+  // Safety70: many classes extending the owner, each instance's method bound to a name.
+  it('checks many heirs and bound methods in linear time', () =>
+    checksInLinearTime('tests/x.test.js', 'heirs', "const api = {\n  get(u) { return fetch(u) },\n};\nclass B extends api {}\nconst g = new B().get.bind(api);\ng(u);\n"));
   it('checks many owners and their aliases in linear time', () =>
     checksInLinearTime('tests/x.test.js', 'owner aliases', "const api = {\n  get(u) { return fetch(u) },\n};\nconst a = api;\na?.['get'](u);\n"));
   // Safety69's literal formatting: a joined list, `%` and `.concat` repeated.
