@@ -56,6 +56,13 @@ const ARRAY_JOIN = new RegExp(
   String.raw`(?:\[[ \t]*(${LISTED})[ \t]*\]|%[wW](?:\[([^[\]\n]*)\]|\(([^()\n]*)\)|\{([^{}\n]*)\}|<([^<>\n]*)>))[ \t]*\.[ \t]*join\b(?:[ \t]*\([ \t]*(${JOINED})?[ \t]*\))?`,
   'g',
 );
+/**
+ * A literal reversed: Python's `'…'[::-1]`, JavaScript's `'…'.split('').reverse().join('')` (attack 69 A69-4).
+ */
+const REVERSED = new RegExp(
+  String.raw`(${LITERAL})[ \t]*(?:\[[ \t]*::[ \t]*-1[ \t]*\]|\.[ \t]*split[ \t]*\([ \t]*(?:''|"")[ \t]*\)[ \t]*\.[ \t]*reverse[ \t]*\([ \t]*\)[ \t]*\.[ \t]*join[ \t]*\([ \t]*(?:''|"")[ \t]*\))`,
+  'g',
+);
 /** JavaScript's `.concat(…)` of literals on a literal, up to 8 in a chain: `"GITHUB_".concat("TOKEN")` (review 68, R68-7). */
 const CONCAT = new RegExp(String.raw`(${JOINED})((?:[ \t]*\.[ \t]*concat[ \t]*\([ \t]*(?:${LISTED})?[ \t]*\)){1,8})`, 'g');
 /**
@@ -130,6 +137,22 @@ function braceFormatted(format: string, { positional, named }: ReturnType<typeof
  * `null` when what they make would be more than `maxGrowth` characters longer than the text (`"{0}{0}…".format(long)`).
  */
 export function formattedLiterals(text: string, maxGrowth: number): string | null {
+  // A format of formats (`'{}'.format('GITHUB_{}'.format('TOKEN'))`, attack 69 A69-4) is read in rounds, inner first,
+  // each within what is left of the bound; a round that changes nothing ends them.
+  let out = text;
+  for (let round = 0; round < FORMAT_ROUNDS; round++) {
+    const next = formattedRound(out, maxGrowth - Math.max(0, out.length - text.length));
+    if (next === null || next === out) return next;
+    out = next;
+  }
+  return out;
+}
+
+/** How many rounds of formatting {@link formattedLiterals} reads: a format nested this deep. */
+const FORMAT_ROUNDS = 4;
+
+/** One round of {@link formattedLiterals}: the formats whose arguments are literals as written. */
+function formattedRound(text: string, maxGrowth: number): string | null {
   let grown = 0;
   /** A formatted string in the format's own quotes, counted against the bound. */
   const made = (whole: string, quote: string, value: string) => {
@@ -155,6 +178,7 @@ export function formattedLiterals(text: string, maxGrowth: number): string | nul
       const elements = list === undefined ? words.slice(0, 4).find((inner) => inner !== undefined)!.trim().split(/\s+/) : elementsOf(list);
       return made(whole, '"', elements.join(words[4] === undefined ? '' : valueOf(words[4])));
     })
+    .replace(REVERSED, (whole, literal: string) => made(whole, literal[0]!, [...valueOf(literal)].reverse().join('')))
     .replace(FORMAT_CALL, (whole, format: string, list: string) => made(whole, format[0]!, printfFormatted(valueOf(format), argumentsOf(list))))
     .replace(CONCAT, (whole, first: string, calls: string) => made(whole, first[0]!, [valueOf(first), ...elementsOf(calls)].join('')));
   return grown > maxGrowth ? null : out;
