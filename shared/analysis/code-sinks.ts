@@ -192,7 +192,7 @@ export function fetchedCodeRuns(path: string, text: string): boolean {
  * `*` is read with the spaces before it (`function(?:\s*\*)?`): `function\s*\*?\s+` shared a run of spaces between two
  * quantifiers, 1.2 s of CPU on `function` and 16K spaces (session 69).
  */
-const FUNCTION_HEADER = /\b(?:def|function(?:\s*\*)?|func(?:\s*\([^()\n]{0,80}\))?|fn|fun|sub)\s+(?:self\s*\.\s*)?([A-Za-z_$][\w$]*)|^[ \t]*(?:(?:async|static|public|private|protected|override|export|const|let|var)\s+)*(?!(?:if|for|while|switch|catch|return|function|with|elif|until|unless)\b)([A-Za-z_$][\w$]*)\s*(?:\([^()\n]{0,200}\)\s*(?::[^{;=\n]{1,80})?\{|[:=]\s*(?:async\s+)?(?:function\b|(?:\([^()\n]{0,200}\)|[\w$]+)\s*(?::[^=\n]{1,80})?=>))|=>\s*\{|\bfunction\s*(?:\*\s*)?\(|\blambda\s*(?:\{|do\b)/gm;
+const FUNCTION_HEADER = /\b(?:def|function(?:\s*\*)?|func(?:\s*\([^()\n]{0,80}\))?|fn|fun|sub)\s+(?:self\s*\.\s*)?([A-Za-z_$][\w$]*)|^[ \t]*(?:(?:async|static|public|private|protected|override|export|const|let|var)\s+)*(?!(?:if|for|while|switch|catch|return|function|with|elif|until|unless)\b)["']?([A-Za-z_$][\w$]*)["']?\s*(?:\([^()\n]{0,200}\)\s*(?::[^{;=\n]{1,80})?\{|[:=]\s*(?:async\s+)?(?:function\b|(?:\([^()\n]{0,200}\)|[\w$]+)\s*(?::[^=\n]{1,80})?=>))|=>\s*\{|\bfunction\s*(?:\*\s*)?\(|\blambda\s*(?:\{|do\b)/gm;
 /**
  * What a function returns: a `return`'s statement, on the next lines too while a line ends in an opening bracket, a
  * backtick or a backslash (`return (` then `fetch(u)` on its own line, review 68); a named arrow function's expression
@@ -201,7 +201,7 @@ const FUNCTION_HEADER = /\b(?:def|function(?:\s*\*)?|func(?:\s*\([^()\n]{0,80}\)
  * 68: a 16 KB Ruby line took 3.7 s), and an endless method's expression after its `=` (`def get(u) = URI.open(u).read`;
  * the `=` read first, so the look back runs only at an `=`).
  */
-const RETURN = String.raw`\breturn\b(?:[^\n;]*[([{\x60\\][ \t]*\n)*[^\n;]*|>(?<=^[ \t]*(?:(?:async|static|export|const|let|var)\s+)*[A-Za-z_$][\w$]*\s*[:=]\s*(?:async\s*)?(?:\([^()\n]{0,200}\)|[\w$]+)\s*(?::[^=\n]{1,80})?=>)[ \t]*(?![\s{])[^\n;]*`;
+const RETURN = String.raw`\breturn\b(?:[^\n;]*[([{\x60\\][ \t]*\n)*[^\n;]*|>(?<=^[ \t]*(?:(?:async|static|export|const|let|var)\s+)*["']?[A-Za-z_$][\w$]*["']?\s*[:=]\s*(?:async\s*)?(?:\([^()\n]{0,200}\)|[\w$]+)\s*(?::[^=\n]{1,80})?=>)[ \t]*(?:\n[ \t]*)?(?![\s{])[^\n;]*`;
 const RETURNED = [new RegExp(RETURN, 'gm'), new RegExp(String.raw`${RETURN}|^[ \t]*\S[^\n]*(?=\n[ \t]*end\b)|=(?<=^[ \t]*def[ \t]+(?:self\.)?[\w?!]+(?:\([^()\n]*\))?[ \t]*=)(?![=~])[^\n]*`, 'gm')] as const;
 /** How many rounds of helpers are read (a helper of a helper of a fetch), and how many helpers in all. */
 const HELPER_ROUNDS = 4;
@@ -238,8 +238,11 @@ function lineOwners(text: string): Map<number, string> {
 
 /**
  * A call of each helper (`found`'s names, and `owner.name` for a method): by its name or as a method of `this`/`self`/
- * `cls`; a method also through its owner (`api.get(u)`, `T.get(u)`, `C().get(u)`, `new T().get(u)`) or a name given
- * an instance of it (`c = C()`, `const t = new T()`), not through another receiver (`config.get(k)` is a dict's).
+ * `cls`; a method also through its owner (`api.get(u)`, `T.get(u)`, `C().get(u)`, `new T().get(u)`), a class that
+ * extends it (`class B(A):`, `class B extends A`), or a name given an instance of either (`c = C()`, `const t = new
+ * T()`), not through another receiver (`config.get(k)` is a dict's); the method itself given a name (`const g =
+ * api.get.bind(api)`, `g = api.get`, `{ get } = api`) is the helper by that name, and Python's `getattr(C(), 'get')`,
+ * `.call(…)` and `.apply(…)` call it (safety70).
  */
 function helperCalls(text: string, helpers: ReadonlySet<string>): string {
   const names = new Set<string>();
@@ -249,19 +252,51 @@ function helperCalls(text: string, helpers: ReadonlySet<string>): string {
     names.add(name!);
     if (owner) methods.set(owner, [...(methods.get(owner) ?? []), name!]);
   }
-  const bare = String.raw`(?:(?<![\w$.])|(?<=\b(?:this|self|cls)\s*\.\s*))(?:${[...names].join('|')})\s*\(`;
-  if (methods.size === 0) return bare;
-  const receivers = new Map([...methods.keys()].map((owner) => [owner.toLowerCase(), [owner]]));
+  const bareOf = (called: Iterable<string>) => String.raw`(?:(?<![\w$.])|(?<=\b(?:this|self|cls)\s*\.\s*))(?:${[...called].join('|')})\s*\(`;
+  if (methods.size === 0) return bareOf(names);
+  // Each class by its name (lowercased): the owner whose methods it has, itself or the one it extends, in rounds for
+  // a class extending an heir.
+  const classes = new Map([...methods.keys()].map((owner) => [owner.toLowerCase(), owner]));
+  const receivers = new Map([...methods.keys()].map((owner) => [owner, [owner]]));
+  for (let round = 0; round < INHERITANCE_ROUNDS; round++) {
+    const known = classes.size;
+    const inherits = new RegExp(String.raw`\bclass\s+([A-Za-z_$][\w$]*)(?:\s*\(\s*(?:[\w$.]+\s*,\s*){0,8}|\s+extends\s+)(${[...classes.keys()].join('|')})\b`, 'gi');
+    for (const [, heir, parent] of text.matchAll(inherits)) {
+      if (classes.has(heir!.toLowerCase())) continue;
+      const owner = classes.get(parent!.toLowerCase())!;
+      classes.set(heir!.toLowerCase(), owner);
+      receivers.get(owner)!.push(heir!.replace(/\$/g, '\\$'));
+    }
+    if (classes.size === known) break;
+  }
   // The owner itself given another name (`const a = api;`, attack 69 A69-3) is a receiver as an instance is.
-  const instance = new RegExp(String.raw`(?<![\w$.])([A-Za-z_$][\w$]*)\s*(?::[^=\n]{1,80})?=\s*(?:await\s+)?(?:new\s+)?(${[...methods.keys()].join('|')})\s*(?:\(|;|$)`, 'gim');
-  for (const [, name, owner] of text.matchAll(instance)) receivers.get(owner!.toLowerCase())?.push(name!.replace(/\$/g, '\\$'));
-  // The method named after a `.`, an optional chain's `?.` or in brackets (`api?.get(u)`, `api['get'](u)`, attack 69 A69-3).
-  const owned = [...methods].map(
-    ([owner, called]) =>
-      String.raw`(?:${receivers.get(owner.toLowerCase())!.join('|')})(?:\s*\([^()\n]{0,80}\))?\s*\)?\s*(?:\??\.\s*(?:${called.join('|')})|\?\.\s*\[\s*['"\x60](?:${called.join('|')})['"\x60]\s*\]|\[\s*['"\x60](?:${called.join('|')})['"\x60]\s*\])`,
-  );
-  return String.raw`${bare}|(?<![\w$])(?:new\s+)?(?:${owned.join('|')})\s*(?:\?\.\s*)?\(`;
+  const instance = new RegExp(String.raw`(?<![\w$.])([A-Za-z_$][\w$]*)\s*(?::[^=\n]{1,80})?=\s*(?:await\s+)?(?:new\s+)?(${[...classes.keys()].join('|')})\s*(?:\(|;|$)`, 'gim');
+  for (const [, name, owner] of text.matchAll(instance)) receivers.get(classes.get(owner!.toLowerCase())!)!.push(name!.replace(/\$/g, '\\$'));
+  // The method named after a `.`, an optional chain's `?.` or in brackets (`api?.get(u)`, `api['get'](u)`, attack 69
+  // A69-3), or by Python's `getattr`.
+  const references = [...methods].map(([owner, called]) => {
+    const receiver = String.raw`(?:${receivers.get(owner)!.join('|')})(?:\s*\([^()\n]{0,80}\))?`;
+    const method = called.join('|');
+    return String.raw`${receiver}\s*\)?\s*(?:\??\.\s*(?:${method})|\?\.\s*\[\s*['"\x60](?:${method})['"\x60]\s*\]|\[\s*['"\x60](?:${method})['"\x60]\s*\])|\bgetattr\s*\(\s*${receiver}\s*,\s*['"](?:${method})['"]\s*\)`;
+  });
+  const reference = references.join('|');
+  const aliases = new Set(names);
+  const aliased = new RegExp(String.raw`(?<![\w$.])([A-Za-z_$][\w$]*)\s*(?::[^=\n]{1,80})?=\s*(?:${reference})(?:\s*\.\s*bind\s*\([^()\n]{0,80}\))?\s*(?=[;,)\n]|$)`, 'gim');
+  for (const [, name] of text.matchAll(aliased)) aliases.add(name!.replace(/\$/g, '\\$'));
+  // A destructuring of the owner or an instance (`const { get } = api`, `const { get: g } = new T()`).
+  const destructured = new RegExp(String.raw`\{([^{}=\n]{1,200})\}\s*=\s*(?:await\s+)?(?:new\s+)?(?:${[...receivers.values()].flat().join('|')})\b`, 'gi');
+  const called = new Set([...methods.values()].flat());
+  for (const [, entries] of text.matchAll(destructured)) {
+    for (const entry of entries!.split(',')) {
+      const [, key, alias] = /^\s*([\w$]+)\s*(?::\s*([\w$]+))?\s*$/.exec(entry) ?? [];
+      if (key && called.has(key)) aliases.add((alias ?? key).replace(/\$/g, '\\$'));
+    }
+  }
+  return String.raw`${bareOf(aliases)}|(?<![\w$])(?:new\s+)?(?:${reference})(?:\s*\.\s*(?:call|apply)|\s*\.\s*bind\s*\([^()\n]{0,80}\))?\s*(?:\?\.\s*)?\(`;
 }
+
+/** How many rounds of classes extending a helper's owner are read (a class extending one that extends it). */
+const INHERITANCE_ROUNDS = 4;
 
 /**
  * `sources` and a call of each function in `text` whose return value is what a source gave (`def get(u): return

@@ -56,6 +56,13 @@ const ARRAY_JOIN = new RegExp(
   String.raw`(?:\[[ \t]*(${LISTED})[ \t]*\]|%[wW](?:\[([^[\]\n]*)\]|\(([^()\n]*)\)|\{([^{}\n]*)\}|<([^<>\n]*)>))[ \t]*\.[ \t]*join\b(?:[ \t]*\([ \t]*(${JOINED})?[ \t]*\))?`,
   'g',
 );
+/**
+ * A literal reversed: Python's `'…'[::-1]`, JavaScript's `'…'.split('').reverse().join('')` (attack 69 A69-4).
+ */
+const REVERSED = new RegExp(
+  String.raw`(${LITERAL})[ \t]*(?:\[[ \t]*::[ \t]*-1[ \t]*\]|\.[ \t]*split[ \t]*\([ \t]*(?:''|"")[ \t]*\)[ \t]*\.[ \t]*reverse[ \t]*\([ \t]*\)[ \t]*\.[ \t]*join[ \t]*\([ \t]*(?:''|"")[ \t]*\))`,
+  'g',
+);
 /** JavaScript's `.concat(…)` of literals on a literal, up to 8 in a chain: `"GITHUB_".concat("TOKEN")` (review 68, R68-7). */
 const CONCAT = new RegExp(String.raw`(${JOINED})((?:[ \t]*\.[ \t]*concat[ \t]*\([ \t]*(?:${LISTED})?[ \t]*\)){1,8})`, 'g');
 /**
@@ -130,6 +137,22 @@ function braceFormatted(format: string, { positional, named }: ReturnType<typeof
  * `null` when what they make would be more than `maxGrowth` characters longer than the text (`"{0}{0}…".format(long)`).
  */
 export function formattedLiterals(text: string, maxGrowth: number): string | null {
+  // A format of formats (`'{}'.format('GITHUB_{}'.format('TOKEN'))`, attack 69 A69-4) is read in rounds, inner first,
+  // each within what is left of the bound; a round that changes nothing ends them.
+  let out = text;
+  for (let round = 0; round < FORMAT_ROUNDS; round++) {
+    const next = formattedRound(out, maxGrowth - Math.max(0, out.length - text.length));
+    if (next === null || next === out) return next;
+    out = next;
+  }
+  return out;
+}
+
+/** How many rounds of formatting {@link formattedLiterals} reads: a format nested this deep. */
+const FORMAT_ROUNDS = 4;
+
+/** One round of {@link formattedLiterals}: the formats whose arguments are literals as written. */
+function formattedRound(text: string, maxGrowth: number): string | null {
   let grown = 0;
   /** A formatted string in the format's own quotes, counted against the bound. */
   const made = (whole: string, quote: string, value: string) => {
@@ -155,7 +178,46 @@ export function formattedLiterals(text: string, maxGrowth: number): string | nul
       const elements = list === undefined ? words.slice(0, 4).find((inner) => inner !== undefined)!.trim().split(/\s+/) : elementsOf(list);
       return made(whole, '"', elements.join(words[4] === undefined ? '' : valueOf(words[4])));
     })
+    .replace(REVERSED, (whole, literal: string) => made(whole, literal[0]!, [...valueOf(literal)].reverse().join('')))
     .replace(FORMAT_CALL, (whole, format: string, list: string) => made(whole, format[0]!, printfFormatted(valueOf(format), argumentsOf(list))))
     .replace(CONCAT, (whole, first: string, calls: string) => made(whole, first[0]!, [valueOf(first), ...elementsOf(calls)].join('')));
   return grown > maxGrowth ? null : out;
 }
+
+/**
+ * A name given one string literal on its own line (`P = 'GITHUB_'`, `const name = "GITHUB_TOKEN";`, Go's `p := "x"`,
+ * an annotation `NAME: str = '…'`), group 1 the name, group 2 the literal. A line of anything else gives it no value.
+ */
+const NAMED_LITERAL = new RegExp(
+  String.raw`^[ \t]*(?:(?:export|const|let|var|final|static|readonly|public|private)[ \t]+)*([A-Za-z_$][\w$]*)(?:[ \t]*:[ \t]*[\w$.|[\]]{1,40})?[ \t]*:?=[ \t]*(${LITERAL})[ \t]*(?:;[ \t]*)?$`,
+  'gm',
+);
+/** A name's mention that reads its value: not its assignment, a keyword or a key (`name=`, `name:`), a call nor a member. */
+const NAME_MENTION = /(?<![\w$.'"])[A-Za-z_$][\w$]*(?![\w$]|[ \t]*(?:=(?!=)|:(?!:)|\())/g;
+
+/**
+ * `text` with each mention of a name given a string literal ({@link NAMED_LITERAL}) written as that literal, so that a
+ * string assembled from a constant (`os.environ[P + 'TOKEN']`, `process.env[name]`; attack 69 A69-4) reads as the
+ * strings it joins. A mention reads the name's last literal above it, or, above every one (a function's body before
+ * the module's constant), the last in the text.
+ */
+export function namedLiteralsInlined(text: string): string {
+  const bindings = new Map<string, Array<{ at: number; literal: string }>>();
+  for (const bound of text.matchAll(NAMED_LITERAL)) {
+    const list = bindings.get(bound[1]!) ?? [];
+    list.push({ at: bound.index, literal: bound[2]! });
+    bindings.set(bound[1]!, list);
+  }
+  if (bindings.size === 0) return text;
+  // Mentions come in the text's order: each name's binding above is found by moving its cursor on, linearly.
+  const cursors = new Map<string, number>();
+  return text.replace(NAME_MENTION, (name, at: number) => {
+    const list = bindings.get(name);
+    if (list === undefined) return name;
+    let cursor = cursors.get(name) ?? -1;
+    while (cursor + 1 < list.length && list[cursor + 1]!.at < at) cursor += 1;
+    cursors.set(name, cursor);
+    return list[cursor < 0 ? list.length - 1 : cursor]!.literal;
+  });
+}
+

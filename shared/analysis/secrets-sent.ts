@@ -1,4 +1,4 @@
-import { formattedLiterals } from './literal-formatting.js';
+import { formattedLiterals, namedLiteralsInlined } from './literal-formatting.js';
 
 /**
  * A CI job's secrets sent to another host by code a fix adds, in the forms `dangerous-code.ts`'s one-line `secrets-dump`
@@ -64,6 +64,11 @@ const SECRET_LOOKED_UP = String.raw`(?:\b(?:(?:dns|resolver)(?:\.\w+)+|lookup|ge
  * Go's `http.Post`/`http.PostForm`, Java's `BodyPublishers.ofString` (review 67).
  */
 const OTHER_SENDS = String.raw`\b(?:net::http\s*\.\s*post(?:_form)?|http\s*\.\s*post(?:form)?|bodypublishers\s*\.\s*ofstring)`;
+/**
+ * Programs a stream is piped through on its way to a sender, which still send what they were given (`… | gzip | curl -T
+ * -`, `… | base64 | nc h 443`; review 67), up to three.
+ */
+const FILTERED = String.raw`(?:\|\s*(?:gzip|bzip2|xz|zstd|lz4|base64|basenc|xxd|od|cat|tee|openssl|gpg)\b[^\n|]{0,100}){0,3}`;
 const FORMS = new RegExp(
   // A credential file, or the checkout's auth header, read and sent on one line; a secret in a literal URL to another
   // host, inside it (`?t=${…}`, `$NPM_TOKEN`, `{os.environ[…]}`) or added to it; the job's credential in a request's
@@ -72,7 +77,7 @@ const FORMS = new RegExp(
   // `https.get({ path: '/user', headers: { Authorization: … } })`; `new URLSearchParams({ t: … })`, session 67), or in a
   // shell request's body (`curl -d "$GITHUB_TOKEN"`, `wget --post-data`; review 65; `-d "t=$(printenv GITHUB_TOKEN)"`,
   // session 67). Session 67: a credential file in backticks on curl's line, a credential directory archived from `-C ~`.
-  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b|(?:~|\$\{?HOME\}?)\/\.(?:aws|ssh|docker|kube|gnupg)\b|\s-C\s*(?:~|\$\{?HOME\}?)\/?\s[^\n|]{0,100}?(?<![\w.])\.(?:aws|ssh|docker|kube|gnupg)\b)[^\n|]{0,200}\|\s*${SENDS_STDIN}|\b(?:curl|wget)\b[^\n]{0,200}?(?:\$\(|\x60)[^)\x60\n]{0,100}?(?:${CREDENTIAL_FILE}|\bextraheader\b)|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query|path)\s*[=:]|${SEND_WORD}\s*\(|\bsearchParams\.(?:set|append)\(|\bURLSearchParams\s*\()(?:(?!headers\b)[^\n)}]){0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?(?:${variableRead(JOB_CREDENTIAL)}|printenv\s+${JOB_CREDENTIAL}\b)|${JOB_CREDENTIAL_SENT}|${SECRET_LOOKED_UP}|${OTHER_SENDS}\s*\([^\n;]{0,150}?${variableRead(JOB_CREDENTIAL)}`,
+  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b|(?:~|\$\{?HOME\}?)\/\.(?:aws|ssh|docker|kube|gnupg)\b|\s-[A-Za-z]*C\s*(?:~|\$\{?HOME\}?)\/?\s[^\n|]{0,100}?(?<![\w.])\.(?:aws|ssh|docker|kube|gnupg)\b)[^\n|]{0,200}${FILTERED}\|\s*${SENDS_STDIN}|\b(?:curl|wget)\b[^\n]{0,200}?(?:\$\(|\x60)[^)\x60\n]{0,100}?(?:${CREDENTIAL_FILE}|\bextraheader\b)|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query|path)\s*[=:]|${SEND_WORD}\s*\(|\bsearchParams\.(?:set|append)\(|\bURLSearchParams\s*\()(?:(?!headers\b)[^\n)}]){0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?(?:${variableRead(JOB_CREDENTIAL)}|printenv\s+${JOB_CREDENTIAL}\b)|${JOB_CREDENTIAL_SENT}|${SECRET_LOOKED_UP}|${OTHER_SENDS}\s*\([^\n;]{0,150}?${variableRead(JOB_CREDENTIAL)}`,
   'i',
 );
 
@@ -240,9 +245,15 @@ export function secretsSent(written: string): boolean {
   // (safety69, review 68 R68-7: `''.join(['GITHUB_', 'TOKEN'])`, `'GITHUB_%s' % 'TOKEN'`, `"GITHUB_".concat("TOKEN")`,
   // an f-string's or a template's literal field), besides the text as written (an f-string's other fields are read as
   // code there, not as a string's words); formatting that would grow the text past the bound is refused.
+  // A name given a literal on its own line is read as that literal where it is mentioned (attack 69 A69-4: `P =
+  // 'GITHUB_'` then `os.environ[P + 'TOKEN']`, `name = 'GITHUB_TOKEN'` then `os.environ[name]`): a third reading.
   const formatted = formattedLiterals(written, MAX_GROWTH);
   if (formatted === null) return true;
-  return sentAsJoined(written) || (formatted !== written && sentAsJoined(formatted));
+  if (sentAsJoined(written) || (formatted !== written && sentAsJoined(formatted))) return true;
+  const inlined = namedLiteralsInlined(written);
+  if (inlined === written) return false;
+  const inlinedFormatted = formattedLiterals(inlined, MAX_GROWTH);
+  return inlinedFormatted === null || sentAsJoined(inlinedFormatted);
 }
 
 /** {@link secretsSent} of one reading of the text. */
