@@ -34,7 +34,10 @@
  * repository (an earlier commit, with its dependencies installed) on the same files in the same run, one row each,
  * so a before/after comparison shares the machine's load; `--instructions` to also count the analyzer child's
  * instructions under valgrind (`instructions.ts`; ~1.5 minutes per 100 MB), the figure that compares two checkouts
- * on a machine whose speed moves with its neighbours.
+ * on a machine whose speed moves with its neighbours; with `--single-threaded` as well, the counted child runs under
+ * `node --single-threaded` (V8 compiles on the main thread, as `bin/guard.js` runs a log of 64 MB or more): the
+ * default count moves with the load, since a busy machine's compiler threads finish later and the main thread runs
+ * unoptimised code longer (docs/performance.md, session 69), which a single-threaded count does not.
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -389,11 +392,12 @@ async function main(): Promise<void> {
   const casesArg = option('--cases');
   const beforeArg = option('--before');
   const withInstructions = args.includes('--instructions');
+  const nodeFlags = args.includes('--single-threaded') ? ['--single-threaded'] : [];
   const wanted = casesArg ? casesArg.split(',') : CASES.map((c) => c.name);
   checkChosenNames(wanted, CASES.map((c) => c.name), 'case');
   const dir = mkdtempSync(join(tmpdir(), 'guard-bench-'));
   const rows: string[][] = [
-    ['case', 'MB', 'lines', 'wall s', 'cpu s', 'of it off main s', 'MB/s wall', 'MB/s cpu', 'warm MB/s cpu', 'reading only MB/s cpu', 'peak RSS MB', `CLI peak RSS MB (max-min of ${CLI_RUNS})`, 'CLI cpu s', 'grep wall s', 'grep cpu s', '× grep wall', '× grep cpu', ...(withInstructions ? ['G instructions'] : []), 'target', 'met'],
+    ['case', 'MB', 'lines', 'wall s', 'cpu s', 'of it off main s', 'MB/s wall', 'MB/s cpu', 'warm MB/s cpu', 'reading only MB/s cpu', 'peak RSS MB', `CLI peak RSS MB (max-min of ${CLI_RUNS})`, 'CLI cpu s', 'grep wall s', 'grep cpu s', '× grep wall', '× grep cpu', ...(withInstructions ? [nodeFlags.length > 0 ? 'G instructions (single-threaded)' : 'G instructions'] : []), 'target', 'met'],
   ];
   const tops: string[] = [];
   try {
@@ -412,7 +416,7 @@ async function main(): Promise<void> {
         const result = analyzeInChild(checkout.bundle, file);
         const readOnly = readOnlyInChild(checkout.bundle, file);
         const cli = cliRuns(checkout.root, reporter, file);
-        const instructions = withInstructions ? countInstructions([process.execPath, checkout.bundle, '--child', file], ROOT) : null;
+        const instructions = withInstructions ? countInstructions([process.execPath, ...nodeFlags, checkout.bundle, '--child', file], ROOT) : null;
         const rss = result.maxRssKb / 1024;
         const cliRss = cli.maxRssKb / 1024;
         const mbsCpu = mb / result.cpu;
@@ -454,7 +458,13 @@ async function main(): Promise<void> {
   process.stdout.write(
     `"peak RSS" is the analyzer alone in plain node; "CLI peak RSS" is \`node bin/guard.js analyze --json\` (what a user runs), which the RSS targets are checked on: run ${CLI_RUNS} times, the largest and the smallest peak printed, the largest checked (CLI cpu: the median).\n`,
   );
-  if (withInstructions) process.stdout.write('"G instructions" is the analyzer alone under valgrind (all threads; n/a without valgrind): it compares checkouts whatever the load.\n');
+  if (withInstructions) {
+    process.stdout.write(
+      nodeFlags.length > 0
+        ? '"G instructions (single-threaded)" is the analyzer alone under valgrind, run by `node --single-threaded` (n/a without valgrind): it compares checkouts whatever the load.\n'
+        : '"G instructions" is the analyzer alone under valgrind (all threads; n/a without valgrind); it moves with the load (V8\'s compiler threads): add `--single-threaded` to compare checkouts on a busy machine.\n',
+    );
+  }
 }
 
 await main().catch(exitOnUnknownPart);

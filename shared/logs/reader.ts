@@ -184,11 +184,24 @@ function lastVisibleSegment(text: string): string {
 /** `text` without its ANSI codes; `esc` is where its first ESC is (-1 without one). */
 function stripCodes(text: string, esc: number): string {
   const plain = text.indexOf('^[') !== -1 ? text.replace(CARET_ANSI_RE, '') : text;
+  // Without an ESC (removing a caret escape adds none), all ANSI_RE can remove is an SGR remnant, which starts with a
+  // `[` and a digit, `;` or `m`: a line whose every `[` opens a word (`[INFO]`, `[warn]`, `[ERROR]`, a link's `[here]`) is
+  // left as it is without running the expression over it.
+  if (esc === -1 && !holdsRemnantStart(plain)) return plain;
   // Every spelling ends in a `G`: a native search for one keeps the expression off most coloured lines (2 % of the
   // instructions of a mix of real logs). A string without the sequence comes back from `replace` as it was.
   const redrawn = esc === -1 || plain.indexOf('G') === -1 ? plain : plain.replace(COLUMN_ONE_RE, '\r');
   const drawn = redrawn === plain ? plain : lastVisibleSegment(redrawn);
   return drawn.replace(ANSI_RE, '');
+}
+
+/** Whether a `[` in `text` is followed by a digit, `;` or `m`: where an SGR remnant (see {@link ANSI_RE}) may start. */
+function holdsRemnantStart(text: string): boolean {
+  for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
+    const next = text.charCodeAt(at + 1);
+    if ((next >= 48 && next <= 57) || next === 59 || next === 109) return true;
+  }
+  return false;
 }
 
 /**

@@ -118,6 +118,18 @@ describe('line numbering convention', () => {
     expect(cleanLine('[1mok[m')).toBe('ok');
   });
 
+  it('cleans a line without an ESC as the escape expression does, whether a `[` in it may start a remnant or not', () => {
+    // cleanLine runs the expression only where a `[` is followed by a digit, `;` or `m` (an ESC-less line's only codes):
+    // stripAnsi, which always runs it, is the reference. Lines start with a letter, so no timestamp or prefix goes.
+    const random = seededRandom(70);
+    const pieces = ['[', ']', 'm', 'M', '0', '1', ';', 'x', '-', '.', '/', ' ', '_', 'INFO', '[m', '[0m', '[1;31m', '[warn]'];
+    for (let n = 0; n < 3000; n++) {
+      let line = 'a';
+      for (let k = Math.floor(random() * 12); k >= 0; k--) line += pieces[Math.floor(random() * pieces.length)];
+      expect(cleanLine(line), line).toBe(stripAnsi(line));
+    }
+  });
+
   it('removes the caret form of an escape (`^[[31m`, a log that printed ESC as `^[`) where it is a CSI sequence', () => {
     // `cat -v` and CI systems that escape control bytes print grep --color's and jansi's codes this way.
     const printed = [
