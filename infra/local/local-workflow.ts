@@ -1,6 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { TaskTokenSpentError } from '../../shared/errors.js';
 import type { TaskTokenControl } from '../../shared/ports.js';
@@ -182,16 +186,43 @@ function timedByTheirTasks(definition: { States: Record<string, object> }, state
 /** The definitions (as JSON) this process found valid: validation is a function of the definition alone. */
 const validDefinitions = new Set<string>();
 
+/** The options the definitions are validated with (part of what a kept verdict is a verdict on). */
+const VALIDATION_OPTIONS = { checkArn: false } as const;
+
 /**
- * The interpreter for `definition`, validated against the ASL schema the first time this process meets it: the
- * validator compiles its JSON schema on every call (~0.4 s of CPU, most of a runtime's start), and a test process
- * starts the runtime on the same definition dozens of times. An invalid definition is refused every time.
+ * Where a process leaves the verdict "valid" for the next: an empty file named by the hash of the validator's version,
+ * its options and the definition (`node_modules/.cache`, the checkout's own cache, as other build tools keep theirs).
  */
-function validatedStateMachine(definition: object): StateMachine {
+const VERDICTS = fileURLToPath(new URL('../../node_modules/.cache/pipeline-guard/valid-asl/', import.meta.url));
+export function verdictPath(text: string): string {
+  const version = (createRequire(import.meta.url)('asl-validator/package.json') as { version: string }).version;
+  return join(VERDICTS, createHash('sha256').update(`${version}\n${JSON.stringify(VALIDATION_OPTIONS)}\n${text}`).digest('hex'));
+}
+
+/**
+ * The interpreter for `definition`, validated against the ASL schema unless this process, or an earlier one of this
+ * checkout, found the same definition valid with the same validator and options: the validator compiles its JSON
+ * schema on every call (~0.5 s of CPU, most of a runtime's start), a test process starts the runtime on the same
+ * definition dozens of times, and each test file that starts one is a process of its own (session 70: ~47 files,
+ * and every `npm start` child of the crash tests). Only a valid verdict is kept, so an invalid definition is refused
+ * every time; a cache that cannot be written is validated again next time.
+ */
+export function validatedStateMachine(definition: object): StateMachine {
   const text = JSON.stringify(definition);
   if (validDefinitions.has(text)) return new StateMachine(definition as never, { validationOptions: { noValidate: true } });
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const verdict = verdictPath(text);
+  if (existsSync(verdict)) {
+    validDefinitions.add(text);
+    return new StateMachine(definition as never, { validationOptions: { noValidate: true } });
+  }
+  const machine = new StateMachine(definition as never, { validationOptions: VALIDATION_OPTIONS });
   validDefinitions.add(text);
+  try {
+    mkdirSync(VERDICTS, { recursive: true });
+    writeFileSync(verdict, '');
+  } catch {
+    // A read-only checkout: the next process validates it again.
+  }
   return machine;
 }
 

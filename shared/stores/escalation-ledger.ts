@@ -45,6 +45,8 @@ const MAX_SENDS_PER_WINDOW = 2;
  * (`digestFull`), as after the digest's claim: its caller names it on another item (an alarm group's next digest).
  */
 export const MAX_SEEN_PER_WINDOW = 1_000;
+/** How many keys {@link EscalationLedger.record}'s hint of open windows holds (see `openWindows`). */
+const OPEN_WINDOW_HINTS = 1_000;
 
 /** The digests' due entries (see the top of this file): by the problem's key and the end of its window. */
 const digestsDue = (client: DynamoDBDocumentClient, tableName: string) => createDueIndex({ client, tableName, prefix: 'DIGEST#' });
@@ -287,11 +289,32 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
     );
   }
 
+  /**
+   * Keys whose window this ledger last found open (bounded, cleared when full): a hint of where {@link record} counts
+   * before it reads. Only which calls are made depends on it, never what is recorded or answered.
+   */
+  const openWindows = new Set<string>();
+  const noteWindow = (key: string, open: boolean) => {
+    if (!open) return void openWindows.delete(key);
+    if (openWindows.size >= OPEN_WINDOW_HINTS) openWindows.clear();
+    openWindows.add(key);
+  };
+
   return {
     async record(occurrence) {
       const cutoff = new Date(occurrence.at.getTime() - occurrence.windowMinutes * 60_000).toISOString();
+      // Where the window was open at the last record, the count goes first: its conditions refuse every case the read
+      // below sets apart before counting (a window closed or not yet open, an id it has seen — its opener's too, which
+      // opening put there — a digest claimed or full for a `beforeDigest` occurrence, a window that started after
+      // `startedBy`), so a count that lands is the count the read would have led to, with the same answer. One refused
+      // goes the long way. An alarm storm's group keys were read before each of their counts (3 reads an alarm).
+      if (openWindows.has(occurrence.key)) {
+        const counted = await count(occurrence, cutoff);
+        if (counted) return digestDue(occurrence, counted);
+      }
       const item = await read(occurrence.key);
       const windowOpen = item?.windowStart !== undefined && item.windowStart >= cutoff;
+      noteWindow(occurrence.key, windowOpen || occurrence.mayOpen);
       // A retried step of the incident that opened the window: its page may not have gone out, so it may send again.
       if (windowOpen && item?.owner === occurrence.incidentId) return resend(occurrence, item);
       if (windowOpen && item?.seen?.has(occurrence.incidentId)) return digestDue(occurrence, tallyOf(item, false, item.lastSentAt ?? null));

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_SEEN_PER_WINDOW, createDynamoEscalationDigests, createDynamoEscalationLedger, escalationLedgerKey } from '../../shared/stores/escalation-ledger.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
@@ -230,6 +230,64 @@ describe('escalation ledger', () => {
 
     expect(earlier).toMatchObject({ send: false, windowCount: 1, windowStart: '2026-11-20T10:10:00.000Z' });
     expect(inTime).toMatchObject({ send: false, windowCount: 2 });
+  });
+
+  it('counts on a window it found open without reading it first, with the answers and items a reading ledger gives (storm70)', async () => {
+    // Every case the read sets apart before counting, in one sequence: an opener and its retries, repeats and their
+    // retries, one that may only be counted, one whose window started after it, named ones before and after the digest
+    // is claimed, and the window passing. Read by one ledger that keeps its hint of open windows across the calls, and
+    // by a new ledger for each call (no hint: each record reads the item first), on two keys of the same history.
+    type Step = { incidentId: string; at: string; mayOpen?: boolean; beforeDigest?: true; startedBy?: string; member?: string; claimDigest?: true };
+    const steps: Step[] = [
+      { incidentId: 'a', at: '2026-11-20T10:00:00Z', member: 'alarm-a' },
+      { incidentId: 'a', at: '2026-11-20T10:00:30Z', member: 'alarm-a' },
+      { incidentId: 'b', at: '2026-11-20T10:01:00Z', member: 'alarm-b', beforeDigest: true },
+      { incidentId: 'b', at: '2026-11-20T10:01:30Z', member: 'alarm-b', beforeDigest: true },
+      { incidentId: 'c', at: '2026-11-20T10:02:00Z', mayOpen: false },
+      { incidentId: 'd', at: '2026-11-20T09:59:00Z', startedBy: '2026-11-20T09:59:30Z' },
+      { incidentId: 'a', at: '2026-11-20T10:03:00Z', member: 'alarm-a' },
+      { incidentId: 'e', at: '2026-11-20T10:04:00Z', member: 'alarm-e', beforeDigest: true, claimDigest: true },
+      { incidentId: 'f', at: '2026-11-20T10:05:00Z', member: 'alarm-f' },
+      { incidentId: 'g', at: '2026-11-20T11:30:00Z', mayOpen: false },
+      { incidentId: 'h', at: '2026-11-20T11:31:00Z', member: 'alarm-h' },
+      { incidentId: 'i', at: '2026-11-20T11:32:00Z', member: 'alarm-i', beforeDigest: true },
+    ];
+    const hinted = ledger();
+    const read = async (key: string) => (await store.documents().send(new GetCommand({ TableName: 'incidents', Key: escalationLedgerKey(key), ConsistentRead: true }))).Item;
+    const claim = (key: string) =>
+      store.documents().send(
+        new UpdateCommand({
+          TableName: 'incidents', Key: escalationLedgerKey(key), UpdateExpression: 'SET digestFor = windowStart, digestClaimedAt = :at', ExpressionAttributeValues: { ':at': '2026-11-20T10:03:30Z' },
+        }),
+      );
+    const gets: string[] = [];
+    const counting = createDynamoEscalationLedger({
+      client: new Proxy(store.documents(), {
+        get: (target, name, receiver) => (name === 'send' ? (command: object) => (command instanceof GetCommand && gets.push('get'), target.send(command as never)) : Reflect.get(target, name, receiver)),
+      }),
+      tableName: 'incidents',
+    });
+    const answers: Array<[unknown, unknown]> = [];
+    for (const [at, step] of steps.entries()) {
+      if (step.claimDigest) await Promise.all([claim('p12-hint'), claim('p12-read')]);
+      const of = (key: string) => ({
+        ...occurrence(key, step.incidentId, step.at, step.mayOpen ?? true),
+        ...(step.member ? { member: step.member } : {}),
+        ...(step.beforeDigest ? { beforeDigest: true } : {}),
+        ...(step.startedBy ? { startedBy: new Date(step.startedBy) } : {}),
+      });
+      answers.push([await hinted.record(of('p12-hint')), await ledger().record(of('p12-read'))]);
+      if (at === 0 || at === 2 || at === 3) await counting.record(of('p12-gets'));
+    }
+    const { pk: _hintPk, ...hintItem } = (await read('p12-hint')) ?? {};
+    const { pk: _readPk, ...readItem } = (await read('p12-read')) ?? {};
+
+    for (const [withHint, reading] of answers) expect(withHint).toEqual(reading);
+    expect(hintItem).toEqual(readItem);
+    expect(answers.map(([tally]) => (tally as { send: boolean }).send)).toEqual([true, true, false, false, false, false, false, false, false, false, true, false]);
+    // On a third key, the opener read the item; the repeat after it was counted without a read; the repeat's retry was
+    // refused that count and read the item (a reading ledger: three reads).
+    expect(gets).toEqual(['get', 'get']);
   });
 
   it('does not open a window for an occurrence that may only be counted', async () => {

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startLocalWorkflow } from '../../../infra/local/local-workflow.js';
+import { startLocalWorkflow, validatedStateMachine, verdictPath } from '../../../infra/local/local-workflow.js';
 import { memoryRegistry } from '../../support/execution-registry.js';
 import { awaitApprovalAslFile } from '../../support/await-approval-machine.js';
 
@@ -26,5 +27,18 @@ describe('local Step Functions: the state machine definition', () => {
     for (let i = 0; i < 2; i++) await (await start(valid)).close();
     const broken = brokenCopy(valid);
     for (let i = 0; i < 2; i++) await expect(start(broken)).rejects.toThrow(/State machine definition is invalid/);
+  });
+
+  it('leaves the next process a verdict on a valid definition only', () => {
+    const definition = JSON.parse(readFileSync(awaitApprovalAslFile(), 'utf8'));
+    // A definition no process met before (its comment), so its verdict is this test's own.
+    const valid = { ...definition, Comment: `verdict ${randomUUID()}` };
+    const broken = { ...valid, States: { ...valid.States, Notify: { ...valid.States.Notify, End: undefined, Next: 'NoSuchState' } } };
+    // Named by the definitions as given: the validator writes into what it validates (each state's QueryLanguage).
+    const verdicts = [verdictPath(JSON.stringify(valid)), verdictPath(JSON.stringify(broken))];
+    validatedStateMachine(valid);
+    expect(() => validatedStateMachine(broken)).toThrow(/State machine definition is invalid/);
+    expect(verdicts.map((verdict) => existsSync(verdict))).toEqual([true, false]);
+    rmSync(verdicts[0] as string);
   });
 });
