@@ -62,7 +62,7 @@ import { type InProcessTransport, createDocumentClient } from '../stores/dynamo.
 import { type IncidentRecords, type OwnIncidentRecords, createIncidentRecords, createIncidentStore, createOpenIncidentsInScope, createOwnIncidentRecords } from '../stores/incident-store.js';
 import { createGreenRunNotes } from '../stores/green-run-notes.js';
 import type { GateDeps } from '../baselines/evaluate.js';
-import { createBaselineStore } from '../baselines/store.js';
+import { createBaselineStore, createFailureBaselines } from '../baselines/store.js';
 import { type Learning, type RecoveryOutcomes, createLearning, createRecoveryOutcomes } from '../knowledge/learning.js';
 import { type Votes, createVotes } from '../knowledge/votes.js';
 import { createFixVerdicts } from '../knowledge/fix-verdict.js';
@@ -789,7 +789,7 @@ export async function createClassifyDeps(config: Config, logger: StepLogger): Pr
     incidents: createIncidentRecordsOf(config, clock),
     greenRuns: createGreenRuns(config, clock),
     github: await createRunReadingGitHub(config, logger),
-    learning: { baselines: createBaselineStore({ client: documentClientFor(config), tableName: config.BASELINES_TABLE }) },
+    learning: { baselines: createFailureBaselines({ client: documentClientFor(config), tableName: config.BASELINES_TABLE }) },
     metrics: createMetrics(config),
   };
 }
