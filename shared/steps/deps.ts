@@ -106,7 +106,9 @@ export const silentLogger: StepLogger = { info() {}, warn() {}, error() {} };
  * Classify reads and records baselines only (green-run templates, flaky evidence): its Lambda carries no knowledge
  * lookup, experiments or injection detector.
  */
-export type ClassifyDeps = Pick<StepDeps, 'config' | 'greenRuns' | 'clock' | 'logger' | 'metrics' | 'signal'> & {
+export type ClassifyDeps = Pick<StepDeps, 'config' | 'clock' | 'logger' | 'metrics' | 'signal'> & {
+  /** Whether what supersedes a failure is on record: the one read of the green-run notes classify makes. */
+  greenRuns: Pick<GreenRunNotes, 'laterOnRecord'>;
   /** Reads a failed run and never writes: its Lambda carries no comment slots and no GitHub writes. */
   github: GitHubClients<RunReadingGitHubPort>;
   /** Its own incident by id (and an alarm's OK mark): classify lists none, so its Lambda carries no index queries. */
