@@ -44,7 +44,7 @@ export function failedJobsClaim(incidents: Pick<IncidentRecords, 'record'>, inci
  * null: claimed too long ago to count again.
  */
 export async function assessFlakiness(
-  baselines: BaselineStore,
+  baselines: Pick<BaselineStore, 'recordTestResults' | 'flakyEvidence'>,
   incident: Pick<Incident, 'repository' | 'headSha' | 'workflowName' | 'jobs' | 'fromFork' | 'runEvent'>,
   at: Date,
   claim: () => Promise<CountMark | null>,

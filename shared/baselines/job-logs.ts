@@ -32,7 +32,7 @@ export interface JobBaselineRequest {
 
 export interface JobBaselineDeps {
   github: Pick<GitHubPort, 'latestSuccessfulRun' | 'listSucceededJobs' | 'openJobLog'>;
-  store: BaselineStore;
+  store: Pick<BaselineStore, 'jobLogBaseline' | 'saveJobLogBaseline'>;
   clock: () => Date;
   logger: StepLogger;
   maxBytes?: number;

@@ -145,12 +145,7 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
   const runsPartition = (spelling: string, branch: string) => `BASELINE#${spelling}#${branch}`;
   const runsPk = (repository: string, branch: string) => runsPartition(repositoryKey(repository), branch);
   const gateKey = (repository: string, branch: string) => ({ pk: `GATE#${repositoryKey(repository)}#${branch}`, sk: 'STATE' });
-  const { metrics: metricsKey, test: testKey, flaky: flakyKey } = baselineKeys;
-
-  const jobLogKey = (repository: string, workflow: string, job: string) => ({
-    pk: `JOBLOG#${repositoryKey(repository)}#${workflow.slice(0, 300)}`,
-    sk: `JOB#${job.slice(0, 300)}`,
-  });
+  const { metrics: metricsKey } = baselineKeys;
 
   /** A branch's newest `limit` run items, newest first. */
   const newestRunItems = async (pk: string, limit: number): Promise<Array<Record<string, unknown>>> => {
@@ -194,22 +189,7 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
   };
 
   return {
-    async jobLogBaseline(repository, workflow, job) {
-      const response = await client.send(new GetCommand({ TableName: tableName, Key: jobLogKey(repository, workflow, job) }));
-      const item = response.Item;
-      if (!item || typeof item.templates !== 'string') return null;
-      return { hashes: item.templates === '' ? [] : item.templates.split(' '), runId: Number(item.runId ?? 0), at: String(item.at ?? '') };
-    },
-
-    async saveJobLogBaseline(repository, workflow, job, baseline) {
-      // One space-separated string: 4,000 hashes take ≈ 52 KB, far below DynamoDB's 400 KB item limit.
-      await client.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...jobLogKey(repository, workflow, job), templates: baseline.hashes.join(' '), runId: baseline.runId, at: baseline.at },
-        }),
-      );
-    },
+    ...createFailureBaselines(options),
 
     async recentRuns(repository, branch, limit) {
       const runs = await runsIn(runsPk(repository, branch), limit);
@@ -291,6 +271,58 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
       };
     },
 
+    async claimTestReport(repository, sha, report, at) {
+      const response = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: `TESTREPORT#${repositoryKey(repository)}#${sha}`, sk: report },
+          UpdateExpression: 'SET claimedAt = if_not_exists(claimedAt, :at), expiresAt = if_not_exists(expiresAt, :expiresAt)',
+          ExpressionAttributeValues: { ':at': at.toISOString(), ':expiresAt': commitEvidenceExpiry(at) },
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      const before = response.Attributes?.claimedAt;
+      return typeof before === 'string' ? { at: new Date(before), first: false } : { at, first: true };
+    },
+
+  };
+}
+
+/**
+ * Of {@link BaselineStore}, what classify reads and writes: a job's green-run templates, and the test results of a
+ * failure's commit with their flaky evidence. Its Lambda then carries none of the gate's runs and state, the
+ * repository counters or the test report claims.
+ */
+export type FailureBaselines = Pick<BaselineStore, 'jobLogBaseline' | 'saveJobLogBaseline' | 'recordTestResults' | 'flakyEvidence'>;
+
+/** {@link FailureBaselines} alone: classify's part of {@link createBaselineStore}, which includes it. */
+export function createFailureBaselines(options: { client: DynamoDBDocumentClient; tableName: string }): FailureBaselines {
+  const { client, tableName } = options;
+  const { test: testKey, flaky: flakyKey } = baselineKeys;
+
+  const jobLogKey = (repository: string, workflow: string, job: string) => ({
+    pk: `JOBLOG#${repositoryKey(repository)}#${workflow.slice(0, 300)}`,
+    sk: `JOB#${job.slice(0, 300)}`,
+  });
+
+  return {
+    async jobLogBaseline(repository, workflow, job) {
+      const response = await client.send(new GetCommand({ TableName: tableName, Key: jobLogKey(repository, workflow, job) }));
+      const item = response.Item;
+      if (!item || typeof item.templates !== 'string') return null;
+      return { hashes: item.templates === '' ? [] : item.templates.split(' '), runId: Number(item.runId ?? 0), at: String(item.at ?? '') };
+    },
+
+    async saveJobLogBaseline(repository, workflow, job, baseline) {
+      // One space-separated string: 4,000 hashes take ≈ 52 KB, far below DynamoDB's 400 KB item limit.
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...jobLogKey(repository, workflow, job), templates: baseline.hashes.join(' '), runId: baseline.runId, at: baseline.at },
+        }),
+      );
+    },
+
     async recordTestResults(repository, sha, results, at, mark) {
       const becameFlaky: string[] = [];
       for (const { test, passed } of results) {
@@ -353,20 +385,6 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
         becameFlaky.push(name);
       }
       return becameFlaky;
-    },
-
-    async claimTestReport(repository, sha, report, at) {
-      const response = await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { pk: `TESTREPORT#${repositoryKey(repository)}#${sha}`, sk: report },
-          UpdateExpression: 'SET claimedAt = if_not_exists(claimedAt, :at), expiresAt = if_not_exists(expiresAt, :expiresAt)',
-          ExpressionAttributeValues: { ':at': at.toISOString(), ':expiresAt': commitEvidenceExpiry(at) },
-          ReturnValues: 'UPDATED_OLD',
-        }),
-      );
-      const before = response.Attributes?.claimedAt;
-      return typeof before === 'string' ? { at: new Date(before), first: false } : { at, first: true };
     },
 
     async flakyEvidence(repository, tests) {

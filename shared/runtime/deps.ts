@@ -60,9 +60,9 @@ import type {
 } from '../steps/deps.js';
 import { type InProcessTransport, createDocumentClient } from '../stores/dynamo.js';
 import { type IncidentRecords, type OwnIncidentRecords, createIncidentRecords, createIncidentStore, createOpenIncidentsInScope, createOwnIncidentRecords } from '../stores/incident-store.js';
-import { createGreenRunNotes } from '../stores/green-run-notes.js';
+import { createGreenRunNotes, createGreenRunReads } from '../stores/green-run-notes.js';
 import type { GateDeps } from '../baselines/evaluate.js';
-import { createBaselineStore } from '../baselines/store.js';
+import { createBaselineStore, createFailureBaselines } from '../baselines/store.js';
 import { type Learning, type RecoveryOutcomes, createLearning, createRecoveryOutcomes } from '../knowledge/learning.js';
 import { type Votes, createVotes } from '../knowledge/votes.js';
 import { createFixVerdicts } from '../knowledge/fix-verdict.js';
@@ -770,7 +770,7 @@ export function createRunbookRunner(config: Config): RunbookRunner {
  */
 
 /** What every stage has: configuration, a clock, the logger and the incident store. */
-/** Each scope's latest green run (shared/stores/green-run-notes.ts): for classify and record-outcome only. */
+/** Each scope's latest green run (shared/stores/green-run-notes.ts), noted by record-outcome (classify builds only its read, createGreenRunReads). */
 export function createGreenRuns(config: Config, clock: () => Date = () => new Date()) {
   return createGreenRunNotes({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE, clock });
 }
@@ -787,9 +787,9 @@ export async function createClassifyDeps(config: Config, logger: StepLogger): Pr
     clock,
     logger,
     incidents: createIncidentRecordsOf(config, clock),
-    greenRuns: createGreenRuns(config, clock),
+    greenRuns: createGreenRunReads({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE }),
     github: await createRunReadingGitHub(config, logger),
-    learning: { baselines: createBaselineStore({ client: documentClientFor(config), tableName: config.BASELINES_TABLE }) },
+    learning: { baselines: createFailureBaselines({ client: documentClientFor(config), tableName: config.BASELINES_TABLE }) },
     metrics: createMetrics(config),
   };
 }

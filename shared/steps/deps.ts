@@ -6,6 +6,7 @@ import type { GreenRunNotes } from '../stores/green-run-notes.js';
 import type { PermissionCache } from '../github/permission-cache.js';
 import type { Learning } from '../knowledge/learning.js';
 import type { AnalysisCosts } from '../experiments/analysis-cost.js';
+import type { FailureBaselines } from '../baselines/store.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
 import type { ApprovalResumes } from '../stores/approval-resumes.js';
 import type { GuardStore } from '../remediation/guard-store.js';
@@ -105,12 +106,14 @@ export const silentLogger: StepLogger = { info() {}, warn() {}, error() {} };
  * Classify reads and records baselines only (green-run templates, flaky evidence): its Lambda carries no knowledge
  * lookup, experiments or injection detector.
  */
-export type ClassifyDeps = Pick<StepDeps, 'config' | 'greenRuns' | 'clock' | 'logger' | 'metrics' | 'signal'> & {
+export type ClassifyDeps = Pick<StepDeps, 'config' | 'clock' | 'logger' | 'metrics' | 'signal'> & {
+  /** Whether what supersedes a failure is on record: the one read of the green-run notes classify makes. */
+  greenRuns: Pick<GreenRunNotes, 'laterOnRecord'>;
   /** Reads a failed run and never writes: its Lambda carries no comment slots and no GitHub writes. */
   github: GitHubClients<RunReadingGitHubPort>;
   /** Its own incident by id (and an alarm's OK mark): classify lists none, so its Lambda carries no index queries. */
   incidents: IncidentRecords;
-  learning?: Pick<Learning, 'baselines'>;
+  learning?: { baselines: FailureBaselines };
 };
 export type KnowledgeLookupDeps = Pick<StepDeps, 'incidents' | 'clock' | 'logger' | 'learning'>;
 /** Analyze charges an analysis's cost to its experiment arm and uses nothing else of the learning loop. */

@@ -68,6 +68,8 @@ export function createGreenRunNotes(options: { client: DynamoDBDocumentClient; t
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
   return {
+    ...createGreenRunReads(options),
+
     async noteGreenRun(scope, { completedAt, ...run }) {
       const now = clock();
       const expiresAt = Math.floor(now.getTime() / 1000) + GREEN_RUN_TTL_SECONDS;
@@ -78,7 +80,13 @@ export function createGreenRunNotes(options: { client: DynamoDBDocumentClient; t
       ]);
       return latest || newest;
     },
+  };
+}
 
+/** Of {@link GreenRunNotes}, the read classify makes: its bundle then carries no note writes. */
+export function createGreenRunReads(options: { client: DynamoDBDocumentClient; tableName: string }): Pick<GreenRunNotes, 'laterOnRecord'> {
+  const { client, tableName } = options;
+  return {
     async laterOnRecord(scope, laterAttempts) {
       const noteKey = greenRunKey(scope);
       const newestKey = newestRunKey(scope);

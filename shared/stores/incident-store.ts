@@ -367,8 +367,12 @@ export const COMPARED_APPROVAL_FIELDS = ['status', 'taskToken', 'decidedAt', 're
 /** Fields {@link IncidentStore.replaceApproval} may write with the approval: none that its condition does not cover. */
 export type ApprovalCompanions = Pick<Partial<Incident>, 'decision'>;
 
-/** The store's reads and writes by key (an incident's id, an alarm's OK mark): everything but the index queries. */
-export type IncidentRecords = Pick<IncidentStore, 'create' | 'triggerOf' | 'claimAttempt' | 'get' | 'update' | 'updateIfStatusMoves' | 'record' | 'replaceApproval' | 'noteAlarmOk' | 'latestAlarmOk'>;
+/**
+ * Of the store's reads and writes by key (an incident's id, an alarm's OK mark), what classify and analyze call: their
+ * own incident's creation, reads and records, and an alarm's latest OK. Not the execution attempt's claim, the stored
+ * trigger's read, the approval's replacement or the OK mark's write, which neither stage makes, nor the index queries.
+ */
+export type IncidentRecords = Pick<IncidentStore, 'create' | 'get' | 'update' | 'updateIfStatusMoves' | 'record' | 'latestAlarmOk'>;
 
 /** Of {@link IncidentRecords}, what remediate reads and writes: its own incident, and its alarm's latest OK. */
 export type OwnIncidentRecords = Pick<IncidentStore, 'get' | 'update' | 'latestAlarmOk'>;
@@ -428,7 +432,8 @@ interface IncidentTableOptions {
 
 /** Incidents and the alarms' OK marks: by key ({@link createIncidentRecords}) and through the table's indexes. */
 export function createIncidentStore(options: IncidentTableOptions): IncidentStore {
-  return { ...createIncidentRecords(options), ...createIncidentQueries(options) };
+  const items = incidentItems(options);
+  return { ...incidentRecords(items), ...otherByKeyWrites(items), ...createIncidentQueries(options) };
 }
 
 /**
@@ -436,7 +441,10 @@ export function createIncidentStore(options: IncidentTableOptions): IncidentStor
  * that reads and updates its own incident and lists none (classify, analyze; remediate adds {@link createOpenIncidentsInScope}), whose bundle then carries no other query code.
  */
 export function createIncidentRecords(options: IncidentTableOptions): IncidentRecords {
-  const items = incidentItems(options);
+  return incidentRecords(incidentItems(options));
+}
+
+function incidentRecords(items: ReturnType<typeof incidentItems>): IncidentRecords {
   const { client, tableName, clock, ttlSeconds, conditionalUpdate, trimLists, trimmedIncident, updateOrKeepStatus, aliasAfter } = items;
   return {
     ...ownIncidentRecords(items),
@@ -461,6 +469,38 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
       return aliasAfter(incident.id, incident, incident.repositoryId, created !== null, created === null);
     },
 
+    async updateIfStatusMoves(id, fields, append = {}, options = {}) {
+      let item: Record<string, unknown> | undefined;
+      try {
+        item = await conditionalUpdate(id, fields, append, 'incident', { owner: options.owner, expected: options.approvalAsRead });
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return null;
+        throw error;
+      }
+      return aliasAfter(id, fields, fields.repositoryId ?? options.owner?.repositoryId, await trimmedIncident(id, item ?? {}, append), false, options.pullAliasWritten);
+    },
+
+    async record(id, fields, append = {}, options = {}) {
+      const claim = options.claim ? { name: options.claim, at: clock().toISOString() } : undefined;
+      const old = await updateOrKeepStatus(id, options.keepUpdatedAt ? { ...fields, updatedAt: undefined } : fields, append, 'nothing', { claim, owner: options.owner });
+      // The lists as this write left them: as they were, and what it appended.
+      await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
+      const before = old?.[claim?.name ?? ''];
+      const recorded = claim ? { claimed: before === undefined, claimedAt: new Date(typeof before === 'string' ? before : claim.at) } : { claimed: false };
+      return aliasAfter(id, fields, fields.repositoryId ?? options.owner?.repositoryId, recorded, false, options.pullAliasWritten);
+    },
+  };
+}
+
+type OtherByKeyWrites = Pick<IncidentStore, 'triggerOf' | 'claimAttempt' | 'replaceApproval' | 'noteAlarmOk'>;
+
+/**
+ * The by-key writes of the full store beyond {@link IncidentRecords}: the execution attempt's claim, the stored
+ * trigger's read, the approval's replacement and an alarm's OK mark (ingest, notify, the reconciler, record-outcome).
+ */
+function otherByKeyWrites(items: ReturnType<typeof incidentItems>): OtherByKeyWrites {
+  const { client, tableName, clock, conditionalUpdate, trimLists } = items;
+  return {
     async triggerOf(id) {
       const response = await client.send(
         new GetCommand({ TableName: tableName, Key: incidentKey(id), ConsistentRead: true, ProjectionExpression: '#t', ExpressionAttributeNames: { '#t': 'trigger' } }),
@@ -481,27 +521,6 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
         ),
       );
       return claimed !== null;
-    },
-
-    async updateIfStatusMoves(id, fields, append = {}, options = {}) {
-      let item: Record<string, unknown> | undefined;
-      try {
-        item = await conditionalUpdate(id, fields, append, 'incident', { owner: options.owner, expected: options.approvalAsRead });
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return null;
-        throw error;
-      }
-      return aliasAfter(id, fields, fields.repositoryId ?? options.owner?.repositoryId, await trimmedIncident(id, item ?? {}, append), false, options.pullAliasWritten);
-    },
-
-    async record(id, fields, append = {}, options = {}) {
-      const claim = options.claim ? { name: options.claim, at: clock().toISOString() } : undefined;
-      const old = await updateOrKeepStatus(id, options.keepUpdatedAt ? { ...fields, updatedAt: undefined } : fields, append, 'nothing', { claim, owner: options.owner });
-      // The lists as this write left them: as they were, and what it appended.
-      await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
-      const before = old?.[claim?.name ?? ''];
-      const recorded = claim ? { claimed: before === undefined, claimedAt: new Date(typeof before === 'string' ? before : claim.at) } : { claimed: false };
-      return aliasAfter(id, fields, fields.repositoryId ?? options.owner?.repositoryId, recorded, false, options.pullAliasWritten);
     },
 
     async replaceApproval(id, expected, approval, append = {}, fields = {}) {
@@ -928,7 +947,7 @@ export function createOpenIncidentsInScope(options: IncidentTableOptions): Pick<
 }
 
 /** The incidents through the table's indexes: lists, search, history and a pull request's incidents. */
-function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStore, keyof IncidentRecords> {
+function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStore, keyof IncidentRecords | keyof OtherByKeyWrites> {
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
 
