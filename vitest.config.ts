@@ -38,7 +38,9 @@ export default defineConfig({
         // The stack's tests share worker processes. Each synthesizes templates and checks them with aws-cdk-lib's
         // template validation, whose engine takes ~2.5 s of CPU to start and aws-cdk-lib ~0.4 s to load: in a
         // process per file that was paid 14 times (164 s of CPU for these files, more a file than any other folder's).
-        // They only build apps and read templates; what a file keeps is released after it (test/infra/file-setup.ts).
+        // They only build apps and read templates; what a file keeps is released after it (test/infra/file-setup.ts),
+        // but for what every file would build alike: the default stack (one a worker) and each function's bundle as
+        // synth builds it (one a run, shared by the workers through global setup's directory: test/infra/support.ts).
         test: { name: 'infra', include: ['test/infra/**/*.test.ts'], isolate: false, setupFiles: ['test/infra/file-setup.ts'] },
       },
       {

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { esbuildOptionsFor } from '../infra/constructs/function-bundle.js';
-import type { FunctionName } from '../infra/constructs/guard-function.js';
+import type { FunctionName } from '../infra/table-access.js';
 
 const [name, outdir] = process.argv.slice(2);
 if (name === undefined || outdir === undefined) throw new Error('usage: bundle-function.ts FUNCTION OUTDIR');

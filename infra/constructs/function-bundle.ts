@@ -7,7 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { BuildOptions, Plugin } from 'esbuild';
-import { BUNDLE_ALIASES, CHARSET, EVENT_STREAM_ALIASES, EVENT_STREAM_SERDE_AT_START, LEGAL_COMMENTS, MANGLED_PROPERTIES, PROJECT_ROOT, bundlingOptionsFor, functionEntry, type FunctionName } from './guard-function.js';
+import { BUNDLE_ALIASES, CHARSET, EVENT_STREAM_ALIASES, EVENT_STREAM_SERDE_AT_START, LEGAL_COMMENTS, MANGLED_PROPERTIES, PROJECT_ROOT, bundlingOptionsFor, functionEntry } from './bundle-settings.js';
+import type { FunctionName } from '../table-access.js';
 
 /** A package manifest that bundled code imports: `@aws-sdk/client-*` reads its own for the version in its user agent. */
 export const IMPORTED_PACKAGE_JSON = /[\\/]node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+[\\/]package\.json$/;

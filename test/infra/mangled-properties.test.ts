@@ -5,12 +5,12 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { esbuildOptionsFor } from '../../infra/constructs/function-bundle.js';
-import { PROJECT_ROOT, MANGLED_PROPERTY_NAMES, RULE_PROPERTY_READERS, functionEntry } from '../../infra/constructs/guard-function.js';
+import { PROJECT_ROOT, MANGLED_PROPERTY_NAMES, RULE_PROPERTY_READERS } from '../../infra/constructs/guard-function.js';
 import * as sources from '../../shared/logs/index.js';
 import { datasetsLocation } from '../../scripts/datasets.js';
 
 const { analyzeLog } = sources;
-import { FUNCTION_NAMES } from './support.js';
+import { FUNCTION_NAMES, functionBundle } from './support.js';
 
 /**
  * The bundles rename the rule table's own properties and the log scanner's (`mangleProps`, MANGLED_PROPERTY_NAMES).
@@ -20,9 +20,24 @@ import { FUNCTION_NAMES } from './support.js';
 const outdir = mkdtempSync(join(tmpdir(), 'guard-mangled-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-/** esbuild's options for a bundle as synth builds it (infra/constructs/function-bundle.ts), `entry` in place of a handler. */
-function esbuildOptionsLikeSynth(entry: string, outfile: string) {
-  return { ...esbuildOptionsFor('classify', outfile), entryPoints: [entry], logLevel: 'error' as const };
+/**
+ * The extractor (shared/logs/index.ts) bundled with the options synth bundles classify with (`esbuildOptionsFor`),
+ * built once for the file and written as `label.mjs`: imported under each label, a module of its own.
+ */
+let extractorCode: Promise<string> | undefined;
+async function bundledExtractor<Module>(label: string): Promise<Module> {
+  const outfile = join(outdir, 'extractor.mjs');
+  extractorCode ??= build({ ...esbuildOptionsFor('classify', outfile), entryPoints: [join(PROJECT_ROOT, 'shared', 'logs', 'index.ts')], logLevel: 'error', write: false }).then(
+    (result) => {
+      // Its source map too, which each label's code names (`extractor.mjs.map`) and Vite reads when it imports one.
+      for (const file of result.outputFiles) writeFileSync(file.path, file.contents);
+      return result.outputFiles.find((file) => file.path === outfile)?.text ?? '';
+    },
+  );
+  const code = await extractorCode;
+  for (const name of MANGLED_PROPERTY_NAMES) expect(code, name).not.toMatch(new RegExp(String.raw`[{,.]${name}\b`));
+  writeFileSync(join(outdir, `${label}.mjs`), code);
+  return (await import(pathToFileURL(join(outdir, `${label}.mjs`)).href)) as Module;
 }
 
 /** Every `.log` under test/fixtures: logs of many toolchains, so most rules' properties are read. */
@@ -33,11 +48,7 @@ function fixtureLogs(): string[] {
 
 describe('the rule table’s properties renamed in the bundles', () => {
   it('a bundled extractor carries none of their names and answers every fixture log as the sources do', async () => {
-    const result = await build({ ...esbuildOptionsLikeSynth(join(PROJECT_ROOT, 'shared', 'logs', 'index.ts'), join(outdir, 'logs.mjs')), write: false });
-    const code = result.outputFiles.find((file) => file.path.endsWith('logs.mjs'))?.text ?? '';
-    for (const name of MANGLED_PROPERTY_NAMES) expect(code, name).not.toMatch(new RegExp(String.raw`[{,.]${name}\b`));
-    for (const file of result.outputFiles) writeFileSync(file.path, file.contents);
-    const bundled = (await import(pathToFileURL(join(outdir, 'logs.mjs')).href)) as { analyzeLog: typeof analyzeLog };
+    const bundled = await bundledExtractor<{ analyzeLog: typeof analyzeLog }>('logs');
 
     const logs = fixtureLogs();
     expect(logs.length).toBeGreaterThan(100);
@@ -51,8 +62,8 @@ describe('the rule table’s properties renamed in the bundles', () => {
     const named = new RegExp(String.raw`\b(?:${MANGLED_PROPERTY_NAMES.join('|')})\b`);
     const strangers = new Set<string>();
     for (const name of FUNCTION_NAMES) {
-      const result = await build({ ...esbuildOptionsLikeSynth(functionEntry(name), join(outdir, name, 'index.mjs')), write: false, metafile: true });
-      for (const [path, output] of Object.entries(result.metafile.outputs)) {
+      const { metafile } = await functionBundle(name);
+      for (const [path, output] of Object.entries(metafile.outputs)) {
         if (!path.endsWith('index.mjs')) continue;
         for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
           if (bytesInOutput === 0 || RULE_PROPERTY_READERS.includes(input) || strangers.has(input)) continue;
@@ -68,9 +79,7 @@ describe('the rule table’s properties renamed in the bundles', () => {
   // renamed properties, which the fixture comparison above does not reach).
   const devSets = ['ci-logs-dev', 'ci-logs-gha-dev'].map((set) => join(datasetsLocation().dir, set)).filter((dir) => existsSync(join(dir, 'labels.jsonl')));
   it.skipIf(devSets.length === 0)('a bundled extractor answers the development sets as the sources do: analyses with baselines, and predictions', async () => {
-    const result = await build({ ...esbuildOptionsLikeSynth(join(PROJECT_ROOT, 'shared', 'logs', 'index.ts'), join(outdir, 'dev-logs.mjs')), write: false });
-    for (const file of result.outputFiles) writeFileSync(file.path, file.contents);
-    const bundled = (await import(pathToFileURL(join(outdir, 'dev-logs.mjs')).href)) as typeof sources;
+    const bundled = await bundledExtractor<typeof sources>('dev-logs');
     let compared = 0;
     for (const dir of devSets) {
       for (const line of readFileSync(join(dir, 'labels.jsonl'), 'utf8').split('\n').filter(Boolean)) {

@@ -2,11 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { IMPORTED_PACKAGE_JSON, PACKAGE_JSON_FIELDS_READ, esbuildOptionsFor } from '../../infra/constructs/function-bundle.js';
+import { IMPORTED_PACKAGE_JSON, PACKAGE_JSON_FIELDS_READ } from '../../infra/constructs/function-bundle.js';
 import { PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
-import { FUNCTION_NAMES, bundledLikeSynth } from './support.js';
+import { FUNCTION_NAMES, bundledLikeSynth, functionBundle } from './support.js';
 
 /**
  * The bundles give an imported package manifest only the fields its importers read (`packageVersionsOnly`,
@@ -60,8 +59,8 @@ describe('package manifests in the bundles', () => {
   it(`no bundled code reads a field of a package manifest other than ${PACKAGE_JSON_FIELDS_READ.join(', ')}`, async () => {
     const readers = new Map<string, Set<string>>();
     for (const name of FUNCTION_NAMES) {
-      const result = await build({ ...esbuildOptionsFor(name, join(outdir, name, 'index.mjs')), write: false, metafile: true });
-      for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
+      const { metafile } = await functionBundle(name);
+      for (const [input, { imports }] of Object.entries(metafile.inputs)) {
         for (const imported of imports) {
           if (!IMPORTED_PACKAGE_JSON.test(`/${imported.path}`)) continue;
           if (!readers.has(input)) readers.set(input, new Set());

@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createHash, createHmac } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SHA256_JS, esbuildOptionsFor, nativeSha256Only } from '../../infra/constructs/function-bundle.js';
-import { FUNCTION_NAMES, bundledLikeSynth } from './support.js';
+import { FUNCTION_NAMES, bundledLikeSynth, functionBundle } from './support.js';
 
 /** `@smithy/core`'s SHA-256 over Web Crypto, which falls back to `Sha256Js` (see the last test). */
 const SHA256_WEB_CRYPTO = /(?:^|[\\/])node_modules[\\/]@smithy[\\/]core[\\/]dist-(?:es|cjs)[\\/]submodules[\\/]checksum[\\/]sha256[\\/]Sha256WebCrypto\.js$/;
@@ -64,10 +63,9 @@ describe('SHA-256 in the bundles', () => {
   it('no function bundle, built as synth builds it, holds the JavaScript SHA-256', async () => {
     const carried: string[] = [];
     for (const name of FUNCTION_NAMES) {
-      const options = esbuildOptionsFor(name, join(outdir, name, 'index.mjs'));
-      expect(options.plugins).toContain(nativeSha256Only);
-      const result = await build({ ...options, write: false, metafile: true, logLevel: 'error' });
-      const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('index.mjs'))?.[1];
+      expect(esbuildOptionsFor(name, join(outdir, name, 'index.mjs')).plugins).toContain(nativeSha256Only);
+      const { metafile } = await functionBundle(name);
+      const output = Object.entries(metafile.outputs).find(([path]) => path.endsWith('index.mjs'))?.[1];
       for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
         if (SHA256_JS.test(input) && bytesInOutput > 200) carried.push(`${name}: ${bytesInOutput}`);
         // The only maker of Sha256Js a Node.js bundle may hold is Sha256Node's fallback: Sha256WebCrypto makes one for

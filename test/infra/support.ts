@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { type Metafile, build } from 'esbuild';
 import { App, CloudFormationValidatePlugin, type IPolicyValidationContext, type PolicyValidationPluginReport, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
@@ -48,7 +48,7 @@ export function scratchDir(prefix = 'dir-'): string {
 }
 
 /**
- * Ends a test file: removes its directory and forgets its stacks. The infra files share worker processes (the
+ * Ends a test file: removes its directory and forgets its stacks and its builds of sources. The infra files share worker processes (the
  * project runs them without isolation, so aws-cdk-lib and the template validation engine start once a worker), and
  * this module's state with them: a per-file hook here would run for the first file only.
  */
@@ -56,6 +56,7 @@ export function releaseTestFile(): void {
   if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   scratch = undefined;
   synthesized.clear();
+  sourceBuilds.clear();
 }
 
 /** An App for reading settings (`readSettings(testApp(context))`), writing its assembly under {@link scratchDir}. */
@@ -116,18 +117,29 @@ function synthKey(context: Record<string, unknown>): string {
 /**
  * The app exactly as `cdk synth` builds it (cdk-nag and CloudFormation Validate included), without bundling: synth
  * takes a second or two instead of bundling seven functions. Built once per test file for each context (a setting
- * refused is refused again on every call).
+ * refused is refused again on every call), and the default one once per worker ({@link defaultSynthesized}).
  */
 export function synth(context: Record<string, unknown> = {}): Synthesized {
+  const byDefault = Object.keys(context).length === 0;
+  if (byDefault && defaultSynthesized !== undefined) return defaultSynthesized;
   const key = synthKey(context);
   const known = synthesized.get(key);
   if (known) return known;
-  const { app, stack } = buildApp({ outdir: scratchDir('cdk.out-'), context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  // The default stack's assembly goes to the run's directory, not the file's, which goes with the file.
+  const outdir = byDefault ? mkdtempSync(join(tmpdir(), 'cdk.out-default-')) : scratchDir('cdk.out-');
+  const { app, stack } = buildApp({ outdir, context: { 'aws:cdk:bundling-stacks': [], ...context } });
   rememberCleanTemplates(app);
   const built = { stack, template: Template.fromStack(stack) };
-  synthesized.set(key, built);
+  if (byDefault) defaultSynthesized = built;
+  else synthesized.set(key, built);
   return built;
 }
+
+/**
+ * The default stack (no context beyond cdk.json's), kept for the worker's later files too: ten files read it, and
+ * its synth was ≈0.6 s of CPU each time on a warm worker. Read only, as every synthesized stack here.
+ */
+let defaultSynthesized: Synthesized | undefined;
 
 export interface PolicyStatementJson {
   Effect: string;
@@ -182,6 +194,94 @@ export function readJson<T = unknown>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
+/** A function's bundle as synth builds it: its code (`index.mjs`) and esbuild's account of the build. */
+export interface FunctionBundle {
+  code: string;
+  metafile: Metafile;
+}
+
+/** This worker's function bundles, kept for the run (unlike a file's stacks): each is the same in every file. */
+const functionBundles = new Map<FunctionName, Promise<FunctionBundle>>();
+
+/**
+ * Function `name`'s bundle exactly as synth builds it (esbuildOptionsFor's options and plugins; written to memory, with
+ * a metafile), built once in the test run. Four files read every function's bundle (what it carries, which inputs
+ * put code into it, which manifests they read), and each built all eleven: 44 builds of 11 bundles a run. Within a
+ * worker the promise is kept; across workers, where global setup gave the run a directory of its own
+ * (GUARD_TEST_RUN_DIR, gone with the run, so nothing in it is stale), the first worker to claim a bundle builds it
+ * there and the others wait for it ({@link sharedFunctionBundle}).
+ */
+export function functionBundle(name: FunctionName): Promise<FunctionBundle> {
+  let bundle = functionBundles.get(name);
+  if (bundle === undefined) {
+    bundle = sharedFunctionBundle(name);
+    functionBundles.set(name, bundle);
+    // A failed build is not remembered: the next file to ask builds again, and fails in its own test.
+    void bundle.catch(() => functionBundles.delete(name));
+  }
+  return bundle;
+}
+
+async function buildFunctionBundle(name: FunctionName, outfile: string): Promise<FunctionBundle> {
+  const result = await build({ ...esbuildOptionsFor(name, outfile), write: false, metafile: true });
+  const code = result.outputFiles.find((file) => file.path === outfile)?.text;
+  if (code === undefined) throw new Error(`esbuild built no ${outfile} for ${name}`);
+  return { code, metafile: result.metafile };
+}
+
+/**
+ * The run's bundle of `name` from its directory: `NAME.json` once built; `NAME.building`, a directory (made or refused
+ * atomically), while a worker builds it. A worker that finds it claimed waits for a change in the directory (the
+ * file renamed into place, or the claim given up after a failed build, when it claims the build itself).
+ */
+async function sharedFunctionBundle(name: FunctionName): Promise<FunctionBundle> {
+  const runDir = process.env.GUARD_TEST_RUN_DIR;
+  const dir = join(runDir ?? tmpdir(), 'function-bundles');
+  // The same path in every worker, so that the metafile's output paths are the same too.
+  const outfile = join(dir, name, 'index.mjs');
+  if (runDir === undefined) return buildFunctionBundle(name, outfile);
+  mkdirSync(dir, { recursive: true });
+  const built = join(dir, `${name}.json`);
+  const claim = join(dir, `${name}.building`);
+  for (;;) {
+    if (existsSync(built)) return JSON.parse(readFileSync(built, 'utf8')) as FunctionBundle;
+    try {
+      mkdirSync(claim);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      await changedUntil(dir, () => existsSync(built) || !existsSync(claim));
+      continue;
+    }
+    try {
+      const bundle = await buildFunctionBundle(name, outfile);
+      writeFileSync(`${built}.${process.pid}`, JSON.stringify(bundle));
+      renameSync(`${built}.${process.pid}`, built);
+      return bundle;
+    } finally {
+      rmSync(claim, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Resolves once `done()` holds, asking again at each change in `dir` (and once after watching, so none is missed). */
+function changedUntil(dir: string, done: () => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const watcher = watch(dir, () => {
+      if (!done()) return;
+      watcher.close();
+      resolve();
+    });
+    watcher.on('error', (error) => {
+      watcher.close();
+      reject(error);
+    });
+    if (done()) {
+      watcher.close();
+      resolve();
+    }
+  });
+}
+
 /**
  * Source lines of a bundle that sends through SDK clients: `answering(answers)`, a request handler that records each
  * request in `requests` (without what differs between two sends: its date, signature and invocation id) and answers
@@ -204,11 +304,31 @@ export const EXCHANGE_HARNESS = [
 ];
 
 /**
+ * This worker's builds of {@link bundledLikeSynth}, by source, directory and plugins: a file that imports the same
+ * source twice (each import a fresh module, evaluated in the environment of its moment) builds it once.
+ */
+const sourceBuilds = new Map<string, Promise<string>>();
+
+/**
  * `source` bundled as synth bundles a function (esbuildOptionsFor's options, here for analyze), with its plugins and
  * its stand-in for the SDK's event streams (EVENT_STREAM_ALIASES) or neither, written beside `outdir`'s other bundles
  * as `label.mjs`: its code, and the module it exports once imported.
  */
 export async function bundledLikeSynth<Module>(outdir: string, label: string, source: string, withPlugins: boolean): Promise<{ code: string; module: Module }> {
+  const key = JSON.stringify([outdir, source, withPlugins]);
+  let built = sourceBuilds.get(key);
+  if (built === undefined) {
+    built = buildLikeSynth(outdir, label, source, withPlugins);
+    sourceBuilds.set(key, built);
+    void built.catch(() => sourceBuilds.delete(key));
+  }
+  const code = await built;
+  const outfile = join(outdir, `${label}.mjs`);
+  writeFileSync(outfile, code);
+  return { code, module: (await import(pathToFileURL(outfile).href)) as Module };
+}
+
+async function buildLikeSynth(outdir: string, label: string, source: string, withPlugins: boolean): Promise<string> {
   const entry = join(outdir, `${label}.ts`);
   writeFileSync(entry, source);
   const outfile = join(outdir, `${label}.mjs`);
@@ -223,7 +343,5 @@ export async function bundledLikeSynth<Module>(outdir: string, label: string, so
     logLevel: 'error',
     write: false,
   });
-  const code = result.outputFiles.find((file) => file.path === outfile)?.text ?? '';
-  writeFileSync(outfile, code);
-  return { code, module: (await import(pathToFileURL(outfile).href)) as Module };
+  return result.outputFiles.find((file) => file.path === outfile)?.text ?? '';
 }

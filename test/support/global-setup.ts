@@ -26,5 +26,8 @@ export default function setup(): () => void {
   ensureDashboardBuilt();
   const root = mkdtempSync(join(tmpdir(), 'guard-test-run-'));
   process.env.TMPDIR = root;
+  // Names the directory as this run's alone, for what the workers build once and share (test/infra/support.ts's
+  // function bundles): a TMPDIR set any other way may hold a previous run's.
+  process.env.GUARD_TEST_RUN_DIR = root;
   return () => rmSync(root, { recursive: true, force: true });
 }
