@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverWebhook } from '../../infra/local/replay.js';
 import { failedRunDelivery } from '../support/fakes.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { TWO_FASTER_PERIODS_MS, withFasterRefresh } from '../support/dashboard-refresh.js';
 
 /**
  * The incident list past its first page, in Debian's chromium against the local runtime (the shared harness) holding
@@ -48,34 +49,6 @@ async function untilQuiet(target: Page, quietMs: number): Promise<void> {
     target.off('request', started);
   }
 }
-
-/** The dashboard's live refresh period (REFRESH_MS in infra/dashboard/src/main.tsx). */
-const REFRESH_MS = 5_000;
-/**
- * How much faster {@link withFasterRefresh} runs the page's refresh timer: a period of 1 s, which Chrome still keeps
- * in a background tab (it runs a hidden page's timers at most once a second).
- */
-const FASTER = 5;
-
-/**
- * Runs `body` with every page `target` loads meanwhile starting its `setInterval` timers (the dashboard has one, the
- * live refresh) {@link FASTER} times faster. The rows that check that nothing is refreshed for two periods (unticked,
- * in the background) check what happens at each period, not its length: waited out at 5 s, the two periods cost 22 s
- * of the file's wall time. `body` loads the page itself, after this; the next page loaded after it has the real timer.
- */
-async function withFasterRefresh(target: Page, body: () => Promise<void>): Promise<void> {
-  const { identifier } = await target.evaluateOnNewDocument(
-    `{ const real = window.setInterval; window.setInterval = (handler, ms, ...rest) => real(handler, (Number(ms) || 0) / ${FASTER}, ...rest); }`,
-  );
-  try {
-    await body();
-  } finally {
-    await target.removeScriptToEvaluateOnNewDocument(identifier);
-  }
-}
-
-/** Two of the page's refresh periods as {@link withFasterRefresh} runs them, and a tenth of one more. */
-const TWO_FASTER_PERIODS_MS = (2.2 * REFRESH_MS) / FASTER;
 
 const shownIds = () => page.$$eval('tr[data-incident]', (rows) => rows.map((row) => row.getAttribute('data-incident') ?? ''));
 
