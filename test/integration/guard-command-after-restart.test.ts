@@ -66,8 +66,10 @@ describe('local runtime: a /guard command for an execution it restarted', () => 
   // Session 43: the restarted execution found its wait ended by the time it was back at it, and timed it out as if
   // nobody had answered; the runtime's resume of the decision recorded meanwhile never ran.
   it("is applied when taken before the wait's end, though the restarted execution is back at its wait after that end", async () => {
-    // Past the wait's end: the wait (begun with ONE_MINUTE_APPROVAL_WAIT's head start) ends `lastsMs` after it is asked.
-    const heldMs = ONE_MINUTE_APPROVAL_WAIT.lastsMs + 5_000;
+    // Past the wait's end: the wait (begun with ONE_MINUTE_APPROVAL_WAIT's head start) ends `lastsMs` after it is asked,
+    // and the hold begins later, at the restarted execution's call to the model: held `lastsMs` and a second, it is
+    // back at its wait over a second after that end, however long the restart took (5 s more only slept longer).
+    const heldMs = ONE_MINUTE_APPROVAL_WAIT.lastsMs + 1_000;
     const harness = await runtimes.start({
       secret: SECRET, name: 'guard-command-restart-late', model: 'fake-model', approvalWaitHeadStartMs: ONE_MINUTE_APPROVAL_WAIT.headStartMs,
       env: {
@@ -96,6 +98,9 @@ describe('local runtime: a /guard command for an execution it restarted', () => 
     expect(harness.model.faultsServed).toBe(1);
     const done = await harness.incident(id);
     expect(done).toMatchObject({ approval: { status: 'approved', decidedBy: 'acme-shop' }, decision: { action: 'rerun_failed_jobs', applied: true } });
+    // What the row is about: the restarted execution was back at its wait after the wait's end.
+    const backAtWait = done.history.filter((entry) => entry.event === 'awaiting_approval').at(-1);
+    expect(Date.parse(String(backAtWait?.at))).toBeGreaterThanOrEqual(waitEnd);
     const outbox = await harness.outbox();
     expect(outbox.filter((entry) => entry.kind === 'github_rerun')).toHaveLength(1);
     expect(outbox.filter((entry) => entry.kind === 'escalation')).toEqual([]);
