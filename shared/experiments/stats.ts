@@ -64,6 +64,9 @@ export function variantResults(
     const priced = analyses > 0 && count('unpricedAnalyses') === 0;
     const totalCostUsd = priced ? count('costMicroUsd') / 1_000_000 : null;
     const recoveries = count('recoveries');
+    // Named, not spread into the literal: a spread in the middle of an object literal built it property by property,
+    // the most of variantResults' time in the stopping rule's simulation (the keys and their order are the same).
+    const { rate, lower, upper } = wilsonInterval(successes, attempts, intervalConfidence(experiment));
     return {
       name: variant.name,
       action: variant.action,
@@ -72,7 +75,9 @@ export function variantResults(
       successes,
       assigned,
       pending: Math.max(0, assigned - attempts),
-      ...wilsonInterval(successes, attempts, intervalConfidence(experiment)),
+      rate,
+      lower,
+      upper,
       analyses,
       inputTokens: count('inputTokens'),
       outputTokens: count('outputTokens'),

@@ -2,14 +2,23 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { pureFunctionFiles } from '../../support/pure-function-files.js';
 
-const TEST_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const TEST_ROOT = join(ROOT, 'test');
 
 /** The folders whose files vitest.config.ts runs without isolation: a file shares its worker with the files before it. */
 const SHARED_PROCESS_FOLDERS = ['infra', 'integration'];
 
 /** What outlives a test file in its process unless the file puts it back: a module mock, a stubbed global or variable, fake timers. */
 const PROCESS_WIDE = /\bvi\.(?:mock|doMock|stubEnv|stubGlobal|useFakeTimers)\(/;
+
+/**
+ * The environment written or deleted in the test's own code (a patch's text holding `process.env.X = …` is quoted,
+ * behind a `'` or a `+`). The stack's and the local runtime's tests may set a variable and put it back; the files
+ * that only call functions have no reason to.
+ */
+const ENVIRONMENT_WRITTEN = /(?:^|[;{)])\s*process\.env(?:\.\w+|\[[^\]\n]+\])\s*=(?!=)|\bdelete\s+process\.env\b|\bObject\.assign\(process\.env\b/m;
 
 describe('the test files that share worker processes', () => {
   it.each(SHARED_PROCESS_FOLDERS)('in test/%s mock no module, stub no global and fake no timer (put such a test under test/unit)', (folder) => {
@@ -20,10 +29,36 @@ describe('the test files that share worker processes', () => {
     expect(offending).toEqual([]);
   });
 
+  it('that only call functions mock no module, stub no global, fake no timer and change no environment (leave such a file out in test/support/pure-function-files.ts)', () => {
+    const files = pureFunctionFiles(ROOT);
+    expect(files.length).toBeGreaterThan(150);
+    expect(files).toContain('test/unit/logs/gha-layouts.test.ts');
+    expect(files).toContain('test/attack/sweep-56.test.ts');
+    const offending = files.filter((path) => {
+      const text = readFileSync(join(ROOT, path), 'utf8');
+      return PROCESS_WIDE.test(text) || ENVIRONMENT_WRITTEN.test(text);
+    });
+    expect(offending).toEqual([]);
+  });
+
   it('reads the calls it refuses', () => {
     expect(PROCESS_WIDE.test("vi.mock('../../shared/logs/redact.js')")).toBe(true);
     expect(PROCESS_WIDE.test('vi.useFakeTimers({ now: 0 })')).toBe(true);
     expect(PROCESS_WIDE.test("vi.stubEnv('AWS_REGION', 'eu-west-1')")).toBe(true);
     expect(PROCESS_WIDE.test('vi.fn()')).toBe(false);
+    expect(ENVIRONMENT_WRITTEN.test('    process.env.GUARD_DATA_DIR = dir;')).toBe(true);
+    expect(ENVIRONMENT_WRITTEN.test('  for (const [k, v] of saved) if (v !== undefined) process.env[k] = v;')).toBe(true);
+    expect(ENVIRONMENT_WRITTEN.test('    delete process.env.ANALYZER;')).toBe(true);
+    expect(ENVIRONMENT_WRITTEN.test("  ['src/setup.ts', '+process.env.NODE_OPTIONS = \"--require ./a.js\";'],")).toBe(false);
+    expect(ENVIRONMENT_WRITTEN.test("const t = process.env.GITHUB_TOKEN === 'x';")).toBe(false);
+  });
+
+  it('leaves out, among the files that only call functions, those that mock a module or change the environment', () => {
+    const files = pureFunctionFiles(ROOT);
+    for (const path of ['test/unit/logs/distinct-errors.test.ts', 'test/unit/logs/redact-gated.test.ts', 'test/unit/logs/cli.test.ts']) {
+      const text = readFileSync(join(ROOT, path), 'utf8');
+      expect(PROCESS_WIDE.test(text) || ENVIRONMENT_WRITTEN.test(text), path).toBe(true);
+      expect(files, path).not.toContain(path);
+    }
   });
 });

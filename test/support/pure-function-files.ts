@@ -1,0 +1,39 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The test files that only call functions: vitest.config.ts runs them in shared worker processes (project
+ * "functions"), where a file's module graph (the analyzer's rule tables, the patch check, zod's schemas) is loaded
+ * once per worker instead of once per file. None may set process-wide state it does not put back: no module mock,
+ * no fake timers, no stubbed global or environment (test/unit/support/shared-process-files.test.ts reads them).
+ */
+const FOLDERS = ['test/unit/logs', 'test/unit/analysis', 'test/unit/remediation', 'test/attack'] as const;
+
+/** The attack files that read logs or patches through the analyzer's and the patch check's functions alone. */
+const PURE_ATTACK =
+  /^(?:attack-\d+-patch|attack-(?:5[89]|6\d)-(?!product)[\w-]+|gate-\d+|pass-\d+b?-(?:patch|package|remaining|bypasses|false|blank|code|copies|helpers|inline|installers|quoted|sink|shell|fix-pr-remote|redaction|steered)[\w-]*|patch-[\w-]+|review-32-[\w-]+|review-6[34]|review-6\d-safety|review-69-expressions|sweep-[\w-]+)\.test\.ts$/;
+
+/**
+ * Files of those folders that need a process of their own: a module mock (distinct-errors, redact-gated), the
+ * environment changed (cli), a spy counting what the product does, whose count a cache warmed by an earlier file
+ * would change (stored, injection-reads), and the attack files that run the local runtime's harness.
+ */
+const OWN_PROCESS = new Set([
+  'test/unit/logs/cli.test.ts',
+  'test/unit/logs/distinct-errors.test.ts',
+  'test/unit/logs/redact-gated.test.ts',
+  'test/unit/logs/stored.test.ts',
+  'test/unit/analysis/injection-reads.test.ts',
+  'test/attack/attack-64-safety.test.ts',
+]);
+
+/** The files, relative to `root` (the repository) with `/` separators, in name order. */
+export function pureFunctionFiles(root: string): string[] {
+  return FOLDERS.flatMap((folder) =>
+    readdirSync(join(root, folder))
+      .filter((name) => name.endsWith('.test.ts') && (folder !== 'test/attack' || PURE_ATTACK.test(name)))
+      .map((name) => `${folder}/${name}`)
+      .filter((path) => !OWN_PROCESS.has(path))
+      .sort(),
+  );
+}
