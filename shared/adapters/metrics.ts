@@ -18,8 +18,8 @@ const EMF_UNITS: Readonly<Record<MetricUnit, string>> = { Count: 'Count', Second
  * their order, then the value under the metric's name. test/unit/adapters/emf-metrics.test.ts compares the two on
  * every metric and dimension the stages emit. Written here rather than through that class: its stores, validation and
  * flushing (≈11.7 KB of each of the seven functions that count) served a record per point that this builds directly.
- * `dimensions`: non-empty strings by dimension name (the adapter leaves out the empty ones, as it did before handing
- * them to Powertools, which skips them with a warning).
+ * `dimensions` are non-empty strings by the metric's name (the adapter leaves the empty ones out, as Powertools skips
+ * them with a warning).
  */
 export function emfRecord(namespace: string, service: string, name: string, unit: MetricUnit, value: number, dimensions: Readonly<Record<string, string>>, at: number): EmfRecord {
   const keys = [...new Set(['service', ...Object.keys(dimensions)])];
