@@ -603,8 +603,8 @@ export interface RecoveryQueue {
 export type MetricUnit = 'Count' | 'Seconds' | 'None';
 
 /**
- * Business and operations metrics: CloudWatch metrics through the embedded metric format (records as Powertools
- * Metrics writes them, shared/adapters/metrics.ts) in AWS; locally the same EMF records, also served as Prometheus text at `GET /metrics/prometheus`.
+ * Business and operations metrics: CloudWatch metrics through the embedded metric format (Powertools Metrics) in
+ * AWS; locally the same EMF records, also served as Prometheus text at `GET /metrics/prometheus`.
  */
 export interface Metrics {
   count(name: string, value: number, dimensions?: Record<string, string>): void;

@@ -1,13 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Metrics as PowertoolsMetrics, MetricUnit as PowertoolsUnit } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config.js';
 import { createMetrics, useLocalAdapters } from '../../../shared/runtime/deps.js';
 import { LOCAL_ADAPTERS } from '../../../shared/runtime/local-adapters.js';
-import { DEFAULT_METRICS_SERVICE, METRIC, METRICS_NAMESPACE, RECONCILER_METRIC } from '../../../shared/adapters/metric-names.js';
-import { type EmfRecord, createEmfMetrics, emfRecord } from '../../../shared/adapters/metrics.js';
+import { METRIC } from '../../../shared/adapters/metric-names.js';
+import { type EmfRecord, createEmfMetrics } from '../../../shared/adapters/metrics.js';
 import { EmfAggregate } from '../../../shared/adapters/prometheus.js';
 import { newIncident } from '../../../shared/domain/incident.js';
 import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
@@ -30,46 +29,7 @@ function emfCapture() {
 
 const trigger = () => triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'delivery-1');
 
-/**
- * The record Powertools Metrics 2.35 serializes for one point (the stages wrote theirs through it until session 70):
- * the `service` default dimension, the point's dimensions, the metric at standard resolution, then serialized and
- * cleared as the adapter did.
- */
-function powertoolsRecord(service: string, name: string, unit: keyof typeof POWERTOOLS_UNITS, value: number, dimensions: Record<string, string>, at: number): unknown {
-  const metrics = new PowertoolsMetrics({ namespace: METRICS_NAMESPACE, serviceName: service });
-  for (const [key, dimension] of Object.entries(dimensions)) metrics.addDimension(key, dimension);
-  metrics.addMetric(name, POWERTOOLS_UNITS[unit], value);
-  metrics.setTimestamp(at);
-  return JSON.parse(JSON.stringify(metrics.serializeMetrics()));
-}
-
-const POWERTOOLS_UNITS = { Count: PowertoolsUnit.Count, Seconds: PowertoolsUnit.Seconds, None: PowertoolsUnit.NoUnit };
-
-describe('the EMF record of a point, as Powertools Metrics writes it', () => {
-  // Every metric a stage emits, with the dimensions it is emitted with (none, one, two), and a stack's own service.
-  const points: Array<[string, keyof typeof POWERTOOLS_UNITS, number, Record<string, string>]> = [
-    ...Object.values(METRIC).map((name): [string, 'Count', number, Record<string, string>] => [name, 'Count', 3, {}]),
-    ...Object.values(RECONCILER_METRIC).map((name): [string, 'Count', number, Record<string, string>] => [name, 'Count', 0, {}]),
-    [METRIC.incidents, 'Count', 1, { source: 'github', category: 'test_failure' }],
-    [METRIC.timeToRecovery, 'Seconds', 90.5, { source: 'cloudwatch' }],
-    [METRIC.timeToFirstComment, 'Seconds', 12, { source: 'github' }],
-    [METRIC.actionsAttempted, 'Count', 1, { kind: 'rerun_failed_jobs' }],
-    [METRIC.llmCostUsd, 'None', 0.0042, { provider: 'bedrock' }],
-    [METRIC.gateRunsUnverified, 'Count', 1, { reason: 'default branch unread' }],
-  ];
-
-  it('is the same JSON, key for key and in the same order, for every metric and dimension the stages emit', () => {
-    const at = Date.now();
-    for (const service of [DEFAULT_METRICS_SERVICE, 'pipeline-guard-PipelineGuard-staging']) {
-      for (const [name, unit, value, dimensions] of points) {
-        const ours = JSON.stringify(emfRecord(METRICS_NAMESPACE, service, name, unit, value, dimensions, at));
-        expect(ours).toBe(JSON.stringify(powertoolsRecord(service, name, unit, value, dimensions, at)));
-      }
-    }
-  });
-});
-
-describe('EMF metrics from the stages', () => {
+describe('EMF metrics from the stages (Powertools Metrics)', () => {
   it('writes one valid EMF record per data point, with its own dimensions', () => {
     const { metrics, records } = emfCapture();
 
