@@ -15,8 +15,9 @@ export const TWO_FASTER_PERIODS_MS = (2.2 * REFRESH_MS) / FASTER;
 /**
  * Runs `body` with every page `target` loads meanwhile starting its `setInterval` timers (the dashboard has one, the
  * live refresh) {@link FASTER} times faster. For a row that checks what happens at each refresh (none while unticked
- * or in the background, an error shown when one fails), not the period's length: waited out at 5 s, two periods cost
- * 11 s of a file's wall time. `body` loads the page itself, after this; a page loaded after it has the real timer.
+ * or in the background), not the period's length: waited out at 5 s, two periods cost 11 s of a file's wall time.
+ * Not for a row that loads a page with `networkidle0`: a request a second keeps the network from going idle for long
+ * (dashboard-phone's failed-refresh row, tried: its load took longer by what the faster refresh saved). `body` loads the page itself, after this; a page loaded after it has the real timer.
  */
 export async function withFasterRefresh(target: Page, body: () => Promise<void>): Promise<void> {
   const { identifier } = await target.evaluateOnNewDocument(
