@@ -229,56 +229,100 @@ async function buildFunctionBundle(name: FunctionName, outfile: string): Promise
   return { code, metafile: result.metafile };
 }
 
-/**
- * The run's bundle of `name` from its directory: `NAME.json` once built; `NAME.building`, a directory (made or refused
- * atomically), while a worker builds it. A worker that finds it claimed waits for a change in the directory (the
- * file renamed into place, or the claim given up after a failed build, when it claims the build itself).
- */
+/** The run's bundle of `name`, built once across the workers in the run's directory ({@link builtOnceInRun}). */
 async function sharedFunctionBundle(name: FunctionName): Promise<FunctionBundle> {
   const runDir = process.env.GUARD_TEST_RUN_DIR;
   const dir = join(runDir ?? tmpdir(), 'function-bundles');
   // The same path in every worker, so that the metafile's output paths are the same too.
   const outfile = join(dir, name, 'index.mjs');
   if (runDir === undefined) return buildFunctionBundle(name, outfile);
+  return builtOnceInRun(dir, name, () => buildFunctionBundle(name, outfile));
+}
+
+/**
+ * `make()`'s value for `key`, made by one worker of the run and read by the others from `dir`: `KEY.json` once made;
+ * `KEY.building`, a directory (made or refused atomically) holding its maker's process id, while a worker makes it.
+ * A worker that finds it claimed waits for a change in the directory (the file renamed into place, or the claim given
+ * up after a failed `make()`, when it claims it itself) or for the claim's maker to be gone: a worker that ended or
+ * crashed mid-build (vitest ends a worker after its last file, even with a timed-out test's build still running)
+ * released nothing, and its claim would have held every other worker until its test timed out, and each later file
+ * of theirs that asked again. Two workers that both find the maker gone may both make the value: the same one, put
+ * in place by an atomic rename, so that costs time, never a wrong value.
+ */
+export async function builtOnceInRun<T>(dir: string, key: string, make: () => Promise<T>): Promise<T> {
   mkdirSync(dir, { recursive: true });
-  const built = join(dir, `${name}.json`);
-  const claim = join(dir, `${name}.building`);
+  const built = join(dir, `${key}.json`);
+  const claim = join(dir, `${key}.building`);
   for (;;) {
-    if (existsSync(built)) return JSON.parse(readFileSync(built, 'utf8')) as FunctionBundle;
+    if (existsSync(built)) return JSON.parse(readFileSync(built, 'utf8')) as T;
     try {
       mkdirSync(claim);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      await changedUntil(dir, () => existsSync(built) || !existsSync(claim));
+      await changedUntil(dir, () => existsSync(built) || !existsSync(claim) || claimAbandoned(claim));
+      if (!existsSync(built) && claimAbandoned(claim)) rmSync(claim, { recursive: true, force: true });
       continue;
     }
     try {
-      const bundle = await buildFunctionBundle(name, outfile);
-      writeFileSync(`${built}.${process.pid}`, JSON.stringify(bundle));
+      writeFileSync(join(claim, 'pid'), String(process.pid));
+      const value = await make();
+      writeFileSync(`${built}.${process.pid}`, JSON.stringify(value));
       renameSync(`${built}.${process.pid}`, built);
-      return bundle;
+      return value;
     } finally {
       rmSync(claim, { recursive: true, force: true });
     }
   }
 }
 
-/** Resolves once `done()` holds, asking again at each change in `dir` (and once after watching, so none is missed). */
+/** How long a claim may go without its maker's process id (written just after the claim) before it counts as abandoned. */
+const UNNAMED_CLAIM_MS = 5_000;
+
+/** Whether `claim`'s maker is gone: its process no longer runs, or it never named itself. */
+function claimAbandoned(claim: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(claim, 'pid'), 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const made = statSync(claim, { throwIfNoEntry: false });
+    return made !== undefined && Date.now() - made.mtimeMs > UNNAMED_CLAIM_MS;
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: a process of another user runs under that id, so something does.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** How often a waiting worker asks again without a change in the directory: a maker's end changes nothing there. */
+const CLAIM_POLL_MS = 1_000;
+
+/**
+ * Resolves once `done()` holds, asking again at each change in `dir` (and once after watching, so none is missed) and
+ * every {@link CLAIM_POLL_MS}.
+ */
 function changedUntil(dir: string, done: () => boolean): Promise<void> {
   return new Promise((resolve, reject) => {
-    const watcher = watch(dir, () => {
-      if (!done()) return;
+    const finish = (error?: Error) => {
       watcher.close();
-      resolve();
-    });
-    watcher.on('error', (error) => {
-      watcher.close();
-      reject(error);
-    });
-    if (done()) {
-      watcher.close();
-      resolve();
-    }
+      clearInterval(poll);
+      if (error) reject(error);
+      else resolve();
+    };
+    const ask = () => {
+      try {
+        if (done()) finish();
+      } catch (error) {
+        finish(error as Error);
+      }
+    };
+    const watcher = watch(dir, ask);
+    watcher.on('error', finish);
+    const poll = setInterval(ask, CLAIM_POLL_MS);
+    ask();
   });
 }
 
