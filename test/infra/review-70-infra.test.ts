@@ -1,16 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtOnceInRun, scratchDir } from './support.js';
+import { builtOnceInRun, scratchDir, stampsOf, unchangedSince } from './support.js';
 
 /**
  * Review of infra70 (session 70): the function bundles built once a run and shared by the infra workers through the
  * run's directory (test/infra/support.ts, builtOnceInRun). Each row was seen failing first. Milliseconds of CPU each;
  * the waits are the poll's (a second).
  *
- * Open (no row): in watch mode (`npx vitest test/infra`) the run's directory outlives a rerun and a worker's promises
- * may too, so a bundle is not built again after its sources change (see the report).
+ * None open.
  */
 
 /** `promise`, or a failure after `ms`: a wait that never ends shows as this, not as vitest's 60 s timeout. */
@@ -60,5 +59,36 @@ describe('a bundle claimed by a worker that is gone', () => {
 
     await expect(within(waiting, 5_000)).resolves.toEqual({ code: 'made there' });
     expect(made).toBe(false);
+  });
+});
+
+describe('a bundle made before its sources changed (watch mode reruns share the run directory and the workers)', () => {
+  it('a value in the run directory that is no longer usable is made again, not read', async () => {
+    const dir = scratchDir('run-');
+    writeFileSync(join(dir, 'analyze.json'), JSON.stringify({ code: 'before the edit' }));
+
+    const value = await within(
+      builtOnceInRun(dir, 'analyze', async () => ({ code: 'after the edit' }), (made) => made.code === 'after the edit'),
+      5_000,
+    );
+    expect(value).toEqual({ code: 'after the edit' });
+    expect(JSON.parse(readFileSync(join(dir, 'analyze.json'), 'utf8'))).toEqual({ code: 'after the edit' });
+  });
+
+  it('a bundle’s stamps tell an input edited since (same size too) from one untouched', () => {
+    const dir = scratchDir('src-');
+    const edited = join(dir, 'handler.ts');
+    const untouched = join(dir, 'shared.ts');
+    writeFileSync(edited, 'export const a = 1;');
+    writeFileSync(untouched, 'export const b = 2;');
+    const bundle = { stamps: stampsOf([edited, untouched]) };
+    expect(unchangedSince(bundle)).toBe(true);
+
+    writeFileSync(edited, 'export const a = 2;');
+    // Its modification time a second on, as an editor's save a moment later: the size alone says nothing here.
+    const later = new Date(statSync(edited).mtimeMs + 1_000);
+    utimesSync(edited, later, later);
+    expect(unchangedSince(bundle)).toBe(false);
+    expect(unchangedSince({ stamps: stampsOf([untouched]) })).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Metafile, build } from 'esbuild';
 import { App, CloudFormationValidatePlugin, type IPolicyValidationContext, type PolicyValidationPluginReport, Stack, Validations } from 'aws-cdk-lib';
@@ -198,6 +198,35 @@ export function readJson<T = unknown>(path: string): T {
 export interface FunctionBundle {
   code: string;
   metafile: Metafile;
+  /** What it was built from as it was then ({@link stampsOf}): a bundle is kept only while they are the same. */
+  stamps: Record<string, string | null>;
+}
+
+/** The modules that say how a bundle is built (its options and plugins), which are not among its inputs. */
+const BUNDLE_SETTINGS_MODULES = ['function-bundle.ts', 'bundle-settings.ts'].map((file) => join(PROJECT_ROOT, 'infra', 'constructs', file));
+
+/**
+ * Each file's modification time and size (null for none): of a bundle's inputs (esbuild's metafile, relative to the
+ * project root where esbuildOptionsFor builds) and of {@link BUNDLE_SETTINGS_MODULES}.
+ */
+export function stampsOf(files: readonly string[]): Record<string, string | null> {
+  const stamps: Record<string, string | null> = {};
+  for (const file of files) {
+    const stat = statSync(resolve(PROJECT_ROOT, file), { throwIfNoEntry: false });
+    stamps[file] = stat === undefined ? null : `${stat.mtimeMs}:${stat.size}`;
+  }
+  return stamps;
+}
+
+/**
+ * Whether what `bundle` was built from is as it was. A run's bundles outlive a change to their sources in watch mode
+ * (`npx vitest test/infra`): the run's directory stays for every rerun, and a worker's module state with it (only
+ * changed modules and their importers are evaluated again, and support.ts imports no handler), so without this a
+ * rerun after an edit read the bundle of before it, and a test of the bundles could not fail on the edit.
+ */
+export function unchangedSince(bundle: Pick<FunctionBundle, 'stamps'>): boolean {
+  const now = stampsOf(Object.keys(bundle.stamps));
+  return Object.entries(bundle.stamps).every(([file, stamp]) => now[file] === stamp);
 }
 
 /** This worker's function bundles, kept for the run (unlike a file's stacks): each is the same in every file. */
@@ -208,11 +237,12 @@ const functionBundles = new Map<FunctionName, Promise<FunctionBundle>>();
  * a metafile), built once in the test run. Four files read every function's bundle (what it carries, which inputs
  * put code into it, which manifests they read), and each built all eleven: 44 builds of 11 bundles a run. Within a
  * worker the promise is kept; across workers, where global setup gave the run a directory of its own
- * (GUARD_TEST_RUN_DIR, gone with the run, so nothing in it is stale), the first worker to claim a bundle builds it
- * there and the others wait for it ({@link sharedFunctionBundle}).
+ * (GUARD_TEST_RUN_DIR, gone with the run), the first worker to claim a bundle builds it there and the others wait for
+ * it ({@link sharedFunctionBundle}). Either is used only while its sources are as they were ({@link unchangedSince}).
  */
-export function functionBundle(name: FunctionName): Promise<FunctionBundle> {
+export async function functionBundle(name: FunctionName): Promise<FunctionBundle> {
   let bundle = functionBundles.get(name);
+  if (bundle !== undefined && !unchangedSince(await bundle)) bundle = undefined;
   if (bundle === undefined) {
     bundle = sharedFunctionBundle(name);
     functionBundles.set(name, bundle);
@@ -226,7 +256,8 @@ async function buildFunctionBundle(name: FunctionName, outfile: string): Promise
   const result = await build({ ...esbuildOptionsFor(name, outfile), write: false, metafile: true });
   const code = result.outputFiles.find((file) => file.path === outfile)?.text;
   if (code === undefined) throw new Error(`esbuild built no ${outfile} for ${name}`);
-  return { code, metafile: result.metafile };
+  // Stamped after the build: a file changed while it ran counts as changed, so it is built again, never kept stale.
+  return { code, metafile: result.metafile, stamps: stampsOf([...BUNDLE_SETTINGS_MODULES, ...Object.keys(result.metafile.inputs)]) };
 }
 
 /** The run's bundle of `name`, built once across the workers in the run's directory ({@link builtOnceInRun}). */
@@ -236,7 +267,7 @@ async function sharedFunctionBundle(name: FunctionName): Promise<FunctionBundle>
   // The same path in every worker, so that the metafile's output paths are the same too.
   const outfile = join(dir, name, 'index.mjs');
   if (runDir === undefined) return buildFunctionBundle(name, outfile);
-  return builtOnceInRun(dir, name, () => buildFunctionBundle(name, outfile));
+  return builtOnceInRun(dir, name, () => buildFunctionBundle(name, outfile), unchangedSince);
 }
 
 /**
@@ -246,15 +277,21 @@ async function sharedFunctionBundle(name: FunctionName): Promise<FunctionBundle>
  * up after a failed `make()`, when it claims it itself) or for the claim's maker to be gone: a worker that ended or
  * crashed mid-build (vitest ends a worker after its last file, even with a timed-out test's build still running)
  * released nothing, and its claim would have held every other worker until its test timed out, and each later file
- * of theirs that asked again. Two workers that both find the maker gone may both make the value: the same one, put
- * in place by an atomic rename, so that costs time, never a wrong value.
+ * of theirs that asked again. A value made before a change to what it is made from (`usable` says no) is made again.
+ * Two workers that both find the maker gone, or the value stale, may both make it: the same value, put in place by an
+ * atomic rename, so that costs time, never a wrong value.
  */
-export async function builtOnceInRun<T>(dir: string, key: string, make: () => Promise<T>): Promise<T> {
+export async function builtOnceInRun<T>(dir: string, key: string, make: () => Promise<T>, usable: (value: T) => boolean = () => true): Promise<T> {
   mkdirSync(dir, { recursive: true });
   const built = join(dir, `${key}.json`);
   const claim = join(dir, `${key}.building`);
   for (;;) {
-    if (existsSync(built)) return JSON.parse(readFileSync(built, 'utf8')) as T;
+    if (existsSync(built)) {
+      const value = JSON.parse(readFileSync(built, 'utf8')) as T;
+      if (usable(value)) return value;
+      // Made before a change to what it was made from (watch mode's reruns share the run's directory): made again.
+      rmSync(built, { force: true });
+    }
     try {
       mkdirSync(claim);
     } catch (error) {
