@@ -27,7 +27,8 @@ export default function setup(): () => void {
   const root = mkdtempSync(join(tmpdir(), 'guard-test-run-'));
   process.env.TMPDIR = root;
   // Names the directory as this run's alone, for what the workers build once and share (test/infra/support.ts's
-  // function bundles): a TMPDIR set any other way may hold a previous run's.
+  // function bundles): a TMPDIR set any other way may hold a previous run's. Watch mode keeps it for every rerun, so
+  // what is kept there says what it was made from.
   process.env.GUARD_TEST_RUN_DIR = root;
   return () => rmSync(root, { recursive: true, force: true });
 }
