@@ -3,10 +3,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { TaskTokenSpentError } from '../../shared/errors.js';
+import { ConfigError, TaskTokenSpentError } from '../../shared/errors.js';
 import type { TaskTokenControl } from '../../shared/ports.js';
 import { fromWebPage } from './loopback-requests.js';
 
@@ -190,13 +190,31 @@ const validDefinitions = new Set<string>();
 const VALIDATION_OPTIONS = { checkArn: false } as const;
 
 /**
- * Where a process leaves the verdict "valid" for the next: an empty file named by the hash of the validator's version,
- * its options and the definition (`node_modules/.cache`, the checkout's own cache, as other build tools keep theirs).
+ * What a kept verdict was given by: aws-local-stepfunctions, which calls the validator with its own defaults under
+ * {@link VALIDATION_OPTIONS} (3.0.0: `checkArn` and `checkPaths` on) — an upgrade may change those defaults or add
+ * checks, and a verdict named by the validator's version alone then passed a definition the new stand-in refuses —
+ * and the asl-validator it loads (resolved from the stand-in, not from this file: a copy nested under it is the one
+ * that validates). Read once a process; the stand-in's package.json is not in its `exports`, so found from its entry.
+ */
+let versions: Record<string, string> | undefined;
+export function validatorVersions(): Record<string, string> {
+  if (versions) return versions;
+  const entry = createRequire(import.meta.url).resolve('aws-local-stepfunctions');
+  const standIn = JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { name: string; version: string };
+  if (standIn.name !== 'aws-local-stepfunctions') throw new ConfigError(`aws-local-stepfunctions' package.json not found beside ${entry}`);
+  const validator = createRequire(entry)('asl-validator/package.json') as { version: string };
+  versions = { 'aws-local-stepfunctions': standIn.version, 'asl-validator': validator.version };
+  return versions;
+}
+
+/**
+ * Where a process leaves the verdict "valid" for the next: an empty file named by the hash of what validated it
+ * ({@link validatorVersions}), its options and the definition (`node_modules/.cache`, the checkout's own cache, as
+ * other build tools keep theirs).
  */
 const VERDICTS = fileURLToPath(new URL('../../node_modules/.cache/pipeline-guard/valid-asl/', import.meta.url));
-export function verdictPath(text: string): string {
-  const version = (createRequire(import.meta.url)('asl-validator/package.json') as { version: string }).version;
-  return join(VERDICTS, createHash('sha256').update(`${version}\n${JSON.stringify(VALIDATION_OPTIONS)}\n${text}`).digest('hex'));
+export function verdictPath(text: string, by: Record<string, string> = validatorVersions()): string {
+  return join(VERDICTS, createHash('sha256').update(`${JSON.stringify(by)}\n${JSON.stringify(VALIDATION_OPTIONS)}\n${text}`).digest('hex'));
 }
 
 /**
