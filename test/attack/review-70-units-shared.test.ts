@@ -30,7 +30,7 @@ describe('state that outlives a file in a shared worker', () => {
 
   // Seen failing: test/unit/logs/jenkins-timestamps.test.ts called analyzedBothWays and put nothing back, so every
   // later file in its worker read with the literal index, the 'always' memo and the line filter forced on.
-  it.fails('puts the fast paths back after reading a log both ways', async () => {
+  it('puts the fast paths back after reading a log both ways', async () => {
     await analyzedBothWays(Buffer.from('Run npm test\nnpm ERR! code ELIFECYCLE\n'));
     expect(scannerLineFilter(1)).toBeNull();
   });
