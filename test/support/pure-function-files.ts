@@ -30,6 +30,27 @@ const OWN_PROCESS = new Set([
   'test/attack/attack-64-safety.test.ts',
 ]);
 
+/** What outlives a test file in its process unless the file puts it back: a module mock, a stubbed global or variable, fake timers. */
+export const PROCESS_WIDE = /\bvi\.(?:mock|doMock|stubEnv|stubGlobal|useFakeTimers)\(/;
+
+/**
+ * The environment written or deleted in the test's own code (a patch's text holding `process.env.X = …` is quoted,
+ * behind a `'` or a `+`): by assignment (`=`, `??=`, `||=`, `&&=`, after a statement's start, a bracket, an arrow or
+ * a comma), `delete`, `Object.assign`, `Reflect`'s and `Object`'s property writes, or a name bound to it at a line's
+ * start (a patch's text quotes one behind a `"`). A patch's `+=` is left alone: the patch check's tests quote
+ * `process.env.NODE_OPTIONS += …` after a `;`. The stack's and the local runtime's tests may set a variable and put
+ * it back; the files that only call functions have no reason to.
+ */
+export const ENVIRONMENT_WRITTEN =
+  /(?:^|[;{(),]|=>)\s*process\.env(?:\.\w+|\[[^\]\n]+\])\s*(?:\?\?|\|\||&&)?=(?!=)|\bdelete\s+process\.env\b|\b(?:Object\.(?:assign|defineProperty|defineProperties)|Reflect\.(?:set|defineProperty|deleteProperty))\(\s*process\.env\b|^\s*(?:const|let|var)\s+\w+\s*=\s*process\.env\s*;/m;
+
+/**
+ * A spy on a module's export or a global: it stays in place for the next file of the worker until restored, and a
+ * spy that counts what the product does counts what a cache warmed by an earlier file left undone (stored,
+ * injection-reads: left out above).
+ */
+export const SPIED = /\bvi\.spyOn\(/;
+
 /** The files, relative to `root` (the repository) with `/` separators, in name order. */
 export function pureFunctionFiles(root: string): string[] {
   return FOLDERS.flatMap((folder) =>
