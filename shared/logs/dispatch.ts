@@ -659,12 +659,17 @@ export function setShapeMemoUse(use: boolean | 'always'): number {
   return count;
 }
 
-/** For tests: use the index from the next line on (`true`), never (`false`), or past the usual count (`null`). */
+/**
+ * For tests: use the index from the next line on (`true`), never (`false`), or past the usual count (`null`). Any
+ * but `true` puts the index by (kept in {@link built}, so turning it on again costs nothing): left in use, a file
+ * that forced it on had the next files of its worker (test/support/pure-function-files.ts) read their short logs,
+ * and their references "read with every rule", with it.
+ */
 export function setIndexUse(use: boolean | null): void {
   buildAfterLines = use === true ? 0 : use === false ? Number.POSITIVE_INFINITY : BUILD_AFTER_LINES;
   buildAfterWalks = use === false ? Number.POSITIVE_INFINITY : BUILD_AFTER_WALKS;
   walksSeen = 0;
-  if (use === false) index = null;
+  if (use !== true) index = null;
   linesSeen = 0;
 }
 

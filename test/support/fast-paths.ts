@@ -5,8 +5,10 @@ import { forEachLine, type LineGate } from '../../shared/logs/reader.js';
 
 /**
  * `bytes` analysed in 512-byte chunks (a first chunk is never filtered) twice: reading every line with every rule,
- * then with the literal index, the digit-shape memo and the line filter forced on from the first line. The caller
- * puts them back (`setIndexUse(null)`, `setShapeMemoUse(true)`, `setLineFilterUse(null)`) after the test.
+ * then with the literal index, the digit-shape memo and the line filter forced on from the first line. It puts them
+ * back itself ({@link restoreFastPaths}), whatever the caller does: the files that call it share worker processes
+ * (test/support/pure-function-files.ts), and one that did not put them back (jenkins-timestamps) left every later
+ * file of its worker reading with them forced on.
  */
 export async function analyzedBothWays(bytes: Buffer): Promise<{ everyLine: LogAnalysis; fast: LogAnalysis }> {
   async function* chunks(): AsyncGenerator<Uint8Array> {
@@ -14,17 +16,21 @@ export async function analyzedBothWays(bytes: Buffer): Promise<{ everyLine: LogA
   }
   // Switched off, not left as the last test put them: an index built by an earlier call stays built, and a
   // reference read with it would compare the fast paths with themselves.
-  setIndexUse(false);
-  setShapeMemoUse(false);
-  setLineFilterUse(false);
-  const everyLine = await analyzeLog(chunks());
-  setIndexUse(true);
-  setShapeMemoUse('always');
-  setLineFilterUse(true);
-  return { everyLine, fast: await analyzeLog(chunks()) };
+  try {
+    setIndexUse(false);
+    setShapeMemoUse(false);
+    setLineFilterUse(false);
+    const everyLine = await analyzeLog(chunks());
+    setIndexUse(true);
+    setShapeMemoUse('always');
+    setLineFilterUse(true);
+    return { everyLine, fast: await analyzeLog(chunks()) };
+  } finally {
+    restoreFastPaths();
+  }
 }
 
-/** Puts back what {@link analyzedBothWays} forced on: the index and line filter by log size, the memo on. */
+/** Puts back what {@link analyzedBothWays} forced on (it does so itself): the index and line filter by log size, the memo on. */
 export function restoreFastPaths(): void {
   setIndexUse(null);
   setShapeMemoUse(true);

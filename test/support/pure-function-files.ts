@@ -16,16 +16,40 @@ const PURE_ATTACK =
 /**
  * Files of those folders that need a process of their own: a module mock (distinct-errors, redact-gated), the
  * environment changed (cli), a spy counting what the product does, whose count a cache warmed by an earlier file
- * would change (stored, injection-reads), and the attack files that run the local runtime's harness.
+ * would change (stored, injection-reads), the attack files that run the local runtime's harness, and the static
+ * ReDoS check (expression-cost), which lists the expressions built while the modules load: in a worker where an
+ * earlier file loaded them it saw 2,359 of the 2,494 and failed (session 70's review).
  */
 const OWN_PROCESS = new Set([
   'test/unit/logs/cli.test.ts',
   'test/unit/logs/distinct-errors.test.ts',
+  'test/unit/logs/expression-cost.test.ts',
   'test/unit/logs/redact-gated.test.ts',
   'test/unit/logs/stored.test.ts',
   'test/unit/analysis/injection-reads.test.ts',
   'test/attack/attack-64-safety.test.ts',
 ]);
+
+/** What outlives a test file in its process unless the file puts it back: a module mock, a stubbed global or variable, fake timers. */
+export const PROCESS_WIDE = /\bvi\.(?:mock|doMock|stubEnv|stubGlobal|useFakeTimers)\(/;
+
+/**
+ * The environment written or deleted in the test's own code (a patch's text holding `process.env.X = …` is quoted,
+ * behind a `'` or a `+`): by assignment (`=`, `??=`, `||=`, `&&=`, after a statement's start, a bracket, an arrow or
+ * a comma), `delete`, `Object.assign`, `Reflect`'s and `Object`'s property writes, or a name bound to it at a line's
+ * start (a patch's text quotes one behind a `"`). A patch's `+=` is left alone: the patch check's tests quote
+ * `process.env.NODE_OPTIONS += …` after a `;`. The stack's and the local runtime's tests may set a variable and put
+ * it back; the files that only call functions have no reason to.
+ */
+export const ENVIRONMENT_WRITTEN =
+  /(?:^|[;{(),]|=>)\s*process\.env(?:\.\w+|\[[^\]\n]+\])\s*(?:\?\?|\|\||&&)?=(?!=)|\bdelete\s+process\.env\b|\b(?:Object\.(?:assign|defineProperty|defineProperties)|Reflect\.(?:set|defineProperty|deleteProperty))\(\s*process\.env\b|^\s*(?:const|let|var)\s+\w+\s*=\s*process\.env\s*;/m;
+
+/**
+ * A spy on a module's export or a global: it stays in place for the next file of the worker until restored, and a
+ * spy that counts what the product does counts what a cache warmed by an earlier file left undone (stored,
+ * injection-reads: left out above).
+ */
+export const SPIED = /\bvi\.spyOn\(/;
 
 /** The files, relative to `root` (the repository) with `/` separators, in name order. */
 export function pureFunctionFiles(root: string): string[] {

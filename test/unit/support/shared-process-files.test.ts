@@ -2,23 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { pureFunctionFiles } from '../../support/pure-function-files.js';
+import { ENVIRONMENT_WRITTEN, PROCESS_WIDE, pureFunctionFiles, SPIED } from '../../support/pure-function-files.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const TEST_ROOT = join(ROOT, 'test');
 
 /** The folders whose files vitest.config.ts runs without isolation: a file shares its worker with the files before it. */
 const SHARED_PROCESS_FOLDERS = ['infra', 'integration'];
-
-/** What outlives a test file in its process unless the file puts it back: a module mock, a stubbed global or variable, fake timers. */
-const PROCESS_WIDE = /\bvi\.(?:mock|doMock|stubEnv|stubGlobal|useFakeTimers)\(/;
-
-/**
- * The environment written or deleted in the test's own code (a patch's text holding `process.env.X = …` is quoted,
- * behind a `'` or a `+`). The stack's and the local runtime's tests may set a variable and put it back; the files
- * that only call functions have no reason to.
- */
-const ENVIRONMENT_WRITTEN = /(?:^|[;{)])\s*process\.env(?:\.\w+|\[[^\]\n]+\])\s*=(?!=)|\bdelete\s+process\.env\b|\bObject\.assign\(process\.env\b/m;
 
 describe('the test files that share worker processes', () => {
   it.each(SHARED_PROCESS_FOLDERS)('in test/%s mock no module, stub no global and fake no timer (put such a test under test/unit)', (folder) => {
@@ -29,14 +19,14 @@ describe('the test files that share worker processes', () => {
     expect(offending).toEqual([]);
   });
 
-  it('that only call functions mock no module, stub no global, fake no timer and change no environment (leave such a file out in test/support/pure-function-files.ts)', () => {
+  it('that only call functions mock no module, stub no global, fake no timer, spy on nothing and change no environment (leave such a file out in test/support/pure-function-files.ts)', () => {
     const files = pureFunctionFiles(ROOT);
     expect(files.length).toBeGreaterThan(150);
     expect(files).toContain('test/unit/logs/gha-layouts.test.ts');
     expect(files).toContain('test/attack/sweep-56.test.ts');
     const offending = files.filter((path) => {
       const text = readFileSync(join(ROOT, path), 'utf8');
-      return PROCESS_WIDE.test(text) || ENVIRONMENT_WRITTEN.test(text);
+      return PROCESS_WIDE.test(text) || ENVIRONMENT_WRITTEN.test(text) || SPIED.test(text);
     });
     expect(offending).toEqual([]);
   });
