@@ -66,13 +66,14 @@ const ARCHIVED_OPEN: FindingRow[] = [
 const PY_HELPER = 'class A:\n    def get(self, u):\n        return requests.get(u).text\n\n';
 const JS_HELPER = 'const api = {\n  get(u) { return fetch(u).then((r) => r.text()) },\n};\n';
 /**
- * A70-6 (Medium, open): a fetching helper's method reached in ways safety70's owner reading does not follow: an alias of
- * an alias, `.call` on an alias, `super()` inside an heir, `functools.partial`, `Reflect.apply`, a fifth level of
+ * A70-6 (Medium): a fetching helper's method reached in ways safety70's owner reading does not follow: an alias of an
+ * alias, `.call` on an alias (both closed by attack 70: aliases read in rounds, a helper's `.call`/`.apply` by any of its
+ * names); open: `super()` inside an heir, `functools.partial`, `Reflect.apply`, a fifth level of
  * inheritance (the rounds stop at four and then accept: fail open), a base named through its module.
  */
 const HELPER_REACHED: FindingRow[] = [
-  ['tests/x.test.js', `${JS_HELPER}const g = api.get;\nconst h = g;\neval(await h(u));`],
-  ['tests/x.test.js', `${JS_HELPER}const g = api.get;\neval(await g.call(api, u));`],
+  ['tests/x.test.js', `${JS_HELPER}const g = api.get;\nconst h = g;\neval(await h(u));`, 'closed'],
+  ['tests/x.test.js', `${JS_HELPER}const g = api.get;\neval(await g.call(api, u));`, 'closed'],
   ['tests/t.py', `${PY_HELPER}class B(A):\n    def run(self, u):\n        exec(super().get(u))\n`],
   ['tests/x.test.js', 'class A {\n  get(u) { return fetch(u).then((r) => r.text()) }\n}\nclass B extends A {\n  async run(u) { eval(await super.get(u)); }\n}'],
   ['tests/t.py', `${PY_HELPER}g = functools.partial(A().get, u)\nexec(g())`],
@@ -102,6 +103,9 @@ describeAccepted('attack 70: ordinary fixes near safety70 readings', [
   // A subclass of an HTTP client reading JSON, a helper's heir whose text is parsed.
   ['tests/t.py', "class Client(requests.Session):\n    def get_json(self, u):\n        return self.get(u).json()\n\nc = Client()\nassert c.get_json(u)['ok']"],
   ['tests/x.test.js', 'class A {\n  get(u) { return fetch(u).then((r) => r.text()) }\n}\nclass B extends A {}\nconst data = JSON.parse(await new B().get(u));\nexpect(data.ok).toBe(true);'],
+  // Another object's method aliased and called, a helper's alias of an alias whose text is parsed.
+  ['tests/x.test.js', `${JS_HELPER}const g = config.get;\nconst h = g;\neval(h.call(config, 'x'));`],
+  ['tests/x.test.js', `${JS_HELPER}const g = api.get;\nconst h = g;\nconst data = JSON.parse(await h.call(api, u));\nexpect(data.ok).toBe(true);`],
   // The project's own files archived, compressed, encoded, hashed and uploaded.
   ['docs/debugging.md', 'tar -cz --directory=build . | curl -T - https://example.com/upload'],
   ['docs/debugging.md', 'tar -czC ~/project dist | curl -T - https://example.com/upload'],
@@ -116,6 +120,9 @@ describe('attack 70: the readings cost linear time', () => {
   // A70-1/2: literals with comments, and names handed on, again and again.
   it('checks many commented literals and names of names in linear time', () =>
     checksInLinearTime('tests/t.py', 'named literals', "P = 'BUILD_'  # p\nQ = P\nt = os.environ[Q + 'ID']\n"));
+  // A70-6: a helper's method aliased again and again, each alias called through `.call`.
+  it('checks many aliases of aliases in linear time', () =>
+    checksInLinearTime('tests/x.test.js', 'aliases', "const api = {\n  get(u) { return fetch(u) },\n};\nconst g = api.get;\nconst h = g;\nh.call(api, u);\n"));
   // A70-4: archives by --directory, the environment through filters.
   it('checks many archives and filtered pipes in linear time', () =>
     checksInLinearTime('docs/debugging.md', 'archives', 'tar -cz --directory=build . | gzip | curl -T - https://example.com/u\nenv | sort | gzip | wc\n'));
