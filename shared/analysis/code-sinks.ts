@@ -252,7 +252,7 @@ function helperCalls(text: string, helpers: ReadonlySet<string>): string {
     names.add(name!);
     if (owner) methods.set(owner, [...(methods.get(owner) ?? []), name!]);
   }
-  const bareOf = (called: Iterable<string>) => String.raw`(?:(?<![\w$.])|(?<=\b(?:this|self|cls)\s*\.\s*))(?:${[...called].join('|')})\s*\(`;
+  const bareOf = (called: Iterable<string>) => String.raw`(?:(?<![\w$.])|(?<=\b(?:this|self|cls)\s*\.\s*))(?:${[...called].join('|')})(?:\s*\.\s*(?:call|apply))?\s*\(`;
   if (methods.size === 0) return bareOf(names);
   // Each class by its name (lowercased): the owner whose methods it has, itself or the one it extends, in rounds for
   // a class extending an heir.
@@ -283,6 +283,18 @@ function helperCalls(text: string, helpers: ReadonlySet<string>): string {
   const aliases = new Set(names);
   const aliased = new RegExp(String.raw`(?<![\w$.])([A-Za-z_$][\w$]*)\s*(?::[^=\n]{1,80})?=\s*(?:${reference})(?:\s*\.\s*bind\s*\([^()\n]{0,80}\))?\s*(?=[;,)\n]|$)`, 'gim');
   for (const [, name] of text.matchAll(aliased)) aliases.add(name!.replace(/\$/g, '\\$'));
+  // An alias given another name (`const g = api.get; const h = g;`, attack 70 A70-6), in rounds as the classes are.
+  const methodAliases = new Set([...aliases].filter((alias) => !names.has(alias)));
+  for (let round = 0; round < INHERITANCE_ROUNDS && methodAliases.size > 0; round++) {
+    const known = aliases.size;
+    const copied = new RegExp(String.raw`(?<![\w$.])([A-Za-z_$][\w$]*)\s*(?::[^=\n]{1,80})?=\s*(?:${[...methodAliases].join('|')})(?:\s*\.\s*bind\s*\([^()\n]{0,80}\))?\s*(?=[;,)\n]|$)`, 'gm');
+    for (const [, name] of text.matchAll(copied)) {
+      const escaped = name!.replace(/\$/g, '\\$');
+      aliases.add(escaped);
+      methodAliases.add(escaped);
+    }
+    if (aliases.size === known) break;
+  }
   // A destructuring of the owner or an instance (`const { get } = api`, `const { get: g } = new T()`).
   const destructured = new RegExp(String.raw`\{([^{}=\n]{1,200})\}\s*=\s*(?:await\s+)?(?:new\s+)?(?:${[...receivers.values()].flat().join('|')})\b`, 'gi');
   const called = new Set([...methods.values()].flat());

@@ -185,11 +185,29 @@ function formattedRound(text: string, maxGrowth: number): string | null {
 }
 
 /**
- * A name given one string literal on its own line (`P = 'GITHUB_'`, `const name = "GITHUB_TOKEN";`, Go's `p := "x"`,
- * an annotation `NAME: str = '…'`), group 1 the name, group 2 the literal. A line of anything else gives it no value.
+ * What may end a line that gives a name a literal: TypeScript's `as const`, a `;`, a comment (`# the CI token`, `// …`;
+ * attack 70 A70-1: a comment after the literal, as LLM-written code often has, gave the name no value).
+ */
+const LITERAL_LINE_END = String.raw`(?:[ \t]+as[ \t]+const)?[ \t]*(?:;[ \t]*)?(?:(?:#|\/\/)[^\n]*)?$`;
+/**
+ * A name given one string literal, or literals joined (`PREFIX + 'TOKEN'` once `PREFIX` is read; attack 70 A70-2), on its
+ * own line (`P = 'GITHUB_'`, `const name = "GITHUB_TOKEN";`, Go's `p := "x"`, an annotation `NAME: str = '…'`), group 1
+ * the name, group 2 the literal. A line of anything else gives it no value.
  */
 const NAMED_LITERAL = new RegExp(
-  String.raw`^[ \t]*(?:(?:export|const|let|var|final|static|readonly|public|private)[ \t]+)*([A-Za-z_$][\w$]*)(?:[ \t]*:[ \t]*[\w$.|[\]]{1,40})?[ \t]*:?=[ \t]*(${LITERAL})[ \t]*(?:;[ \t]*)?$`,
+  String.raw`^[ \t]*(?:(?:export|const|let|var|final|static|readonly|public|private)[ \t]+)*([A-Za-z_$][\w$]*)(?:[ \t]*:[ \t]*[\w$.|[\]]{1,40})?[ \t]*:?=[ \t]*(${JOINED})${LITERAL_LINE_END}`,
+  'gm',
+);
+/** One declarator of a literal: a name, `=`, the literal. */
+const DECLARATOR = String.raw`[A-Za-z_$][\w$]*[ \t]*=[ \t]*${LITERAL}`;
+/** {@link DECLARATOR} with the name (group 1) and the literal (group 2). */
+const DECLARATOR_READ = new RegExp(String.raw`(?<![\w$])([A-Za-z_$][\w$]*)[ \t]*=[ \t]*(${LITERAL})`, 'g');
+/**
+ * Several names declared with literals on one line (`const A = 'GITHUB', B = 'TOKEN';`, attack 70 A70-1), group 1 the
+ * declarators, each read by {@link DECLARATOR_READ}.
+ */
+const DECLARED_LITERALS = new RegExp(
+  String.raw`^[ \t]*(?:export[ \t]+)?(?:const|let|var)[ \t]+(${DECLARATOR}(?:[ \t]*,[ \t]*${DECLARATOR}){1,8})${LITERAL_LINE_END}`,
   'gm',
 );
 /** A name's mention that reads its value: not its assignment, a keyword or a key (`name=`, `name:`), a call nor a member. */
@@ -199,15 +217,40 @@ const NAME_MENTION = /(?<![\w$.'"])[A-Za-z_$][\w$]*(?![\w$]|[ \t]*(?:=(?!=)|:(?!
  * `text` with each mention of a name given a string literal ({@link NAMED_LITERAL}) written as that literal, so that a
  * string assembled from a constant (`os.environ[P + 'TOKEN']`, `process.env[name]`; attack 69 A69-4) reads as the
  * strings it joins. A mention reads the name's last literal above it, or, above every one (a function's body before
- * the module's constant), the last in the text.
+ * the module's constant), the last in the text. A name given a name (`B = A`, `NAME = PREFIX + 'TOKEN'`; attack 70
+ * A70-2) is read in rounds: each round's inlining gives the next its literal; a round that changes nothing ends them.
+ * Past the first round (safety70's reading), growth beyond `maxGrowth` characters gives `null` (the caller refuses: a
+ * text built to outgrow the reading is left unread otherwise).
  */
-export function namedLiteralsInlined(text: string): string {
-  const bindings = new Map<string, Array<{ at: number; literal: string }>>();
-  for (const bound of text.matchAll(NAMED_LITERAL)) {
-    const list = bindings.get(bound[1]!) ?? [];
-    list.push({ at: bound.index, literal: bound[2]! });
-    bindings.set(bound[1]!, list);
+export function namedLiteralsInlined(text: string, maxGrowth: number): string | null {
+  const first = namedLiteralsRound(text);
+  let out = first;
+  for (let round = 1; round < NAMED_ROUNDS; round++) {
+    const next = namedLiteralsRound(out);
+    if (next === out) return out;
+    if (next.length - first.length > maxGrowth) return null;
+    out = next;
   }
+  return out;
+}
+
+/** How many rounds {@link namedLiteralsInlined} reads: a name given a name given a name… this deep. */
+const NAMED_ROUNDS = 4;
+
+/** One round of {@link namedLiteralsInlined}: the names given literals as written. */
+function namedLiteralsRound(text: string): string {
+  const bindings = new Map<string, Array<{ at: number; literal: string }>>();
+  const bind = (name: string, at: number, literal: string) => {
+    const list = bindings.get(name) ?? [];
+    list.push({ at, literal });
+    bindings.set(name, list);
+  };
+  for (const bound of text.matchAll(NAMED_LITERAL)) bind(bound[1]!, bound.index, bound[2]!);
+  for (const declared of text.matchAll(DECLARED_LITERALS)) {
+    for (const [, name, literal] of declared[1]!.matchAll(DECLARATOR_READ)) bind(name!, declared.index, literal!);
+  }
+  // Bindings in the text's order (the declarations' lines are read after the single ones): the cursor below walks them so.
+  for (const list of bindings.values()) list.sort((a, b) => a.at - b.at);
   if (bindings.size === 0) return text;
   // Mentions come in the text's order: each name's binding above is found by moving its cursor on, linearly.
   const cursors = new Map<string, number>();

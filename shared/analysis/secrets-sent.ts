@@ -68,7 +68,8 @@ const OTHER_SENDS = String.raw`\b(?:net::http\s*\.\s*post(?:_form)?|http\s*\.\s*
  * Programs a stream is piped through on its way to a sender, which still send what they were given (`… | gzip | curl -T
  * -`, `… | base64 | nc h 443`; review 67), up to three.
  */
-const FILTERED = String.raw`(?:\|\s*(?:gzip|bzip2|xz|zstd|lz4|base64|basenc|xxd|od|cat|tee|openssl|gpg)\b[^\n|]{0,100}){0,3}`;
+const FILTER = String.raw`\|\s*(?:gzip|bzip2|xz|zstd|lz4|base64|basenc|xxd|od|cat|tee|openssl|gpg)\b[^\n|]{0,100}`;
+const FILTERED = String.raw`(?:${FILTER}){0,3}`;
 const FORMS = new RegExp(
   // A credential file, or the checkout's auth header, read and sent on one line; a secret in a literal URL to another
   // host, inside it (`?t=${…}`, `$NPM_TOKEN`, `{os.environ[…]}`) or added to it; the job's credential in a request's
@@ -76,8 +77,10 @@ const FORMS = new RegExp(
   // stops at a closing bracket and at a `headers` key: a header after the body is not it; review 65, session 66's
   // `https.get({ path: '/user', headers: { Authorization: … } })`; `new URLSearchParams({ t: … })`, session 67), or in a
   // shell request's body (`curl -d "$GITHUB_TOKEN"`, `wget --post-data`; review 65; `-d "t=$(printenv GITHUB_TOKEN)"`,
-  // session 67). Session 67: a credential file in backticks on curl's line, a credential directory archived from `-C ~`.
-  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b|(?:~|\$\{?HOME\}?)\/\.(?:aws|ssh|docker|kube|gnupg)\b|\s-[A-Za-z]*C\s*(?:~|\$\{?HOME\}?)\/?\s[^\n|]{0,100}?(?<![\w.])\.(?:aws|ssh|docker|kube|gnupg)\b)[^\n|]{0,200}${FILTERED}\|\s*${SENDS_STDIN}|\b(?:curl|wget)\b[^\n]{0,200}?(?:\$\(|\x60)[^)\x60\n]{0,100}?(?:${CREDENTIAL_FILE}|\bextraheader\b)|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query|path)\s*[=:]|${SEND_WORD}\s*\(|\bsearchParams\.(?:set|append)\(|\bURLSearchParams\s*\()(?:(?!headers\b)[^\n)}]){0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?(?:${variableRead(JOB_CREDENTIAL)}|printenv\s+${JOB_CREDENTIAL}\b)|${JOB_CREDENTIAL_SENT}|${SECRET_LOOKED_UP}|${OTHER_SENDS}\s*\([^\n;]{0,150}?${variableRead(JOB_CREDENTIAL)}`,
+  // session 67). Session 67: a credential file in backticks on curl's line, a credential directory archived from `-C ~`
+  // (attack 70 A70-4: or `--directory=~`). The whole environment piped through filters to a sender (`env | gzip | curl
+  // -T -`, A70-4) is read here: `ENVIRONMENT_SENT`'s `env | curl` is part of the injection detector's one-line composite.
+  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b|(?:~|\$\{?HOME\}?)\/\.(?:aws|ssh|docker|kube|gnupg)\b|\s(?:-[A-Za-z]*C\s*|--directory(?:=|\s+))(?:~|\$\{?HOME\}?)\/?\s[^\n|]{0,100}?(?<![\w.])\.(?:aws|ssh|docker|kube|gnupg)\b)[^\n|]{0,200}${FILTERED}\|\s*${SENDS_STDIN}|\b(?:curl|wget)\b[^\n]{0,200}?(?:\$\(|\x60)[^)\x60\n]{0,100}?(?:${CREDENTIAL_FILE}|\bextraheader\b)|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query|path)\s*[=:]|${SEND_WORD}\s*\(|\bsearchParams\.(?:set|append)\(|\bURLSearchParams\s*\()(?:(?!headers\b)[^\n)}]){0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?(?:${variableRead(JOB_CREDENTIAL)}|printenv\s+${JOB_CREDENTIAL}\b)|${JOB_CREDENTIAL_SENT}|${SECRET_LOOKED_UP}|${OTHER_SENDS}\s*\([^\n;]{0,150}?${variableRead(JOB_CREDENTIAL)}|(?<![\w$.-])(?:print)?env\s*(?:${FILTER}){1,3}\|\s*${SENDS_STDIN}`,
   'i',
 );
 
@@ -246,11 +249,13 @@ export function secretsSent(written: string): boolean {
   // an f-string's or a template's literal field), besides the text as written (an f-string's other fields are read as
   // code there, not as a string's words); formatting that would grow the text past the bound is refused.
   // A name given a literal on its own line is read as that literal where it is mentioned (attack 69 A69-4: `P =
-  // 'GITHUB_'` then `os.environ[P + 'TOKEN']`, `name = 'GITHUB_TOKEN'` then `os.environ[name]`): a third reading.
+  // 'GITHUB_'` then `os.environ[P + 'TOKEN']`, `name = 'GITHUB_TOKEN'` then `os.environ[name]`): a third reading; a
+  // name given a name in rounds, refused past the growth bound (attack 70 A70-2).
   const formatted = formattedLiterals(written, MAX_GROWTH);
   if (formatted === null) return true;
   if (sentAsJoined(written) || (formatted !== written && sentAsJoined(formatted))) return true;
-  const inlined = namedLiteralsInlined(written);
+  const inlined = namedLiteralsInlined(written, MAX_GROWTH);
+  if (inlined === null) return true;
   if (inlined === written) return false;
   const inlinedFormatted = formattedLiterals(inlined, MAX_GROWTH);
   return inlinedFormatted === null || sentAsJoined(inlinedFormatted);
