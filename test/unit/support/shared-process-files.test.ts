@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ENVIRONMENT_WRITTEN, PROCESS_WIDE, pureFunctionFiles, SPIED } from '../../support/pure-function-files.js';
+import { ENVIRONMENT_WRITTEN, MEASURES_CPU_GROWTH, PROCESS_WIDE, pureFunctionFiles, SPIED } from '../../support/pure-function-files.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const TEST_ROOT = join(ROOT, 'test');
@@ -41,6 +41,13 @@ describe('the test files that share worker processes', () => {
     expect(ENVIRONMENT_WRITTEN.test('    delete process.env.ANALYZER;')).toBe(true);
     expect(ENVIRONMENT_WRITTEN.test("  ['src/setup.ts', '+process.env.NODE_OPTIONS = \"--require ./a.js\";'],")).toBe(false);
     expect(ENVIRONMENT_WRITTEN.test("const t = process.env.GITHUB_TOKEN === 'x';")).toBe(false);
+  });
+
+  it('leaves out, among the files that only call functions, those that fit the growth of their own CPU time', () => {
+    const files = pureFunctionFiles(ROOT);
+    const path = 'test/attack/pass-14-blank-runs.test.ts';
+    expect(MEASURES_CPU_GROWTH.test(readFileSync(join(ROOT, path), 'utf8'))).toBe(true);
+    expect(files).not.toContain(path);
   });
 
   it('leaves out, among the files that only call functions, those that mock a module or change the environment', () => {
