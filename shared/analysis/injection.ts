@@ -855,7 +855,8 @@ const ANSWER_ONLY_SIGNALS: ReadonlyArray<ScreenSignal> = [
     // Every piece of advice above spells one of these: merging, approving, landing or shipping, "good to go" or "can go
     // in", treating a check as passed, marking the PR approved. Most sentences hold none, and the advice's two dozen
     // alternatives (look-behinds among them) were tried at every position of each (session 70: 2-10 ms a sentence).
-    gate: /merg|approv|land|ship|\bgo\b|treat|mark/,
+    // "Go" only as the advice spells it: a Go build's log says "go" on every other line.
+    gate: /merg|approv|land|ship|\bto\s+(?:be\s+)?go\b|\bgo\s+in|treat|mark/,
   },
   // Merge advice in another language: an analysis answers in English, so merging or approving the change is advice there
   // (it holds every sentence the approval-request-translated signal of log lines finds).
