@@ -3,7 +3,7 @@ import { DANGEROUS_CODE, asShellReadsIt } from './dangerous-code.js';
 import { CREDENTIAL_FILE, SECRET_NAME, variableRead } from './secrets-sent.js';
 import { quotedOperatorsHidden } from './shell-reading.js';
 import { stripHidden } from '../invisible.js';
-import { TRANSLATED_APPROVAL_REQUEST, TRANSLATED_MERGE_ADVICE } from './translated-advice.js';
+import { TRANSLATED_APPROVAL_REQUEST, TRANSLATED_MERGE_ADVICE, TRANSLATED_MERGE_WORD } from './translated-advice.js';
 
 /**
  * Detection of text written to steer an automated reader (the analysis model, a reviewer bot) rather than to
@@ -25,7 +25,20 @@ interface Signal {
   readonly id: string;
   readonly weight: 1 | 2;
   readonly re: RegExp;
+  /**
+   * A cheaper expression that matches every text `re` matches (it holds one of the words every match of `re` spells):
+   * a text it does not match is not read with `re`. Same flags as `re`, so it reads case and leetspeak as `re` does.
+   */
+  readonly gate?: RegExp;
+  /**
+   * Signals of the same list whose expressions `re` holds whole, one of which matches wherever `re` does: `re` is read
+   * only on a form where one of them matched.
+   */
+  readonly within?: readonly string[];
 }
+
+/** What the screen reads of a signal. */
+type ScreenSignal = Pick<Signal, 'id' | 're' | 'gate' | 'within'>;
 
 /** Someone or something the text talks to: the model, an assistant, a bot, an automated reviewer. */
 const ADDRESSEE =
@@ -248,7 +261,7 @@ const SIGNALS: readonly Signal[] = [
     re: new RegExp([...APPROVAL_ADVICE, ...APPROVAL_DEMAND].join('|')),
   },
   // The same in other languages: the change to be merged now, safely or without review.
-  { id: 'approval-request-translated', weight: 2, re: TRANSLATED_APPROVAL_REQUEST },
+  { id: 'approval-request-translated', weight: 2, re: TRANSLATED_APPROVAL_REQUEST, gate: TRANSLATED_MERGE_WORD },
   { id: 'approve-imperative', weight: 1, re: /\b(?:please|now|kindly)\s+(?:approve|merge)\b/ },
   { id: 'guard-command', weight: 2, re: /(?:^|\s)\/guard\s+(?:approve|reject|rerun|run|merge)\b/ },
   // Secrets: asking the reader to print, send or include credentials.
@@ -273,6 +286,9 @@ const SIGNALS: readonly Signal[] = [
       `(?:(?<!^\\s*(?:##\\[group\\])?)\\brun|\\b(?:execute|paste|type|just|please|simply|you (?:must|should|need to)|to fix (?:it|this)|fix(?:es)? (?:it|this) by|(?:fix|remediation|solution|resolution|workaround|remedy)))\\b[^\\n]{0,60}?(?:${DANGEROUS_CODE.map((pattern) => pattern.re.source).join('|')})`,
       'i',
     ),
+    // Read only where the code itself was found: each trigger word ("run", "fix", "just") read the dangerous-code
+    // expressions again at each of the 60 characters after it, on every line that holds none.
+    within: DANGEROUS_CODE.map((pattern) => pattern.id),
   },
   // Instructions in another language: the model reads them as well as English ones.
   {
@@ -342,8 +358,9 @@ const SIGNALS: readonly Signal[] = [
 ];
 
 /** `signals` for the leetspeak form, where an `i` may have been an `l` (see {@link LEET}). */
-function forLeet<S extends Pick<Signal, 're'>>(signals: readonly S[]): S[] {
-  return signals.map((signal) => ({ ...signal, re: new RegExp(eitherIOrL(signal.re.source), signal.re.flags) }));
+function forLeet<S extends Pick<Signal, 're' | 'gate'>>(signals: readonly S[]): S[] {
+  const widened = (re: RegExp): RegExp => new RegExp(eitherIOrL(re.source), re.flags);
+  return signals.map((signal) => ({ ...signal, re: widened(signal.re), ...(signal.gate === undefined ? {} : { gate: widened(signal.gate) }) }));
 }
 
 const LEET_SIGNALS: readonly Signal[] = forLeet(SIGNALS);
@@ -578,15 +595,38 @@ function leetForm(spaced: string): string | null {
  * signals widened in `leetSignals`: the one way every signal list reads a text, so a spelling that hides from one
  * list hides from none.
  */
-function matchedIds(forms: readonly string[], signals: readonly Pick<Signal, 'id' | 're'>[], leetSignals: readonly Pick<Signal, 'id' | 're'>[]): Set<string> {
+function matchedIds(forms: readonly string[], signals: readonly ScreenSignal[], leetSignals: readonly ScreenSignal[]): Set<string> {
   const found = new Set<string>();
   // A form often spells the text as another does (no separators to drop, no quotes for a shell to read): read once.
-  for (const form of new Set(forms)) {
-    for (const signal of signals) if (signal.re.test(form)) found.add(signal.id);
-  }
+  for (const form of new Set(forms)) addMatches(form, signals, found);
   const leet = leetForm(forms[1]!);
-  if (leet !== null) for (const signal of leetSignals) if (signal.re.test(leet)) found.add(signal.id);
+  if (leet !== null) addMatches(leet, leetSignals, found);
   return found;
+}
+
+/** The ids of `signals` that match `form`, added to `found` in the list's order. */
+function addMatches(form: string, signals: readonly ScreenSignal[], found: Set<string>): void {
+  const matched = signals.map((signal) => signal.within === undefined && (signal.gate === undefined || signal.gate.test(form)) && signal.re.test(form));
+  const matchedIdsHere = new Set(signals.filter((_, k) => matched[k]).map((signal) => signal.id));
+  for (const [k, signal] of signals.entries()) {
+    if (signal.within !== undefined) matched[k] = signal.within.some((id) => matchedIdsHere.has(id)) && signal.re.test(form);
+    if (matched[k]) found.add(signal.id);
+  }
+}
+
+/**
+ * Every signal read behind a pre-check ({@link Signal.gate}, {@link Signal.within}), with the pre-check as the screen
+ * reads it: for the test that no text the pre-check turns away would have matched.
+ */
+export function preCheckedSignals(): Array<{ id: string; re: RegExp; preCheck: (text: string) => boolean }> {
+  return [SIGNALS, LEET_SIGNALS, ANSWER_SIGNALS, LEET_ANSWER_SIGNALS].flatMap((signals) =>
+    signals.flatMap(({ id, re, gate, within }) => {
+      if (gate !== undefined) return [{ id, re, preCheck: (text: string) => gate.test(text) }];
+      if (within === undefined) return [];
+      const held = signals.filter((signal) => within.includes(signal.id));
+      return [{ id, re, preCheck: (text: string) => held.some((signal) => signal.re.test(text)) }];
+    }),
+  );
 }
 
 /** The {@link SIGNALS} found in the normalized `forms` of a text (ids), strongest first. */
@@ -764,7 +804,7 @@ const NOT_OBSOLETE = String.raw`(?<!${OBSOLETE}[^.!?]{0,200})(?![^.!?]{0,200}${O
 /** A URL other than the public registries' own (`https://registry.npmjs.org/` is an honest fix for a stale mirror). */
 const FOREIGN_URL = String.raw`(?:https?|hxxps?|git|ssh):\/\/(?!(?:registry\.npmjs\.org|registry\.yarnpkg\.com|pypi\.org|files\.pythonhosted\.org|rubygems\.org|crates\.io|proxy\.golang\.org|repo1?\.maven\.org|repo\.maven\.apache\.org|api\.nuget\.org)(?:[\/:]|$))`;
 
-const ANSWER_ONLY_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [
+const ANSWER_ONLY_SIGNALS: ReadonlyArray<ScreenSignal> = [
   {
     id: 'merge-advice',
     re: new RegExp(
@@ -812,10 +852,15 @@ const ANSWER_ONLY_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [
         String.raw`${notDiscouraged(String.raw`(?:\b(?:force|admin)[- ]?merg(?:e|ed|ing)\b|\bmerge\b[^.;:!?]{0,40}\s--admin\b)`)}`,
       ].map((advice) => unconditional([advice])).join('|'),
     ),
+    // Every piece of advice above spells one of these: merging, approving, landing or shipping, "good to go" or "can go
+    // in", treating a check as passed, marking the PR approved. Most sentences hold none, and the advice's two dozen
+    // alternatives (look-behinds among them) were tried at every position of each (session 70: 2-10 ms a sentence).
+    // "Go" only as the advice spells it: a Go build's log says "go" on every other line.
+    gate: /merg|approv|land|ship|\bto\s+(?:be\s+)?go\b|\bgo\s+in|treat|mark/,
   },
   // Merge advice in another language: an analysis answers in English, so merging or approving the change is advice there
   // (it holds every sentence the approval-request-translated signal of log lines finds).
-  { id: 'merge-advice-translated', re: TRANSLATED_MERGE_ADVICE },
+  { id: 'merge-advice-translated', re: TRANSLATED_MERGE_ADVICE, gate: TRANSLATED_MERGE_WORD },
   // The strong approval-request signal, with its advice void on a condition as merge advice is.
   { id: 'approval-request', re: new RegExp([unconditional(APPROVAL_ADVICE), ...APPROVAL_DEMAND].join('|')) },
   {
@@ -861,8 +906,8 @@ const STRONG_IN_ANSWERS: ReadonlySet<string> = new Set([
   'guard-command', 'credential-request', 'named-credential-request', 'pipe-to-shell-instruction', 'override', 'override-translated',
   'role-change', 'instructions-changed', 'chat-template', 'direct-address', 'exfil-markup', ...DANGEROUS_CODE.map((pattern) => pattern.id),
 ]);
-const ANSWER_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [...SIGNALS.filter((signal) => STRONG_IN_ANSWERS.has(signal.id)), ...ANSWER_ONLY_SIGNALS];
-const LEET_ANSWER_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [...LEET_SIGNALS.filter((signal) => STRONG_IN_ANSWERS.has(signal.id)), ...LEET_ANSWER_ONLY_SIGNALS];
+const ANSWER_SIGNALS: ReadonlyArray<ScreenSignal> = [...SIGNALS.filter((signal) => STRONG_IN_ANSWERS.has(signal.id)), ...ANSWER_ONLY_SIGNALS];
+const LEET_ANSWER_SIGNALS: ReadonlyArray<ScreenSignal> = [...LEET_SIGNALS.filter((signal) => STRONG_IN_ANSWERS.has(signal.id)), ...LEET_ANSWER_ONLY_SIGNALS];
 
 /**
  * The answer signals of one text. Normalized once, and read by both lists: look-alike letters or tag characters hide an
