@@ -13,9 +13,9 @@
  * the scope in code, as the local runtime does, reading the tags of alarms whose events carry none.
  */
 import { FUNCTION_TIMEOUT_SECONDS } from './function-timeouts.js';
+import { ASL_PATH } from './pipeline-definition.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Arn, ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
@@ -46,7 +46,7 @@ import { TABLES, type TableDefinition } from '../shared/stores/tables.js';
 import { gateCallersSchema } from '../shared/baselines/gate-access.js';
 import type * as z from '../shared/zod.js';
 import { CHAT_WEBHOOK_FORMATS, type ChatWebhookFormat, GITHUB_ACCOUNT_NAME, awsRegionCode, gateRepositoriesSchema, githubLogin } from '../shared/config.js';
-import { type FunctionName, GuardFunction, type GuardFunctionProps, PROJECT_ROOT } from './constructs/guard-function.js';
+import { type FunctionName, GuardFunction, type GuardFunctionProps } from './constructs/guard-function.js';
 import { GrantTargets } from './constructs/grant-targets.js';
 import { FUNCTION_TABLE_ACCESS } from './table-access.js';
 import { GuardTable } from './constructs/guard-table.js';
@@ -66,8 +66,8 @@ export function teamsChannelIdForCloudFormation(channelId: string): string {
   return channelId.includes('%') ? channelId : encodeURIComponent(channelId);
 }
 
-/** The pipeline definition; resolved from the module so synth and tests work from any directory. */
-export const ASL_PATH = join(PROJECT_ROOT, 'statemachines', 'incident-pipeline.asl.json');
+/** The pipeline definition (infra/pipeline-definition.ts), for the stack's tests that read it where the stack does. */
+export { ASL_PATH };
 
 /** Settings read from CDK context; see the table at the top of this file. */
 export interface GuardSettings {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { substitute } from '../../infra/local/local-workflow.js';
-import { ASL_PATH } from '../../infra/stack.js';
+import { ASL_PATH } from '../../infra/pipeline-definition.js';
 
 export const pipelineDefinition = JSON.parse(
   substitute(readFileSync(ASL_PATH, 'utf8'), {

@@ -9,7 +9,7 @@ import { AnalyzerUnavailableError } from '../../../shared/errors.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { analyzeStep } from '../../../shared/steps/analyze.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
-import { ASL_PATH } from '../../../infra/stack.js';
+import { ASL_PATH } from '../../../infra/pipeline-definition.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { stepDeps } from '../../support/fakes.js';
 import { errorReply, fetchMock } from './fetch-mock.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { ASL_PATH } from '../../../infra/stack.js';
+import { ASL_PATH } from '../../../infra/pipeline-definition.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import type { GithubTrigger } from '../../../shared/domain/trigger.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
