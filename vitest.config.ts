@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
-import { pureFunctionFiles } from './test/support/pure-function-files.js';
+import { pureFunctionFiles, sharedUnitFiles } from './test/support/pure-function-files.js';
 import { SpreadRealTimeSequencer } from './test/support/sequencer.js';
 
 // V8's compiled code for what the test workers load through Node's own loader (vitest's runtime, the AWS SDK, zod,
@@ -10,7 +10,9 @@ import { SpreadRealTimeSequencer } from './test/support/sequencer.js';
 // version, so a stale entry is recompiled, never used. 40 small test files: 39-42 s of CPU without, 35 s with.
 process.env.NODE_COMPILE_CACHE ??= fileURLToPath(new URL('./node_modules/.cache/node-compile-cache', import.meta.url));
 
-const PURE_FUNCTION_FILES = pureFunctionFiles(fileURLToPath(new URL('.', import.meta.url)));
+const ROOT = fileURLToPath(new URL('.', import.meta.url));
+const PURE_FUNCTION_FILES = pureFunctionFiles(ROOT);
+const SHARED_UNIT_FILES = sharedUnitFiles(ROOT);
 
 export default defineConfig({
   test: {
@@ -62,7 +64,21 @@ export default defineConfig({
         // not (vitest's import share 15 % → 5 %), about 0.5 s a file.
         test: { name: 'functions', include: PURE_FUNCTION_FILES, isolate: false },
       },
-      { test: { name: 'guard', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/infra/**', 'test/integration/**', ...PURE_FUNCTION_FILES] } },
+      {
+        // The unit tests of the steps, the state machine, the stores, the adapters and the GitHub client share worker
+        // processes too (test/support/pure-function-files.ts says which, and why the others are left out): each loaded
+        // much of the product again in a process of its own (the steps, the stores, the SDK clients, zod's schemas, the
+        // analyzer's tables), for ~0.2 s of work of its own. Session 71, these 124 files, one period of a very busy
+        // machine: 132 s of CPU isolated (workers 113 s), 40 s not (workers 25 s, in 4 processes).
+        test: { name: 'units', include: SHARED_UNIT_FILES, isolate: false },
+      },
+      {
+        test: {
+          name: 'guard',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/infra/**', 'test/integration/**', ...PURE_FUNCTION_FILES, ...SHARED_UNIT_FILES],
+        },
+      },
     ],
   },
 });

@@ -30,8 +30,11 @@ const OWN_PROCESS = new Set([
   'test/attack/attack-64-safety.test.ts',
 ]);
 
-/** What outlives a test file in its process unless the file puts it back: a module mock, a stubbed global or variable, fake timers. */
-export const PROCESS_WIDE = /\bvi\.(?:mock|doMock|stubEnv|stubGlobal|useFakeTimers)\(/;
+/**
+ * What outlives a test file in its process unless the file puts it back: a module mock, a stubbed global or variable,
+ * fake timers, a clock set (`vi.setSystemTime` mocks `Date` without fake timers too).
+ */
+export const PROCESS_WIDE = /\bvi\.(?:mock|doMock|stubEnv|stubGlobal|useFakeTimers|setSystemTime)\(/;
 
 /**
  * The environment written or deleted in the test's own code (a patch's text holding `process.env.X = …` is quoted,
@@ -43,6 +46,13 @@ export const PROCESS_WIDE = /\bvi\.(?:mock|doMock|stubEnv|stubGlobal|useFakeTime
  */
 export const ENVIRONMENT_WRITTEN =
   /(?:^|[;{(),]|=>)\s*process\.env(?:\.\w+|\[[^\]\n]+\])\s*(?:\?\?|\|\||&&)?=(?!=)|\bdelete\s+process\.env\b|\b(?:Object\.(?:assign|defineProperty|defineProperties)|Reflect\.(?:set|defineProperty|deleteProperty))\(\s*process\.env\b|^\s*(?:const|let|var)\s+\w+\s*=\s*process\.env\s*;/m;
+
+/**
+ * An AWS SDK client class mocked (aws-sdk-client-mock's `mockClient(Class)`): it replaces the class's `send` for every
+ * client of the process until restored. In a shared worker of the unit files, a file's mocked DynamoDBDocumentClient
+ * answered the next files' stores (session 71: the approvals index and the command answers read `undefined`).
+ */
+export const SDK_CLIENT_MOCKED = /\bmockClient\(/;
 
 /**
  * A spy on a module's export or a global: it stays in place for the next file of the worker until restored, and a
@@ -66,6 +76,73 @@ export function pureFunctionFiles(root: string): string[] {
       .filter((name) => name.endsWith('.test.ts') && (folder !== 'test/attack' || PURE_ATTACK.test(name)))
       .map((name) => `${folder}/${name}`)
       .filter((path) => !OWN_PROCESS.has(path) && !MEASURES_CPU_GROWTH.test(readFileSync(join(root, path), 'utf8')))
+      .sort(),
+  );
+}
+
+/**
+ * The unit tests of the pipeline's steps, its state machine, stores, adapters, GitHub client, notifications and the
+ * rest of the product under test/unit: vitest.config.ts runs them in shared worker processes too (project "units").
+ * Each loaded much of the product (the steps, the stores, the AWS SDK clients, zod's schemas, the analyzer) in a
+ * process of its own for ~0.3 s of CPU of work of its own: session 71's whole-suite measurement, 131 of these files,
+ * 66 s of CPU to start and import, 28 s of tests. The same checks as the files above hold (the guard test reads them).
+ * test/unit/runtime is left out: its files compose the functions as a cold start does, and the composition root keeps
+ * what it built for the process (a secret reader, the in-process stores, the local adapters in use).
+ */
+const UNIT_FOLDERS = [
+  'test/unit/adapters',
+  'test/unit/api',
+  'test/unit/baselines',
+  'test/unit/cli',
+  'test/unit/dashboard',
+  'test/unit/domain',
+  'test/unit/experiments',
+  'test/unit/github',
+  'test/unit/ingest',
+  'test/unit/knowledge',
+  'test/unit/notify',
+  'test/unit/reconcile',
+  'test/unit/scripts',
+  'test/unit/statemachine',
+  'test/unit/steps',
+  'test/unit/stores',
+] as const;
+
+/**
+ * Files of those folders that keep a process of their own: a module mock (gate-access, sign-in, request-limiter,
+ * comment-commands), the clock set (client.hold), a spy (ssm-automation, octokit-stand-ins, holder-asking), an AWS
+ * SDK client class mocked ({@link SDK_CLIENT_MOCKED}: alarm-tags, aws-adapters, lambda-async, escalation-message,
+ * incident-resolution-condition), a fit of its own CPU time's growth ({@link MEASURES_CPU_GROWTH}: comment-text), and
+ * the two whose own work is seconds of CPU next to their start's ~0.3 s (stats,
+ * fix-record): last session a file heavy in CPU ran 2-3x slower in a shared worker than alone, its heap beside what the
+ * earlier files left.
+ */
+const UNIT_OWN_PROCESS = new Set([
+  'test/unit/adapters/alarm-tags.test.ts',
+  'test/unit/adapters/aws-adapters.test.ts',
+  'test/unit/adapters/lambda-async.test.ts',
+  'test/unit/adapters/ssm-automation.test.ts',
+  'test/unit/baselines/gate-access.test.ts',
+  'test/unit/dashboard/sign-in.test.ts',
+  'test/unit/domain/comment-text.test.ts',
+  'test/unit/experiments/stats.test.ts',
+  'test/unit/github/client.hold.test.ts',
+  'test/unit/github/octokit-stand-ins.test.ts',
+  'test/unit/github/request-limiter.test.ts',
+  'test/unit/ingest/comment-commands.test.ts',
+  'test/unit/knowledge/fix-record.test.ts',
+  'test/unit/notify/escalation-message.test.ts',
+  'test/unit/notify/holder-asking.test.ts',
+  'test/unit/stores/incident-resolution-condition.test.ts',
+]);
+
+/** The unit files that share worker processes (project "units"), relative to `root` with `/` separators, in name order. */
+export function sharedUnitFiles(root: string): string[] {
+  return UNIT_FOLDERS.flatMap((folder) =>
+    readdirSync(join(root, folder))
+      .filter((name) => name.endsWith('.test.ts'))
+      .map((name) => `${folder}/${name}`)
+      .filter((path) => !UNIT_OWN_PROCESS.has(path))
       .sort(),
   );
 }

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ENVIRONMENT_WRITTEN, MEASURES_CPU_GROWTH, PROCESS_WIDE, pureFunctionFiles, SPIED } from '../../support/pure-function-files.js';
+import { ENVIRONMENT_WRITTEN, MEASURES_CPU_GROWTH, PROCESS_WIDE, pureFunctionFiles, SDK_CLIENT_MOCKED, sharedUnitFiles, SPIED } from '../../support/pure-function-files.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const TEST_ROOT = join(ROOT, 'test');
@@ -31,11 +31,38 @@ describe('the test files that share worker processes', () => {
     expect(offending).toEqual([]);
   });
 
+  it('of the product\'s unit tests mock no module or SDK client, stub no global, set no clock, spy on nothing, change no environment and measure no CPU growth (leave such a file out in test/support/pure-function-files.ts)', () => {
+    const files = sharedUnitFiles(ROOT);
+    expect(files.length).toBeGreaterThan(100);
+    expect(files).toContain('test/unit/steps/approval-carry.test.ts');
+    expect(files).toContain('test/unit/statemachine/delay.test.ts');
+    expect(files.filter((path) => pureFunctionFiles(ROOT).includes(path))).toEqual([]);
+    const offending = files.filter((path) => {
+      const text = readFileSync(join(ROOT, path), 'utf8');
+      return PROCESS_WIDE.test(text) || ENVIRONMENT_WRITTEN.test(text) || SPIED.test(text) || SDK_CLIENT_MOCKED.test(text) || MEASURES_CPU_GROWTH.test(text);
+    });
+    expect(offending).toEqual([]);
+  });
+
+  it('leaves out, among the product\'s unit tests, those that mock an SDK client, set the clock or spy', () => {
+    const files = sharedUnitFiles(ROOT);
+    for (const [path, refused] of [
+      ['test/unit/stores/incident-resolution-condition.test.ts', SDK_CLIENT_MOCKED],
+      ['test/unit/github/client.hold.test.ts', PROCESS_WIDE],
+      ['test/unit/notify/holder-asking.test.ts', SPIED],
+    ] as const) {
+      expect(refused.test(readFileSync(join(ROOT, path), 'utf8')), path).toBe(true);
+      expect(files, path).not.toContain(path);
+    }
+  });
+
   it('reads the calls it refuses', () => {
     expect(PROCESS_WIDE.test("vi.mock('../../shared/logs/redact.js')")).toBe(true);
     expect(PROCESS_WIDE.test('vi.useFakeTimers({ now: 0 })')).toBe(true);
     expect(PROCESS_WIDE.test("vi.stubEnv('AWS_REGION', 'eu-west-1')")).toBe(true);
+    expect(PROCESS_WIDE.test('vi.setSystemTime(Date.now() + 20_000);')).toBe(true);
     expect(PROCESS_WIDE.test('vi.fn()')).toBe(false);
+    expect(SDK_CLIENT_MOCKED.test('const documents = mockClient(DynamoDBDocumentClient);')).toBe(true);
     expect(ENVIRONMENT_WRITTEN.test('    process.env.GUARD_DATA_DIR = dir;')).toBe(true);
     expect(ENVIRONMENT_WRITTEN.test('  for (const [k, v] of saved) if (v !== undefined) process.env[k] = v;')).toBe(true);
     expect(ENVIRONMENT_WRITTEN.test('    delete process.env.ANALYZER;')).toBe(true);
