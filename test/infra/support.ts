@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Metafile, build } from 'esbuild';
 import { App, CloudFormationValidatePlugin, type IPolicyValidationContext, type PolicyValidationPluginReport, Stack, Validations } from 'aws-cdk-lib';
@@ -13,6 +13,10 @@ import { buildApp } from '../../infra/app.js';
 import { esbuildOptionsFor } from '../../infra/constructs/function-bundle.js';
 import { BUNDLE_ALIASES, type FunctionName, PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
 import type { PipelineGuardStack } from '../../infra/stack.js';
+import { builtOnceInRun, stampsOf, unchangedSince } from '../support/built-once-in-run.js';
+
+// The run's shared making, which test/infra/review-70-infra.test.ts checks from here, where it was first written.
+export { builtOnceInRun, stampsOf, unchangedSince };
 
 export const FUNCTION_NAMES: FunctionName[] = [
   'ingest-github',
@@ -205,30 +209,6 @@ export interface FunctionBundle {
 /** The modules that say how a bundle is built (its options and plugins), which are not among its inputs. */
 const BUNDLE_SETTINGS_MODULES = ['function-bundle.ts', 'bundle-settings.ts'].map((file) => join(PROJECT_ROOT, 'infra', 'constructs', file));
 
-/**
- * Each file's modification time and size (null for none): of a bundle's inputs (esbuild's metafile, relative to the
- * project root where esbuildOptionsFor builds) and of {@link BUNDLE_SETTINGS_MODULES}.
- */
-export function stampsOf(files: readonly string[]): Record<string, string | null> {
-  const stamps: Record<string, string | null> = {};
-  for (const file of files) {
-    const stat = statSync(resolve(PROJECT_ROOT, file), { throwIfNoEntry: false });
-    stamps[file] = stat === undefined ? null : `${stat.mtimeMs}:${stat.size}`;
-  }
-  return stamps;
-}
-
-/**
- * Whether what `bundle` was built from is as it was. A run's bundles outlive a change to their sources in watch mode
- * (`npx vitest test/infra`): the run's directory stays for every rerun, and a worker's module state with it (only
- * changed modules and their importers are evaluated again, and support.ts imports no handler), so without this a
- * rerun after an edit read the bundle of before it, and a test of the bundles could not fail on the edit.
- */
-export function unchangedSince(bundle: Pick<FunctionBundle, 'stamps'>): boolean {
-  const now = stampsOf(Object.keys(bundle.stamps));
-  return Object.entries(bundle.stamps).every(([file, stamp]) => now[file] === stamp);
-}
-
 /** This worker's function bundles, kept for the run (unlike a file's stacks): each is the same in every file. */
 const functionBundles = new Map<FunctionName, Promise<FunctionBundle>>();
 
@@ -270,98 +250,6 @@ async function sharedFunctionBundle(name: FunctionName): Promise<FunctionBundle>
   return builtOnceInRun(dir, name, () => buildFunctionBundle(name, outfile), unchangedSince);
 }
 
-/**
- * `make()`'s value for `key`, made by one worker of the run and read by the others from `dir`: `KEY.json` once made;
- * `KEY.building`, a directory (made or refused atomically) holding its maker's process id, while a worker makes it.
- * A worker that finds it claimed waits for a change in the directory (the file renamed into place, or the claim given
- * up after a failed `make()`, when it claims it itself) or for the claim's maker to be gone: a worker that ended or
- * crashed mid-build (vitest ends a worker after its last file, even with a timed-out test's build still running)
- * released nothing, and its claim would have held every other worker until its test timed out, and each later file
- * of theirs that asked again. A value made before a change to what it is made from (`usable` says no) is made again.
- * Two workers that both find the maker gone, or the value stale, may both make it: the same value, put in place by an
- * atomic rename, so that costs time, never a wrong value.
- */
-export async function builtOnceInRun<T>(dir: string, key: string, make: () => Promise<T>, usable: (value: T) => boolean = () => true): Promise<T> {
-  mkdirSync(dir, { recursive: true });
-  const built = join(dir, `${key}.json`);
-  const claim = join(dir, `${key}.building`);
-  for (;;) {
-    if (existsSync(built)) {
-      const value = JSON.parse(readFileSync(built, 'utf8')) as T;
-      if (usable(value)) return value;
-      // Made before a change to what it was made from (watch mode's reruns share the run's directory): made again.
-      rmSync(built, { force: true });
-    }
-    try {
-      mkdirSync(claim);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      await changedUntil(dir, () => existsSync(built) || !existsSync(claim) || claimAbandoned(claim));
-      if (!existsSync(built) && claimAbandoned(claim)) rmSync(claim, { recursive: true, force: true });
-      continue;
-    }
-    try {
-      writeFileSync(join(claim, 'pid'), String(process.pid));
-      const value = await make();
-      writeFileSync(`${built}.${process.pid}`, JSON.stringify(value));
-      renameSync(`${built}.${process.pid}`, built);
-      return value;
-    } finally {
-      rmSync(claim, { recursive: true, force: true });
-    }
-  }
-}
-
-/** How long a claim may go without its maker's process id (written just after the claim) before it counts as abandoned. */
-const UNNAMED_CLAIM_MS = 5_000;
-
-/** Whether `claim`'s maker is gone: its process no longer runs, or it never named itself. */
-function claimAbandoned(claim: string): boolean {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(join(claim, 'pid'), 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    const made = statSync(claim, { throwIfNoEntry: false });
-    return made !== undefined && Date.now() - made.mtimeMs > UNNAMED_CLAIM_MS;
-  }
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    // EPERM: a process of another user runs under that id, so something does.
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-/** How often a waiting worker asks again without a change in the directory: a maker's end changes nothing there. */
-const CLAIM_POLL_MS = 1_000;
-
-/**
- * Resolves once `done()` holds, asking again at each change in `dir` (and once after watching, so none is missed) and
- * every {@link CLAIM_POLL_MS}.
- */
-function changedUntil(dir: string, done: () => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const finish = (error?: Error) => {
-      watcher.close();
-      clearInterval(poll);
-      if (error) reject(error);
-      else resolve();
-    };
-    const ask = () => {
-      try {
-        if (done()) finish();
-      } catch (error) {
-        finish(error as Error);
-      }
-    };
-    const watcher = watch(dir, ask);
-    watcher.on('error', finish);
-    const poll = setInterval(ask, CLAIM_POLL_MS);
-    ask();
-  });
-}
 
 /**
  * Source lines of a bundle that sends through SDK clients: `answering(answers)`, a request handler that records each
