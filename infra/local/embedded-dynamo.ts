@@ -152,6 +152,50 @@ export class DataDirectoryOutdatedError extends Error {
   override name = 'DataDirectoryOutdatedError';
 }
 
+/** What the worker's store takes from this process's environment as it opens (dynalite-worker.mjs, STORE_ENVIRONMENT). */
+const STORE_ENVIRONMENT = ['AWS_ACCOUNT_ID', 'AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
+
+/**
+ * Store workers whose store closed cleanly, each waiting for this process's next store. A worker's start is most of a
+ * store's (a V8 isolate, Node's bootstrap and dynalite's modules: ~140 of the ~230 ms of CPU of the store's part of
+ * a local runtime's start), and the tests start hundreds of stores one after another. A worker keeps nothing of a
+ * store it closed: it opens the next one as it opened its first (dynalite-worker.mjs, openStore), with the settings
+ * and environment of that store's start; only the parses of expressions it keeps (templates, not values) serve any
+ * store. Kept unreferenced, so a waiting worker never holds the process open.
+ */
+const waitingWorkers = new Map<Worker, () => void>();
+/** Two: a test or a tool that runs two stores side by side finds both workers at its next start. */
+const MAX_WAITING_WORKERS = 2;
+
+function keepForNextStore(worker: Worker): void {
+  if (waitingWorkers.size >= MAX_WAITING_WORKERS) {
+    void worker.terminate();
+    return;
+  }
+  // A waiting worker that dies (it should not) is forgotten, not handed out.
+  const gone = () => waitingWorkers.delete(worker);
+  waitingWorkers.set(worker, gone);
+  worker.once('exit', gone);
+  worker.unref();
+}
+
+/** A worker that waits for a store, or a new one. */
+function storeWorker(): Worker {
+  for (const [kept, gone] of waitingWorkers) {
+    waitingWorkers.delete(kept);
+    kept.off('exit', gone);
+    kept.ref();
+    return kept;
+  }
+  return new Worker(new URL('./dynalite-worker.mjs', import.meta.url), {
+    // Not the tsx loader (plain JavaScript); only profiling flags, so `--cpu-prof` covers the store's thread too.
+    execArgv: process.execArgv.filter((arg) => arg.startsWith('--cpu-prof')),
+    // The store's garbage is short-lived request objects: a small young generation holds them as well and keeps
+    // ~60 MB of RSS the default one reserves (240 incidents: 274 instead of 337 MB, the same CPU).
+    resourceLimits: { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: STORE_OLD_GENERATION_MB },
+  });
+}
+
 /**
  * Starts dynalite (a DynamoDB-compatible server) persisted under `path`, in a worker thread (see
  * `dynalite-worker.mjs`: the store's work then overlaps the handlers' on a second core), and creates the three
@@ -172,36 +216,46 @@ export async function startEmbeddedDynamo(options: {
 }): Promise<EmbeddedDynamo> {
   await mkdir(options.path, { recursive: true });
   const channel = new MessageChannel();
-  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), {
-    workerData: {
-      path: options.path,
-      requests: channel.port2,
-      readOnlyShared: options.readOnlyShared ?? false,
-      // Read with the same requests at every incident and rarely written: its read answers are kept until a write.
-      answerCachedTables: [options.tableNames.experiments ?? 'experiments'],
-    },
-    transferList: [channel.port2],
-    // Not the tsx loader (plain JavaScript); only profiling flags, so `--cpu-prof` covers the store's thread too.
-    execArgv: process.execArgv.filter((arg) => arg.startsWith('--cpu-prof')),
-    // The store's garbage is short-lived request objects: a small young generation holds them as well and keeps
-    // ~60 MB of RSS the default one reserves (240 incidents: 274 instead of 337 MB, the same CPU).
-    resourceLimits: { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: STORE_OLD_GENERATION_MB },
-  });
+  const worker = storeWorker();
   const port = await new Promise<number>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the embedded DynamoDB worker exited with ${code} before listening`)));
-    worker.once('message', (message: { port?: number; error?: string }) => {
-      if (message.port) resolve(message.port);
-      else if (message.error === 'locked') reject(new DataDirectoryInUseError(`${options.path} is in use by another local runtime: stop that one, or start this one on another directory (GUARD_DATA_DIR=…; one npm start per data directory)`));
-      else reject(new Error(`the embedded DynamoDB could not start: ${message.error ?? 'no reason given'}`));
-    });
+    const settle = (finish: () => void) => {
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      worker.off('message', onMessage);
+      finish();
+    };
+    const onError = (error: Error) => settle(() => reject(error));
+    const onExit = (code: number) => settle(() => reject(new Error(`the embedded DynamoDB worker exited with ${code} before listening`)));
+    const onMessage = (message: { port?: number; error?: string }) =>
+      settle(() => {
+        if (message.port) resolve(message.port);
+        else if (message.error === 'locked') reject(new DataDirectoryInUseError(`${options.path} is in use by another local runtime: stop that one, or start this one on another directory (GUARD_DATA_DIR=…; one npm start per data directory)`));
+        else reject(new Error(`the embedded DynamoDB could not start: ${message.error ?? 'no reason given'}`));
+      });
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.on('message', onMessage);
+    const environment = Object.fromEntries(STORE_ENVIRONMENT.map((name) => [name, process.env[name]]));
+    worker.postMessage(
+      {
+        open: {
+          path: options.path,
+          requests: channel.port2,
+          readOnlyShared: options.readOnlyShared ?? false,
+          // Read with the same requests at every incident and rarely written: its read answers are kept until a write.
+          answerCachedTables: [options.tableNames.experiments ?? 'experiments'],
+          environment,
+        },
+      },
+      [channel.port2],
+    );
   });
-  worker.removeAllListeners('exit');
-  worker.removeAllListeners('error');
-  worker.on('error', (error) => console.error(`embedded DynamoDB worker failed: ${error.message}`));
+  const onWorkerError = (error: Error) => console.error(`embedded DynamoDB worker failed: ${error.message}`);
+  worker.on('error', onWorkerError);
   const endpoint = `http://127.0.0.1:${port}`;
   const requestHandler = messageRequestHandler(channel.port1);
-  worker.once('exit', () => requestHandler.close());
+  const onWorkerExit = () => requestHandler.close();
+  worker.once('exit', onWorkerExit);
   const client = new DynamoDBClient({
     region: options.region,
     endpoint,
@@ -261,12 +315,24 @@ export async function startEmbeddedDynamo(options: {
     heapStatistics: () => ask(worker, 'heap'),
     async close() {
       requestHandler.close();
-      await new Promise<void>((resolve) => {
-        worker.once('message', () => resolve());
-        worker.once('exit', () => resolve());
+      const closedCleanly = await new Promise<boolean>((resolve) => {
+        const settle = (clean: boolean) => {
+          worker.off('message', onMessage);
+          worker.off('exit', onExit);
+          resolve(clean);
+        };
+        const onMessage = (message: { closed?: boolean; error?: string }) => {
+          if (message?.closed) settle(message.error === undefined);
+        };
+        const onExit = () => settle(false);
+        worker.on('message', onMessage);
+        worker.on('exit', onExit);
         worker.postMessage('close');
       });
-      await worker.terminate();
+      worker.off('error', onWorkerError);
+      worker.off('exit', onWorkerExit);
+      if (closedCleanly) keepForNextStore(worker);
+      else await worker.terminate();
     },
   };
   if (outdated.length > 0) {
