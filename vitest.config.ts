@@ -13,6 +13,8 @@ process.env.NODE_COMPILE_CACHE ??= fileURLToPath(new URL('./node_modules/.cache/
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 const PURE_FUNCTION_FILES = pureFunctionFiles(ROOT);
 const SHARED_UNIT_FILES = sharedUnitFiles(ROOT);
+/** Checks, as each file of a project with shared worker processes ends, that it put back what the whole process sees. */
+const SHARED_PROCESS_GUARD = 'test/support/shared-process-guard.ts';
 
 export default defineConfig({
   test: {
@@ -46,7 +48,7 @@ export default defineConfig({
         // They only build apps and read templates; what a file keeps is released after it (test/infra/file-setup.ts),
         // but for what every file would build alike: the default stack (one a worker) and each function's bundle as
         // synth builds it (one a run, shared by the workers through global setup's directory: test/infra/support.ts).
-        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], isolate: false, setupFiles: ['test/infra/file-setup.ts'] },
+        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], isolate: false, setupFiles: ['test/infra/file-setup.ts', SHARED_PROCESS_GUARD] },
       },
       {
         // The local runtime's tests share worker processes too. A process's first local runtime costs ~2.1 s of CPU
@@ -54,7 +56,7 @@ export default defineConfig({
         // ~0.26 s; every file starts and closes its own runtimes, and none sets process-wide state it does not put
         // back (no module mocks, no fake timers: test/unit/support/shared-process-files.test.ts). Busy machine, these
         // 71 files: 311 s of CPU isolated, 204 s not.
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], isolate: false },
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], isolate: false, setupFiles: [SHARED_PROCESS_GUARD] },
       },
       {
         // The files that only call the analyzer's, the patch check's and the planner's functions share worker processes
@@ -62,7 +64,7 @@ export default defineConfig({
         // file each imported the rule tables, the patch check and zod's schemas again. Session 70, 22 of these files
         // (a sample of each folder), one run each in one period of a very busy machine: 36.3 s of CPU isolated, 25.6 s
         // not (vitest's import share 15 % → 5 %), about 0.5 s a file.
-        test: { name: 'functions', include: PURE_FUNCTION_FILES, isolate: false },
+        test: { name: 'functions', include: PURE_FUNCTION_FILES, isolate: false, setupFiles: [SHARED_PROCESS_GUARD] },
       },
       {
         // The unit tests of the steps, the state machine, the stores, the adapters and the GitHub client share worker
@@ -70,7 +72,7 @@ export default defineConfig({
         // much of the product again in a process of its own (the steps, the stores, the SDK clients, zod's schemas, the
         // analyzer's tables), for ~0.2 s of work of its own. Session 71, these 124 files, one period of a very busy
         // machine: 132 s of CPU isolated (workers 113 s), 40 s not (workers 25 s, in 4 processes).
-        test: { name: 'units', include: SHARED_UNIT_FILES, isolate: false },
+        test: { name: 'units', include: SHARED_UNIT_FILES, isolate: false, setupFiles: [SHARED_PROCESS_GUARD] },
       },
       {
         test: {
