@@ -100,8 +100,11 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'guard-dynamo-'));
     dirs.push(dir);
     const dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+    // By message, as the local runtime sends nearly all its calls: what this checks is the store's folder and counts,
+    // which the transport does not change (HTTP's answers are compared with these below). Over HTTP the client and
+    // the store's thread spent ~3.5 s more of CPU on the 36 MB (session 71: 10.5 s against 7.1 s for this test).
     const client = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+      new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, ...inProcessTransport(dynamo) }),
     );
     try {
       const payload = 'x'.repeat(30_000);

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import { type RecordedWebhook, deliverWebhook, fetchIncident, readOutbox } from '../../infra/local/replay.js';
 import type { LocalRuntime } from '../../infra/local/runtime.js';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
+import { type EmbeddedDynamo, inProcessTransport, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { TEST_APP_ID, TEST_APP_SLUG, testAppKeys } from './app-keys.js';
 import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub } from './fake-github.js';
@@ -301,7 +301,15 @@ export async function startScratchStore(
   const dir = await mkdtemp(join(tmpdir(), `${name}-`));
   const start = () => startEmbeddedDynamo({ path: join(dir, 'db'), tableNames, region: 'us-east-1', readOnlyShared: true });
   let dynamo = await start();
-  const documents = () => createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
+  // The SDK's document client, all its middleware (serialising, parsing answers and errors, retries) as the stores run
+  // in Lambda, carried to the store's thread by message instead of HTTP on loopback and unsigned, as the local
+  // runtime's own raw client is (inProcessTransport's handler and signer; not its in-process document client, which
+  // skips that middleware). Over HTTP, a call cost ~2.6 ms of CPU between the client and the store's thread; this way
+  // ~1.1 ms (session 71: 1,200 puts, gets and queries, 2.9-3.5 s against 1.2-1.5 s), and 75 test files use this store.
+  const documents = () => {
+    const { requestHandler, signer } = inProcessTransport(dynamo);
+    return createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint, transport: { requestHandler, signer } });
+  };
   return {
     get dynamo() {
       return dynamo;
