@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { AccessDeniedException, BedrockRuntimeClient, ConverseCommand, ThrottlingException } from '@aws-sdk/client-bedrock-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ANALYSIS_TOOL_NAME, MODEL_REQUESTS_PER_INCIDENT, createBedrockAnalyzer, createOfflineAnalyzer, createOpenAICompatibleAnalyzer } from '../../../shared/analysis/index.js';
 import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { newIncident } from '../../../shared/domain/incident.js';
@@ -22,6 +22,8 @@ import { errorReply, fetchMock } from './fetch-mock.js';
 
 const MODEL = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
 const bedrock = mockClient(BedrockRuntimeClient);
+// The mock replaces the client class's send for the whole process: this file's worker runs other files after it.
+afterAll(() => bedrock.restore());
 
 afterEach(() => {
   bedrock.reset();

@@ -12,7 +12,7 @@ import {
   type ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   ANALYSIS_TOOL_NAME,
   AnalyzerOutputError,
@@ -26,6 +26,8 @@ import { githubInput, goodModelAnswer, lines, testFailureInput } from './fixture
 
 const MODEL = 'anthropic.claude-3-5-haiku-20241022-v1:0';
 const bedrock = mockClient(BedrockRuntimeClient);
+// The mock replaces the client class's send for the whole process: this file's worker runs other files after it.
+afterAll(() => bedrock.restore());
 
 afterEach(() => {
   bedrock.reset();

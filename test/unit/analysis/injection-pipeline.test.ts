@@ -1,6 +1,6 @@
 import { BedrockRuntimeClient, ConverseCommand, type ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   ANALYSIS_TOOL_NAME,
   INJECTION_CONFIDENCE_CAP,
@@ -58,6 +58,8 @@ function obedientAnswer(sample: InjectionSample) {
 }
 
 const bedrock = mockClient(BedrockRuntimeClient);
+// The mock replaces the client class's send for the whole process: this file's worker runs other files after it.
+afterAll(() => bedrock.restore());
 
 afterEach(() => {
   bedrock.reset();

@@ -1,6 +1,6 @@
 import { BedrockRuntimeClient, ConverseCommand, ThrottlingException } from '@aws-sdk/client-bedrock-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   ANALYSIS_TOOL_NAME,
   createConfiguredAnalyzers,
@@ -15,6 +15,8 @@ import { createAnalyzers } from '../../../shared/runtime/deps.js';
 import { errorReply, fetchMock, toolCallReply } from './fetch-mock.js';
 
 const bedrock = mockClient(BedrockRuntimeClient);
+// The mock replaces the client class's send for the whole process: this file's worker runs other files after it.
+afterAll(() => bedrock.restore());
 
 afterEach(() => {
   bedrock.reset();

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENT_WRITTEN, MEASURES_CPU_GROWTH, PROCESS_WIDE, pureFunctionFiles, SDK_CLIENT_MOCKED, sharedUnitFiles, SPIED } from '../../support/pure-function-files.js';
 
+/** A client mock put back when the file ends: `afterAll(() => bedrock.restore())`. */
+const SDK_CLIENT_RESTORED = /\bafterAll\(\(\) => \w+\.restore\(\)\)/;
+
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const TEST_ROOT = join(ROOT, 'test');
 
@@ -22,11 +25,12 @@ describe('the test files that share worker processes', () => {
   it('that only call functions mock no module, stub no global, fake no timer, spy on nothing and change no environment (leave such a file out in test/support/pure-function-files.ts)', () => {
     const files = pureFunctionFiles(ROOT);
     expect(files.length).toBeGreaterThan(150);
-    expect(files).toContain('test/unit/logs/gha-layouts.test.ts');
+    expect(files).toContain('test/unit/logs/steps.test.ts');
+    expect(files).not.toContain('test/unit/logs/line-filter.test.ts');
     expect(files).toContain('test/attack/sweep-56.test.ts');
     const offending = files.filter((path) => {
       const text = readFileSync(join(ROOT, path), 'utf8');
-      return PROCESS_WIDE.test(text) || ENVIRONMENT_WRITTEN.test(text) || SPIED.test(text);
+      return PROCESS_WIDE.test(text) || ENVIRONMENT_WRITTEN.test(text) || SPIED.test(text) || (SDK_CLIENT_MOCKED.test(text) && !SDK_CLIENT_RESTORED.test(text));
     });
     expect(offending).toEqual([]);
   });
