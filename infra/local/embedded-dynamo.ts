@@ -145,6 +145,17 @@ export class DataDirectoryInUseError extends Error {
 }
 
 /**
+ * A closed store's counts asked for: its worker thread may already serve the process's next store, whose counts it
+ * would answer with.
+ */
+export class EmbeddedStoreClosedError extends Error {
+  override name = 'EmbeddedStoreClosedError';
+  constructor() {
+    super('the embedded DynamoDB store is closed: read its calls and heap before closing it');
+  }
+}
+
+/**
  * The data directory's tables lack an index the stores query (one added since it was created): dynalite cannot add an
  * index to a table, and a query of a missing one fails every time, so the runtime does not start on it.
  */
@@ -308,12 +319,14 @@ export async function startEmbeddedDynamo(options: {
     await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 0.01, maxDelay: 0.1 }, { TableName });
   }
   client.destroy();
+  let closed = false;
   const dynamo: EmbeddedDynamo = {
     endpoint,
     requestHandler,
-    calls: () => ask(worker, 'calls'),
-    heapStatistics: () => ask(worker, 'heap'),
+    calls: () => (closed ? Promise.reject(new EmbeddedStoreClosedError()) : ask(worker, 'calls')),
+    heapStatistics: () => (closed ? Promise.reject(new EmbeddedStoreClosedError()) : ask(worker, 'heap')),
     async close() {
+      closed = true;
       requestHandler.close();
       const closedCleanly = await new Promise<boolean>((resolve) => {
         const settle = (clean: boolean) => {

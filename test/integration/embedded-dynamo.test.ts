@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirectoryInUseError, DataDirectoryOutdatedError, type EmbeddedDynamo, asRequestHandler, inProcessTransport, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
+import { DataDirectoryInUseError, DataDirectoryOutdatedError, type EmbeddedDynamo, EmbeddedStoreClosedError, asRequestHandler, inProcessTransport, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 import { InProcessDocumentClient } from '../../infra/local/in-process-documents.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 
@@ -47,6 +47,9 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
     }
     // Closed cleanly: the directory opens again.
     const again = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+    // The first store's worker may now serve this one: the closed store refuses to answer with its counts.
+    await expect(first.calls()).rejects.toBeInstanceOf(EmbeddedStoreClosedError);
+    await expect(first.heapStatistics()).rejects.toBeInstanceOf(EmbeddedStoreClosedError);
     await again.close();
   });
 
