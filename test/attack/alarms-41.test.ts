@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { deliverAlarm } from '../../infra/local/replay.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { createDynamoEscalationDigests } from '../../shared/stores/escalation-ledger.js';
-import { type Harness, startHarness, useLocalRuntimePerTest } from '../support/harness.js';
+import { type Harness, useLocalRuntimePerTest } from '../support/harness.js';
 import { type AlarmOptions, alarmEvent as sharedAlarmEvent, compositeEvent as sharedCompositeEvent, cw, naming, pagesOnly, toOnCall } from '../support/alarm-events.js';
 
 /*
@@ -86,7 +86,9 @@ describe('attack pass 19: findings on the alarm page grouping', () => {
 
   // attack-41 finding F3 (fixed: an alarm handled after its group's digest was claimed takes its place in the group as on time and is named on the group's next digest part, shared/notify/page-claims.ts): alarms of one group whose Notify runs after the reconciler claimed the group's digest (a backlog of a few minutes) each page as their own: 25 alarms of one outage, 17 to 21 pages (18 to 22 with the alarm at the group's end)
   it('pages a few times, not once per alarm, when the alarms of a group are handled after its digest was claimed', async () => {
-    const { names, pages } = await sharedBacklogStorm();
+    const harness = await runtimes.start({ secret: 'a41', name: 'guard-a41-backlog', env: NO_GITHUB });
+    const { names } = await backlogStorm(harness);
+    const pages = await pagesOnly(harness);
     console.log('backlog:', pages.length, 'pages for', names.length + 1, 'alarms');
     // Before the fix: 18 to 22 (varies with the race): the lead, the storm page, one page for each alarm handled after the claim (15 to 19), and the alarm at start + 5 min.
     // Required: the lead, the storm page, the boundary alarm's page and at most one more (e.g. the late ones counted on a late storm page or a second digest).
@@ -140,34 +142,13 @@ async function backlogStorm(harness: Harness) {
   return { names };
 }
 
-/**
- * The one run of {@link backlogStorm} the two rows that read it share: same storm, same runtime settings, and each
- * row only reads what reached on-call (the pages; how often each alarm is named), so one run serves both (~4 s of CPU
- * a run). What reached on-call is read as the storm ends, as each row read it when it ran its own, and the runtime
- * closed. Run by whichever of the two rows comes first (either also runs alone, under a filter).
- */
-let backlogRun: Promise<{ names: string[]; pages: Array<{ subject: string }>; namingCount: (name: string) => number }> | undefined;
-function sharedBacklogStorm() {
-  backlogRun ??= (async () => {
-    const harness = await startHarness({ secret: 'a41', name: 'guard-a41-backlog', env: NO_GITHUB });
-    try {
-      const { names } = await backlogStorm(harness);
-      const pages = await pagesOnly(harness);
-      const counts = new Map(await Promise.all(['race-lead-5xx', ...names, 'race-boundary-5xx'].map(async (n) => [n, (await naming(harness, n)).length] as const)));
-      return { names, pages, namingCount: (name: string) => counts.get(name) ?? 0 };
-    } finally {
-      await harness.close();
-    }
-  })();
-  return backlogRun;
-}
-
 describe('attack pass 19: what held on the alarm page grouping', () => {
   const runtimes = useLocalRuntimePerTest();
 
   it('the digest claim racing 24 concurrent Notifies and 7 reconciler runs: every alarm named in something sent, none more than twice; the alarm at start + 5 min is named once', async () => {
-    const { names, namingCount } = await sharedBacklogStorm();
-    const counts = Object.fromEntries(['race-lead-5xx', ...names, 'race-boundary-5xx'].map((n) => [n, namingCount(n)] as const));
+    const harness = await runtimes.start({ secret: 'a41', name: 'guard-a41-race', env: NO_GITHUB });
+    const { names } = await backlogStorm(harness);
+    const counts = Object.fromEntries(await Promise.all(['race-lead-5xx', ...names, 'race-boundary-5xx'].map(async (n) => [n, (await naming(harness, n)).length] as const)));
     console.log(JSON.stringify(counts));
     for (const n of Object.keys(counts)) expect(counts[n], n).toBeGreaterThan(0);
     for (const n of Object.keys(counts)) expect(counts[n], n).toBeLessThanOrEqual(2);
