@@ -66,9 +66,6 @@ export function teamsChannelIdForCloudFormation(channelId: string): string {
   return channelId.includes('%') ? channelId : encodeURIComponent(channelId);
 }
 
-/** The pipeline definition (infra/pipeline-definition.ts), for the stack's tests that read it where the stack does. */
-export { ASL_PATH };
-
 /** Settings read from CDK context; see the table at the top of this file. */
 export interface GuardSettings {
   readonly alertEmail?: string;

@@ -4,24 +4,17 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-/**
- * How the child runs `npm start`'s entry point: in a test run, the run's bundle of it (test/support/local-runtime-bundle.ts:
- * session 71, the same period, ~0.9 s of CPU to listen against ~2.5 s through tsx, and the crash tests start a dozen);
- * elsewhere (`npm run chaos`) from the sources through tsx, as `npm start` runs it.
- */
-async function entryArgs(): Promise<string[]> {
-  const runDir = process.env.GUARD_TEST_RUN_DIR;
-  if (runDir === undefined) return ['--import', 'tsx', join(root, 'infra', 'local', 'main.ts')];
-  const { localRuntimeBundle } = await import('../test/support/local-runtime-bundle.js');
-  const bundle = await localRuntimeBundle(runDir);
-  return ['--import', bundle.hooks, bundle.entry];
-}
+/** `npm start`'s entry point from the sources through tsx, as `npm start` runs it. */
+const SOURCE_ENTRY: readonly string[] = ['--import', 'tsx', join(root, 'infra', 'local', 'main.ts')];
 
-/** Starts `npm start`'s entry point as a child process; resolves with its URL once it listens. */
-export async function startChild(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const args = await entryArgs();
+/**
+ * Starts `npm start`'s entry point as a child process; resolves with its URL once it listens. `entry` is node's
+ * arguments that run it: the sources through tsx unless a caller has another build of the same code (the crash
+ * tests: test/support/local-runtime-bundle.ts).
+ */
+export function startChild(dataDir: string, env: NodeJS.ProcessEnv, entry: readonly string[] = SOURCE_ENTRY): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolveStart, reject) => {
-    const child = spawn(process.execPath, args, {
+    const child = spawn(process.execPath, [...entry], {
       cwd: root,
       env: { ...env, GUARD_DATA_DIR: dataDir, PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deliverAlarm, loadAlarmEvent, readOutbox } from '../../infra/local/replay.js';
 import { exited, startChild, stopBoth } from '../../scripts/chaos-child.js';
+import { localRuntimeEntry } from '../support/local-runtime-bundle.js';
 import { loadConfig } from '../../shared/config.js';
 import { alarmIncidentId } from '../../shared/domain/trigger.js';
 import { ALARMS_SCOPE } from '../../shared/knowledge/scope.js';
@@ -299,7 +300,7 @@ describe('attack pass 17: kill -9 of npm start in the middle of an alarm storm',
     let first: ChildProcess | undefined;
     let second: ChildProcess | undefined;
     try {
-      const started = await startChild(dataDir, env);
+      const started = await startChild(dataDir, env, await localRuntimeEntry());
       first = started.child;
       const at = cw(T0);
       const names = Array.from({ length: 40 }, (_, i) => `checkout-svc-${i}-5xx`);
@@ -313,7 +314,7 @@ describe('attack pass 17: kill -9 of npm start in the middle of an alarm storm',
       await exited(first);
       const atKill = (await pages()).length;
 
-      const restarted = await startChild(dataDir, env);
+      const restarted = await startChild(dataDir, env, await localRuntimeEntry());
       second = restarted.child;
       // EventBridge retries what was not acknowledged; here every event is delivered again.
       for (const name of names) await deliverAlarm(restarted.url, alarmEvent('ALARM', at, { name }));

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EVENTS_DIR, deliverWebhook } from '../../infra/local/replay.js';
 import { againstFakeGitHub } from '../../scripts/chaos-faults.js';
 import { exited, startChild, stopBoth } from '../../scripts/chaos-child.js';
+import { localRuntimeEntry } from '../support/local-runtime-bundle.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
 import { COMMENT_MARKER } from '../../shared/notify/comment.js';
 import { PENDING_INCIDENT, PENDING_PULL_REQUEST, pendingApproval } from '../support/comment-commands.js';
@@ -62,7 +63,7 @@ describe('crash (SIGKILL) of npm start while a green run is recorded', () => {
     let second: ChildProcess | undefined;
     cleanup.push(() => stopBoth(first, second));
 
-    const started = await startChild(dataDir, env);
+    const started = await startChild(dataDir, env, await localRuntimeEntry());
     first = started.child;
     const accepted = await deliverWebhook(started.url, pullRequestFailure(runId, 4_101), SECRET);
     const id = String(accepted.body.incidentId);
@@ -86,7 +87,7 @@ describe('crash (SIGKILL) of npm start while a green run is recorded', () => {
     github.clearFaults();
     const killedAt = github.requests.length;
 
-    const restarted = await startChild(dataDir, env);
+    const restarted = await startChild(dataDir, env, await localRuntimeEntry());
     second = restarted.child;
     // The queued recovery was never acknowledged: the restarted runtime delivers it again, which must finish it.
     const fixed = new RegExp(`Fixed in run ${runId + 1}`);

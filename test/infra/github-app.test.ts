@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ASL_PATH, readSettings } from '../../infra/stack.js';
+import { ASL_PATH } from '../../infra/pipeline-definition.js';
+import { readSettings } from '../../infra/stack.js';
 import { loadConfig } from '../../shared/config.js';
 import { allows, FUNCTION_NAMES, functionLogicalId, functionStatements, readJson, ref, synth, testApp } from './support.js';
 

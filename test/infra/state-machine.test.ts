@@ -3,7 +3,7 @@ import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../infra/constructs/guard-function.js';
-import { ASL_PATH } from '../../infra/stack.js';
+import { ASL_PATH } from '../../infra/pipeline-definition.js';
 import { allows, functionLogicalId, getAtt, ref, resourcesOf, roleStatements, synth } from './support.js';
 
 interface AslState {

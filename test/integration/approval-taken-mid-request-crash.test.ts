@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exited, startChild, stopBoth } from '../../scripts/chaos-child.js';
+import { localRuntimeEntry } from '../support/local-runtime-bundle.js';
 import { type Incident, RERUNS_NEED_APPROVAL, commandComment, crashPointEnv, failure, incidentOf, post, serveFailures, sleep } from '../../scripts/chaos-crash-batch.js';
 import { FakeGitHub } from '../support/fake-github.js';
 
@@ -48,7 +49,7 @@ async function approvedMidRequestThenKilled(requestFails: boolean, cleanup: Arra
   let first: ChildProcess | undefined;
   let second: ChildProcess | undefined;
   cleanup.push(() => (release(), stopBoth(first, second)));
-  const started = await startChild(dataDir, env);
+  const started = await startChild(dataDir, env, await localRuntimeEntry());
   first = started.child;
   const id = String((await post(started.url, failure(PULL, true))).body.incidentId);
   const asked = await until(started.url, id, (i) => i.approval?.status === 'pending', 30_000);
@@ -71,7 +72,7 @@ async function approvedMidRequestThenKilled(requestFails: boolean, cleanup: Arra
   first.kill('SIGKILL');
   await exited(first);
   github.clearFaults();
-  const restarted = await startChild(dataDir, env);
+  const restarted = await startChild(dataDir, env, await localRuntimeEntry());
   second = restarted.child;
   const applied = await until(restarted.url, id, (i) => i.decision?.applied === true, 90_000);
   const reruns = github.reruns.filter((r) => r.runId === (failure(PULL, true).body.workflow_run as { id: number }).id).length;

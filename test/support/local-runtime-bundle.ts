@@ -128,3 +128,15 @@ export async function localRuntimeBundle(runDir: string): Promise<LocalRuntimeBu
   }
   return bundle;
 }
+
+/**
+ * Node's arguments that start `npm start`'s entry point from this run's bundle, for scripts/chaos-child.ts's
+ * `startChild`: ~0.9 s of CPU to listen against ~2.5 s through tsx (session 71, the same period), and the crash tests
+ * start a dozen children.
+ */
+export async function localRuntimeEntry(): Promise<string[]> {
+  const runDir = process.env.GUARD_TEST_RUN_DIR;
+  if (runDir === undefined) throw new Error('GUARD_TEST_RUN_DIR is unset: the local runtime bundle is built in a vitest run (test/support/global-setup.ts)');
+  const built = await localRuntimeBundle(runDir);
+  return ['--import', built.hooks, built.entry];
+}
