@@ -1,3 +1,7 @@
+// Powertools' commons module, which the product's logger loads, appends Powertools' user agent to AWS_SDK_UA_APP_ID
+// once a process as it first loads. Loaded here, before any file's snapshot, that one write is not charged to whichever
+// file of a worker happens to load Powertools first (session 71's CI run failed integration/learning.test.ts for it).
+import '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, vi } from 'vitest';
 
 /**
