@@ -14,7 +14,8 @@ const dist = join(site, 'dist');
 
 const started = Date.now();
 if (!process.argv.includes('--no-check')) {
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(site, 'tsconfig.json')], { stdio: 'inherit' });
+  // TypeScript 7's native compiler, as `npm test` type-checks the rest (package.json: 1.5 s of CPU here against 7.9 s).
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript-native', 'bin', 'tsc'), '-p', join(site, 'tsconfig.json')], { stdio: 'inherit' });
 }
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
