@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
-import { pureFunctionFiles, sharedUnitFiles } from './test/support/pure-function-files.js';
+import { localRuntimeFiles, pureFunctionFiles, sharedUnitFiles } from './test/support/pure-function-files.js';
 import { SpreadRealTimeSequencer } from './test/support/sequencer.js';
 
 // V8's compiled code for what the test workers load through Node's own loader (vitest's runtime, the AWS SDK, zod,
@@ -13,6 +13,7 @@ process.env.NODE_COMPILE_CACHE ??= fileURLToPath(new URL('./node_modules/.cache/
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 const PURE_FUNCTION_FILES = pureFunctionFiles(ROOT);
 const SHARED_UNIT_FILES = sharedUnitFiles(ROOT);
+const LOCAL_RUNTIME_FILES = localRuntimeFiles(ROOT);
 /** Checks, as each file of a project with shared worker processes ends, that it put back what the whole process sees. */
 const SHARED_PROCESS_GUARD = 'test/support/shared-process-guard.ts';
 
@@ -56,7 +57,7 @@ export default defineConfig({
         // ~0.26 s; every file starts and closes its own runtimes, and none sets process-wide state it does not put
         // back (no module mocks, no fake timers: test/unit/support/shared-process-files.test.ts). Busy machine, these
         // 71 files: 311 s of CPU isolated, 204 s not.
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], isolate: false, setupFiles: [SHARED_PROCESS_GUARD] },
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts', ...LOCAL_RUNTIME_FILES], isolate: false, setupFiles: [SHARED_PROCESS_GUARD] },
       },
       {
         // The files that only call the analyzer's, the patch check's and the planner's functions share worker processes
@@ -78,7 +79,7 @@ export default defineConfig({
         test: {
           name: 'guard',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/infra/**', 'test/integration/**', ...PURE_FUNCTION_FILES, ...SHARED_UNIT_FILES],
+          exclude: [...configDefaults.exclude, 'test/infra/**', 'test/integration/**', ...LOCAL_RUNTIME_FILES, ...PURE_FUNCTION_FILES, ...SHARED_UNIT_FILES],
         },
       },
     ],

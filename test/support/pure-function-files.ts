@@ -9,16 +9,13 @@ import { join } from 'node:path';
  */
 const FOLDERS = ['test/unit/logs', 'test/unit/analysis', 'test/unit/remediation', 'test/attack'] as const;
 
-/** The attack files that read logs or patches through the analyzer's and the patch check's functions alone. */
-const PURE_ATTACK =
-  /^(?:attack-\d+-patch|attack-(?:5[89]|6\d)-(?!product)[\w-]+|gate-\d+|pass-\d+b?-(?:patch|package|remaining|bypasses|false|blank|code|copies|helpers|inline|installers|quoted|sink|shell|fix-pr-remote|redaction|steered)[\w-]*|patch-[\w-]+|review-32-[\w-]+|review-6[34]|review-6\d-safety|review-69-expressions|sweep-[\w-]+)\.test\.ts$/;
-
 /**
  * Files of those folders that need a process of their own: a module mock (distinct-errors, redact-gated), the
  * environment changed (cli), a spy counting what the product does, whose count a cache warmed by an earlier file
- * would change (stored, injection-reads), the attack files that run the local runtime's harness, and the static
- * ReDoS check (expression-cost), which lists the expressions built while the modules load: in a worker where an
- * earlier file loaded them it saw 2,359 of the 2,494 and failed (session 70's review).
+ * would change (stored, injection-reads), and the static ReDoS check (expression-cost), which lists the expressions
+ * built while the modules load: in a worker where an earlier file loaded them it saw 2,359 of the 2,494 and failed
+ * (session 70's review). The attack files are chosen by what their text shows instead ({@link leavesProcessWideState}):
+ * the attack files that start the local runtime share the integration tests' workers ({@link localRuntimeFiles}).
  */
 const OWN_PROCESS = new Set([
   'test/unit/logs/cli.test.ts',
@@ -27,7 +24,6 @@ const OWN_PROCESS = new Set([
   'test/unit/logs/redact-gated.test.ts',
   'test/unit/logs/stored.test.ts',
   'test/unit/analysis/injection-reads.test.ts',
-  'test/attack/attack-64-safety.test.ts',
 ]);
 
 /**
@@ -49,6 +45,7 @@ const HEAVY_IN_CPU = new Set([
   'test/unit/logs/marked-line.test.ts', // 5.1 s
   'test/attack/attack-53-patch.test.ts', // 4.0 s
   'test/attack/attack-62-final.test.ts', // 3.8 s
+  'test/attack/attack-70-safety.test.ts', // 3.0 s (session 72, quiet)
   'test/unit/logs/toolchains.test.ts', // 3.1 s
   'test/unit/logs/gha-real-tools.test.ts', // 2.8 s
   'test/unit/logs/fingerprint.test.ts', // 2.5 s
@@ -93,15 +90,64 @@ export const SPIED = /\bvi\.spyOn\(/;
  */
 export const MEASURES_CPU_GROWTH = /from '[./]*support\/growth\.js'/;
 
+/** A client mock put back when the file ends: `afterAll(() => bedrock.restore())`. */
+export const SDK_CLIENT_RESTORED = /\bafterAll\(\(\) => \w+\.restore\(\)\)/;
+
+/**
+ * A test file that starts the local runtime through the test harness (test/support/harness.ts); its scratch store
+ * alone (`scratchStoreForFile`, `startScratchStore`) is not the runtime.
+ */
+export const STARTS_LOCAL_RUNTIME = /\b(?:useLocalRuntime|useLocalRuntimePerTest|startHarness)\(/;
+
+/**
+ * What a test file's own text shows that outlives it in a shared worker unless put back (the patterns above): a
+ * module mock, a stubbed global, fake timers or a set clock, the environment written, a spy, an SDK client mocked and
+ * not restored when the file ends. shared-process-guard.ts checks at each file's end what it can see of the same.
+ */
+export function leavesProcessWideState(text: string): boolean {
+  return PROCESS_WIDE.test(text) || ENVIRONMENT_WRITTEN.test(text) || SPIED.test(text) || (SDK_CLIENT_MOCKED.test(text) && !SDK_CLIENT_RESTORED.test(text));
+}
+
+/**
+ * Whether an attack file shares the workers of project "functions": it neither starts the local runtime (those
+ * share the integration tests' workers: {@link localRuntimeFiles}) nor leaves process-wide state. The attack files
+ * were chosen by a name pattern until session 72, which left 36 files of product steps, stores and adapters (~0.5 s
+ * of work each, ~1 s to start and import) in processes of their own.
+ */
+function sharesFunctionWorkers(text: string): boolean {
+  return !STARTS_LOCAL_RUNTIME.test(text) && !leavesProcessWideState(text);
+}
+
 /** The files, relative to `root` (the repository) with `/` separators, in name order. */
 export function pureFunctionFiles(root: string): string[] {
   return FOLDERS.flatMap((folder) =>
     readdirSync(join(root, folder))
-      .filter((name) => name.endsWith('.test.ts') && (folder !== 'test/attack' || PURE_ATTACK.test(name)))
+      .filter((name) => name.endsWith('.test.ts'))
       .map((name) => `${folder}/${name}`)
-      .filter((path) => !OWN_PROCESS.has(path) && !HEAVY_IN_CPU.has(path) && !MEASURES_CPU_GROWTH.test(readFileSync(join(root, path), 'utf8')))
+      .filter((path) => {
+        if (OWN_PROCESS.has(path) || HEAVY_IN_CPU.has(path)) return false;
+        const text = readFileSync(join(root, path), 'utf8');
+        return !MEASURES_CPU_GROWTH.test(text) && (folder !== 'test/attack' || sharesFunctionWorkers(text));
+      })
       .sort(),
   );
+}
+
+/**
+ * The attack files that start the local runtime (through the harness) and leave no process-wide state: vitest.config.ts
+ * runs them with the integration tests (project "integration"), whose workers already paid a process's first local
+ * runtime (~2.1 s of CPU; the next ~0.26 s). A fit of a file's own CPU time's growth ({@link MEASURES_CPU_GROWTH})
+ * keeps a process of its own. Relative to `root` with `/` separators, in name order.
+ */
+export function localRuntimeFiles(root: string): string[] {
+  return readdirSync(join(root, 'test/attack'))
+    .filter((name) => name.endsWith('.test.ts'))
+    .map((name) => `test/attack/${name}`)
+    .filter((path) => {
+      const text = readFileSync(join(root, path), 'utf8');
+      return STARTS_LOCAL_RUNTIME.test(text) && !leavesProcessWideState(text) && !MEASURES_CPU_GROWTH.test(text);
+    })
+    .sort();
 }
 
 /**
@@ -110,10 +156,13 @@ export function pureFunctionFiles(root: string): string[] {
  * Each loaded much of the product (the steps, the stores, the AWS SDK clients, zod's schemas, the analyzer) in a
  * process of its own for ~0.3 s of CPU of work of its own: session 71's whole-suite measurement, 131 of these files,
  * 66 s of CPU to start and import, 28 s of tests. The same checks as the files above hold (the guard test reads them).
- * test/unit/runtime is left out: its files compose the functions as a cold start does, and the composition root keeps
- * what it built for the process (a secret reader, the in-process stores, the local adapters in use).
+ * test/unit/runtime's files compose the functions as a cold start does, and the composition root keeps what it built
+ * for the process: its secret reader (built once, with the first configuration that names a secret's ARN; none of the
+ * shared files names one to a reader), the stores served in-process and the local adapters in use (each registration
+ * ended by the test that made it).
  */
 const UNIT_FOLDERS = [
+  'test/unit',
   'test/unit/adapters',
   'test/unit/api',
   'test/unit/baselines',
@@ -126,6 +175,7 @@ const UNIT_FOLDERS = [
   'test/unit/knowledge',
   'test/unit/notify',
   'test/unit/reconcile',
+  'test/unit/runtime',
   'test/unit/scripts',
   'test/unit/statemachine',
   'test/unit/steps',
@@ -137,9 +187,11 @@ const UNIT_FOLDERS = [
  * comment-commands), the clock set (client.hold), a spy (ssm-automation, octokit-stand-ins, holder-asking), an AWS
  * SDK client class mocked ({@link SDK_CLIENT_MOCKED}: alarm-tags, aws-adapters, lambda-async, escalation-message,
  * incident-resolution-condition), a fit of its own CPU time's growth ({@link MEASURES_CPU_GROWTH}: comment-text), and
- * the two whose own work is seconds of CPU next to their start's ~0.3 s (stats,
- * fix-record): last session a file heavy in CPU ran 2-3x slower in a shared worker than alone, its heap beside what the
- * earlier files left.
+ * the ones whose own work is seconds of CPU next to their start's ~0.3 s (stats, fix-record, expression-cache): last
+ * session a file heavy in CPU ran 2-3x slower in a shared worker than alone, its heap beside what the earlier files
+ * left. Of test/unit/runtime: module mocks or fake timers (handler-timeouts, local-step-timeout, invocation-deadline,
+ * github-credential-rotation, queue-consumer, reconciler-timer), spies (local-adapters, local-workflow-timeout) and
+ * the environment written (secret-settings).
  */
 const UNIT_OWN_PROCESS = new Set([
   'test/unit/adapters/alarm-tags.test.ts',
@@ -157,6 +209,16 @@ const UNIT_OWN_PROCESS = new Set([
   'test/unit/knowledge/fix-record.test.ts',
   'test/unit/notify/escalation-message.test.ts',
   'test/unit/notify/holder-asking.test.ts',
+  'test/unit/runtime/expression-cache.test.ts',
+  'test/unit/runtime/github-credential-rotation.test.ts',
+  'test/unit/runtime/handler-timeouts.test.ts',
+  'test/unit/runtime/invocation-deadline.test.ts',
+  'test/unit/runtime/local-adapters.test.ts',
+  'test/unit/runtime/local-step-timeout.test.ts',
+  'test/unit/runtime/local-workflow-timeout.test.ts',
+  'test/unit/runtime/queue-consumer.test.ts',
+  'test/unit/runtime/reconciler-timer.test.ts',
+  'test/unit/runtime/secret-settings.test.ts',
   'test/unit/stores/incident-resolution-condition.test.ts',
 ]);
 

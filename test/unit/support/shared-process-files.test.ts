@@ -2,10 +2,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ENVIRONMENT_WRITTEN, MEASURES_CPU_GROWTH, PROCESS_WIDE, pureFunctionFiles, SDK_CLIENT_MOCKED, sharedUnitFiles, SPIED } from '../../support/pure-function-files.js';
-
-/** A client mock put back when the file ends: `afterAll(() => bedrock.restore())`. */
-const SDK_CLIENT_RESTORED = /\bafterAll\(\(\) => \w+\.restore\(\)\)/;
+import {
+  ENVIRONMENT_WRITTEN,
+  leavesProcessWideState,
+  localRuntimeFiles,
+  MEASURES_CPU_GROWTH,
+  PROCESS_WIDE,
+  pureFunctionFiles,
+  SDK_CLIENT_MOCKED,
+  SDK_CLIENT_RESTORED,
+  sharedUnitFiles,
+  SPIED,
+  STARTS_LOCAL_RUNTIME,
+} from '../../support/pure-function-files.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const TEST_ROOT = join(ROOT, 'test');
@@ -40,7 +49,8 @@ describe('the test files that share worker processes', () => {
     expect(files.length).toBeGreaterThan(100);
     expect(files).toContain('test/unit/steps/approval-carry.test.ts');
     expect(files).toContain('test/unit/statemachine/delay.test.ts');
-    expect(files.filter((path) => pureFunctionFiles(ROOT).includes(path))).toEqual([]);
+    const functionFiles = new Set(pureFunctionFiles(ROOT));
+    expect(files.filter((path) => functionFiles.has(path))).toEqual([]);
     const offending = files.filter((path) => {
       const text = readFileSync(join(ROOT, path), 'utf8');
       return PROCESS_WIDE.test(text) || ENVIRONMENT_WRITTEN.test(text) || SPIED.test(text) || SDK_CLIENT_MOCKED.test(text) || MEASURES_CPU_GROWTH.test(text);
@@ -72,6 +82,41 @@ describe('the test files that share worker processes', () => {
     expect(ENVIRONMENT_WRITTEN.test('    delete process.env.ANALYZER;')).toBe(true);
     expect(ENVIRONMENT_WRITTEN.test("  ['src/setup.ts', '+process.env.NODE_OPTIONS = \"--require ./a.js\";'],")).toBe(false);
     expect(ENVIRONMENT_WRITTEN.test("const t = process.env.GITHUB_TOKEN === 'x';")).toBe(false);
+  });
+
+  it('among the attack files that start the local runtime (run with the integration tests) mock no module, stub no global, set no clock, spy on nothing, change no environment and measure no CPU growth', () => {
+    const files = localRuntimeFiles(ROOT);
+    expect(files.length).toBeGreaterThan(10);
+    expect(files).toContain('test/attack/pass-15-stale-approval.test.ts');
+    expect(files).toContain('test/attack/crashes-and-late-deliveries.test.ts');
+    const elsewhere = new Set([...pureFunctionFiles(ROOT), ...sharedUnitFiles(ROOT)]);
+    expect(files.filter((path) => elsewhere.has(path))).toEqual([]);
+    const offending = files.filter((path) => {
+      const text = readFileSync(join(ROOT, path), 'utf8');
+      return !STARTS_LOCAL_RUNTIME.test(text) || PROCESS_WIDE.test(text) || ENVIRONMENT_WRITTEN.test(text) || SPIED.test(text) || SDK_CLIENT_MOCKED.test(text) || MEASURES_CPU_GROWTH.test(text);
+    });
+    expect(offending).toEqual([]);
+  });
+
+  it('leaves out, among the attack files, those that set a clock, mock a module, spy, change the environment or fit their CPU time\'s growth', () => {
+    const shared = new Set([...localRuntimeFiles(ROOT), ...pureFunctionFiles(ROOT), ...sharedUnitFiles(ROOT)]);
+    for (const path of [
+      'test/attack/alarms-40.test.ts', // the local runtime, fake timers and a set clock
+      'test/attack/attack-46a-rotation.test.ts', // a module mock and a spy
+      'test/attack/attack-45a-overrun.test.ts', // a stubbed variable and a spy
+      'test/attack/sweep-57-sweep57b.test.ts', // a fit of its CPU time's growth
+    ]) {
+      const text = readFileSync(join(ROOT, path), 'utf8');
+      expect(leavesProcessWideState(text) || MEASURES_CPU_GROWTH.test(text), path).toBe(true);
+      expect(shared.has(path), path).toBe(false);
+    }
+  });
+
+  it('reads which files start the local runtime: the harness\'s runtime, not its scratch store alone', () => {
+    expect(STARTS_LOCAL_RUNTIME.test("const harness = useLocalRuntime({ secret: SECRET, github: { auth: 'token' } });")).toBe(true);
+    expect(STARTS_LOCAL_RUNTIME.test('  const runtimes = useLocalRuntimePerTest();')).toBe(true);
+    expect(STARTS_LOCAL_RUNTIME.test('    const harness = await startHarness({ secret: SECRET, dataDir });')).toBe(true);
+    expect(STARTS_LOCAL_RUNTIME.test("const { store, client } = scratchStoreForFile('runbook-episode');")).toBe(false);
   });
 
   it('leaves out, among the files that only call functions, those that fit the growth of their own CPU time', () => {
