@@ -46,6 +46,26 @@ describe('the embedded store’s shared decoded values, read-only in tests', () 
     expect(await get(level, 'item-incidents~1')).toEqual(ITEM);
   });
 
+  it('serialises a read-only item as the item itself, and still refuses changes after', async () => {
+    // Prepare: an item written and read back (a view), and one whose own member is named toJSON (an attribute may be).
+    const level = memoryLevel();
+    cacheItems(level, { readOnlyShared: true });
+    const named = { ...ITEM, toJSON: { S: 'an attribute' } };
+    await put(level, 'item-incidents~4', ITEM);
+    await put(level, 'item-incidents~5', named);
+    const cached = await get(level, 'item-incidents~4');
+    const withMember = await get(level, 'item-incidents~5');
+
+    // Act
+    const texts = [JSON.stringify({ Item: cached }), JSON.stringify(cached, null, 1), JSON.stringify(withMember)];
+
+    // Assert: the text of the item as written, the attribute named toJSON an attribute still; changes still throw.
+    expect(texts).toEqual([JSON.stringify({ Item: ITEM }), JSON.stringify(ITEM, null, 1), JSON.stringify(named)]);
+    expect(withMember.toJSON).toEqual({ S: 'an attribute' });
+    expect(() => { cached.history.L[0].M.event.S = 'changed'; }).toThrow(SharedValueChangedError);
+    expect(() => { delete withMember.toJSON; }).toThrow(SharedValueChangedError);
+  });
+
   it('hands out an item a read decoded and kept read-only too', async () => {
     const level = memoryLevel();
     await put(level, 'item-incidents~2', ITEM);
