@@ -11,6 +11,8 @@ export interface CachedLevel {
 export declare function sharingDescriptions<T>(run: () => T): T;
 export declare function cacheTableDescriptions(level: CachedLevel, options?: { readOnlyShared?: boolean }): void;
 export declare function cacheItems(level: CachedLevel, options?: { max?: number; readOnlyShared?: boolean }): void;
+/** A copy of a decoded value the caches handed out (shared, or its read-only view), made from the value itself. */
+export declare function ownCopyOf<T>(value: T): T;
 export interface ReadAnswers {
   answer(key: string): Uint8Array | undefined;
   reading(key: string, operation: string, data: unknown): ((bytes: Uint8Array) => void) | undefined;

@@ -18,6 +18,9 @@ const REFUSE_CHANGES = {
   setPrototypeOf: refuse('set the prototype of'),
   preventExtensions: refuse('prevented extensions of'),
 };
+/** What a read-only view answers for the value it shows (see {@link ownCopyOf}); no item or description has it. */
+const SHOWN_VALUE = Symbol('the value a read-only view shows');
+
 /**
  * A view's `toJSON` where its value has none: the value itself, so that `JSON.stringify` serialises the value's own
  * objects (the same members in the same order, so the same text) instead of walking the view through a `get` trap at
@@ -28,6 +31,7 @@ const REFUSE_CHANGES = {
 const READ_ONLY = {
   ...REFUSE_CHANGES,
   get(target, key, receiver) {
+    if (key === SHOWN_VALUE) return target;
     const value = Reflect.get(target, key, receiver);
     if (value === undefined && key === 'toJSON') return () => target;
     return readOnly(value);
@@ -61,6 +65,26 @@ function readOnlyCopy(value) {
   readOnlyCopies.set(value, (view = new Proxy(copy, REFUSE_CHANGES)));
   for (const key of Object.keys(value)) copy[key] = readOnlyCopy(value[key]);
   return view;
+}
+
+/**
+ * A copy of a decoded value the caches handed out (shared, or a read-only view of it), for a caller that reads all of
+ * it and must not share it: copied from the value itself, not walked through its view, with every object's prototype
+ * and every member in its order, so the copy reads as the value does.
+ */
+export function ownCopyOf(value) {
+  return copied(value?.[SHOWN_VALUE] ?? value);
+}
+
+function copied(node) {
+  if (node === null || typeof node !== 'object') return node;
+  const copy = Array.isArray(node) ? [] : Object.create(Object.getPrototypeOf(node));
+  for (const key of Object.keys(node)) {
+    // A member named __proto__ (an attribute may be) is a member, as in the value, not the copy's prototype.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: copied(node[key]), writable: true, enumerable: true, configurable: true });
+    else copy[key] = copied(node[key]);
+  }
+  return copy;
 }
 
 /**

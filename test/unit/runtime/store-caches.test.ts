@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CachedLevel, SharedValueChangedError, cacheItems, cacheReadAnswers, cacheTableDescriptions, sharingDescriptions } from '../../../infra/local/store-caches.mjs';
+import { type CachedLevel, SharedValueChangedError, cacheItems, cacheReadAnswers, cacheTableDescriptions, ownCopyOf, sharingDescriptions } from '../../../infra/local/store-caches.mjs';
 
 /** LevelDB as dynalite calls it, in memory: each read decodes its own copy, as from the disk. */
 function memoryLevel(): CachedLevel {
@@ -64,6 +64,31 @@ describe('the embedded store’s shared decoded values, read-only in tests', () 
     expect(withMember.toJSON).toEqual({ S: 'an attribute' });
     expect(() => { cached.history.L[0].M.event.S = 'changed'; }).toThrow(SharedValueChangedError);
     expect(() => { delete withMember.toJSON; }).toThrow(SharedValueChangedError);
+  });
+
+  it.each([true, false])('copies a handed-out item (read-only: %s) as it reads: members in order, prototypes, a member named __proto__', async (readOnlyShared) => {
+    // Prepare: an item as an update writes it (objects without a prototype) and one decoded with a __proto__ attribute.
+    const level = memoryLevel();
+    cacheItems(level, { readOnlyShared });
+    const written = Object.assign(Object.create(null), { pk: { S: 'INCIDENT#6' }, history: { L: [Object.assign(Object.create(null), { M: { at: { S: 'now' } } })] } });
+    const decoded = JSON.parse('{"pk":{"S":"INCIDENT#7"},"__proto__":{"S":"an attribute"},"constructor":{"N":"1"}}');
+    await put(level, 'item-incidents~6', written);
+    await put(level, 'item-incidents~7', decoded);
+    const [shared6, shared7] = [await get(level, 'item-incidents~6'), await get(level, 'item-incidents~7')];
+
+    // Act
+    const [copy6, copy7] = [ownCopyOf(shared6), ownCopyOf(shared7)];
+    copy6.history.L[0].M.at.S = 'changed';
+
+    // Assert: the same text and shape, its own objects (changing them changes nothing shared, and throws nothing).
+    expect(Object.getPrototypeOf(copy6)).toBeNull();
+    expect(Object.getPrototypeOf(copy6.history.L[0])).toBeNull();
+    expect(Object.getPrototypeOf(copy7)).toBe(Object.prototype);
+    expect(Object.keys(copy7)).toEqual(['pk', '__proto__', 'constructor']);
+    expect(JSON.stringify(copy7)).toBe(JSON.stringify(decoded));
+    expect(JSON.stringify(shared6)).toBe(JSON.stringify(written).replace('"changed"', '"now"'));
+    expect((await get(level, 'item-incidents~6')).history.L[0].M.at.S).toBe('now');
+    expect(ownCopyOf(undefined)).toBeUndefined();
   });
 
   it('hands out an item a read decoded and kept read-only too', async () => {
