@@ -22,22 +22,24 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 /**
  * The extractor (shared/logs/index.ts) bundled with the options synth bundles classify with (`esbuildOptionsFor`),
- * built once for the file and written as `label.mjs`: imported under each label, a module of its own.
+ * built and imported once for the file, as Lambda loads its bundle once a process: both tests ask the one module. A
+ * second import under another name was a second module of the same code, whose compiling and warming up (its rule
+ * table, its expressions) the dev-set comparison paid again (~1.5 s of CPU with Vite's transform of the bundle).
  */
-let extractorCode: Promise<string> | undefined;
-async function bundledExtractor<Module>(label: string): Promise<Module> {
+let extractor: Promise<{ code: string; module: unknown }> | undefined;
+async function bundledExtractor<Module>(): Promise<Module> {
   const outfile = join(outdir, 'extractor.mjs');
-  extractorCode ??= build({ ...esbuildOptionsFor('classify', outfile), entryPoints: [join(PROJECT_ROOT, 'shared', 'logs', 'index.ts')], logLevel: 'error', write: false }).then(
-    (result) => {
-      // Its source map too, which each label's code names (`extractor.mjs.map`) and Vite reads when it imports one.
+  extractor ??= build({ ...esbuildOptionsFor('classify', outfile), entryPoints: [join(PROJECT_ROOT, 'shared', 'logs', 'index.ts')], logLevel: 'error', write: false }).then(
+    async (result) => {
+      // Its source map too, which the code names (`extractor.mjs.map`) and Vite reads when it imports it.
       for (const file of result.outputFiles) writeFileSync(file.path, file.contents);
-      return result.outputFiles.find((file) => file.path === outfile)?.text ?? '';
+      const code = result.outputFiles.find((file) => file.path === outfile)?.text ?? '';
+      return { code, module: (await import(pathToFileURL(outfile).href)) as unknown };
     },
   );
-  const code = await extractorCode;
+  const { code, module } = await extractor;
   for (const name of MANGLED_PROPERTY_NAMES) expect(code, name).not.toMatch(new RegExp(String.raw`[{,.]${name}\b`));
-  writeFileSync(join(outdir, `${label}.mjs`), code);
-  return (await import(pathToFileURL(join(outdir, `${label}.mjs`)).href)) as Module;
+  return module as Module;
 }
 
 /** Every `.log` under test/fixtures: logs of many toolchains, so most rules' properties are read. */
@@ -48,7 +50,7 @@ function fixtureLogs(): string[] {
 
 describe('the rule table’s properties renamed in the bundles', () => {
   it('a bundled extractor carries none of their names and answers every fixture log as the sources do', async () => {
-    const bundled = await bundledExtractor<{ analyzeLog: typeof analyzeLog }>('logs');
+    const bundled = await bundledExtractor<{ analyzeLog: typeof analyzeLog }>();
 
     const logs = fixtureLogs();
     expect(logs.length).toBeGreaterThan(100);
@@ -79,7 +81,7 @@ describe('the rule table’s properties renamed in the bundles', () => {
   // renamed properties, which the fixture comparison above does not reach).
   const devSets = ['ci-logs-dev', 'ci-logs-gha-dev'].map((set) => join(datasetsLocation().dir, set)).filter((dir) => existsSync(join(dir, 'labels.jsonl')));
   it.skipIf(devSets.length === 0)('a bundled extractor answers the development sets as the sources do: analyses with baselines, and predictions', async () => {
-    const bundled = await bundledExtractor<typeof sources>('dev-logs');
+    const bundled = await bundledExtractor<typeof sources>();
     let compared = 0;
     for (const dir of devSets) {
       for (const line of readFileSync(join(dir, 'labels.jsonl'), 'utf8').split('\n').filter(Boolean)) {
