@@ -1866,7 +1866,11 @@ export function languageSignals(path: string, added: readonly string[]): string[
   for (const { extension, comment, signal, names } of LANGUAGE_SIGNALS) {
     if (!extension.test(path)) continue;
     const code = added.filter((line) => !comment.test(line)).join('\n');
-    const read = [code, code.normalize('NFKC')].map((form) => (signal.re.test(form) ? 'built' : builtName(form, names)));
+    const readOf = (form: string) => (signal.re.test(form) ? 'built' : builtName(form, names));
+    // The folded form is read only where folding changed the code: most code is ASCII, which NFKC leaves as it is.
+    const asWritten = readOf(code);
+    const folded = code.normalize('NFKC');
+    const read = [asWritten, folded === code ? asWritten : readOf(folded)];
     if (read.includes('built')) found.push(signal.id);
     else if (read.includes('unread')) found.push(UNREAD_STATEMENT);
   }

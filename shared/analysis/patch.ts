@@ -1,5 +1,6 @@
 import { parsePatch } from 'diff';
 import { bracketDepth } from './bracket-readings.js';
+import { keptWithinCheck, withinOneCheck } from './check-scope.js';
 import { dangerousCodeSignals, languageSignals } from './dangerous-code.js';
 import { appliedPath, type FileShown, filesShown, stripPrefix } from './diff-reading.js';
 import { PROCESS_CALL_NAMES } from './language-calls.js';
@@ -493,6 +494,11 @@ const PROCESS_PACKAGE = new RegExp(String.raw`${PROCESS_CALL}[^\n]{0,${CALL_REAC
 const PROCESS_CALL_OPENING = new RegExp(PROCESS_CALL, 'gi');
 /** {@link PACKAGE_COMMAND} wherever it stands, read once over a call's lines (attack-51 1). */
 const PACKAGE_COMMAND_ANYWHERE = new RegExp(PACKAGE_COMMAND, 'gi');
+/**
+ * Where {@link PACKAGE_COMMAND_ANYWHERE} matches in a call's lines; read once a text within a check
+ * ({@link keptWithinCheck}): a line repeated in a patch opens the same call's lines again.
+ */
+const packageCommandsAt = keptWithinCheck((text: string): readonly number[] => [...text.matchAll(PACKAGE_COMMAND_ANYWHERE)].map((match) => match.index));
 const PROCESS_CALL_OPENING_ONCE = new RegExp(PROCESS_CALL, 'i');
 /**
  * A package manager named as a program, its arguments to follow (`spawn('npm', …)`, `['/usr/bin/pip', …]`), by its
@@ -707,9 +713,9 @@ function callTooLongToRead(added: readonly string[]): string | null {
  * commands are found in one pass; each call's close is found by {@link bracketDepth}, within the lines read.
  */
 function packageCommandInCall(text: string, end: number): boolean {
-  let commands: number[] | null = null;
+  let commands: readonly number[] | null = null;
   return opensOn(text, end, (call) => {
-    commands ??= [...text.matchAll(PACKAGE_COMMAND_ANYWHERE)].map((match) => match.index);
+    commands ??= packageCommandsAt(text);
     // What PROCESS_PACKAGE reads after a call is a PACKAGE_COMMAND of the same text: none anywhere, none after a call
     // (most lines hold none, and PROCESS_PACKAGE tries PACKAGE_COMMAND at each of CALL_REACH places after each call).
     if (commands.length === 0) return false;
@@ -1113,6 +1119,11 @@ function pipRequirementsShown(diff: string): string | null {
  * lines the approval would not show whole ({@link unseenLineReason}).
  */
 export function checkPatch(raw: string): PatchCheck {
+  return withinOneCheck(() => checkedPatch(raw));
+}
+
+/** {@link checkPatch}'s reading, within one check's scope: the readings it repeats are read once ({@link withinOneCheck}). */
+function checkedPatch(raw: string): PatchCheck {
   const diff = raw.replace(/\r\n?/g, '\n');
   const bytes = Buffer.byteLength(diff, 'utf8');
   if (diff.trim() === '') return { ok: false, reason: 'the patch is empty' };

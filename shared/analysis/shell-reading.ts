@@ -24,6 +24,7 @@
  * download run would hide (attack pass 9b, finding 3).
  */
 
+import { keptWithinCheck } from './check-scope.js';
 import { formattedLiterals } from './literal-formatting.js';
 
 /** A variable's name. */
@@ -410,9 +411,9 @@ export function shellReading(text: string): string | null {
 
 /**
  * `text` as the shell would run it (see the module's comment), in two forms for the patterns to read; `null` when it
- * cannot be read within the bounds above.
+ * cannot be read within the bounds above. Read once a text within one patch check ({@link keptWithinCheck}).
  */
-export function shellReadings(text: string): ShellReadings | null {
+export const shellReadings = keptWithinCheck(function shellReadingsOf(text: string): ShellReadings | null {
   // A line continued with a backslash is one line: `s\<newline>h` is `sh`.
   const formatted = formattedLiterals(decodeEscapes(text).replace(/\\\n/g, ''), MAX_GROWTH);
   if (formatted === null) return null;
@@ -468,7 +469,7 @@ export function shellReadings(text: string): ShellReadings | null {
     .replace(FED_UNKNOWN, '| sh')
     .replace(FEEDING_UNKNOWN, '$1$2curl');
   return { words: built, quoted: reading.replace(FEEDING_UNKNOWN, '$1$2curl'), named: reading };
-}
+});
 
 /** A command of shell text ({@link shellCommands}): its text as written, where it starts, and the operator after it. */
 export interface ShellCommand {
