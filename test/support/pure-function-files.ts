@@ -39,13 +39,7 @@ const OWN_PROCESS = new Set([
  * 5.8 s (attack-53-patch 10.6 against 4.0). In a process of their own they take the same time in every order.
  */
 const HEAVY_IN_CPU = new Set([
-  // line-filter's whole-corpus comparisons, out of it in session 72 (48 s in one process, a 96 s serial chain in a
-  // full run): every line against the filter ~14 s, every rule against the index and the memo ~27 s in two files; the
-  // filter's own tests ~12 s (one period of a busy machine, in-file CPU).
-  'test/unit/logs/line-filter.test.ts', // 49.0 s before the split
-  'test/unit/logs/line-filter-every-line.test.ts',
-  'test/unit/logs/line-filter-every-rule.test.ts',
-  'test/unit/logs/line-filter-every-rule-2.test.ts',
+  'test/unit/logs/line-filter.test.ts', // 49.0 s
   'test/unit/logs/literals.test.ts', // 32.8 s
   'test/unit/logs/gha-layouts.test.ts', // 17.4 s
   'test/attack/attack-52-patch.test.ts', // 8.8 s

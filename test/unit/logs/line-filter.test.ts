@@ -1,17 +1,22 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileByteDfas, DEAD, decodeByteDfaSet, encodeByteDfaSet, HIT, type ByteDfaSet } from '../../../shared/logs/byte-dfa.js';
 import { lineFilterFor, SCANNER_TRIGGERS, scannerLineFilter, setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/logs/dispatch.js';
-import { analyzeLog } from '../../../shared/logs/index.js';
+import { analyzeLog, type LogAnalysis } from '../../../shared/logs/index.js';
 import { BLOCK_AUTOMATA, DIGIT_BLIND_SLOTS, LINE_FILTER_TABLES, LITERAL_INDEX_LITERALS, REDACTION_PATTERN_LITERALS } from '../../../shared/logs/line-filter.generated.js';
 import { LineFilter, lineFilterSpecs, specsKey } from '../../../shared/logs/line-filter.js';
 import { storedData } from '../../../shared/logs/stored.js';
 
 import { cleanLine, forEachLine, NAMED, type LineGate } from '../../../shared/logs/reader.js';
 import { generatedModule, GENERATED_PATH } from '../../../scripts/build-line-filter.js';
+import { datasetsLocation } from '../../../scripts/datasets.js';
 import { seededRandom } from '../../support/random.js';
-import { chunked, PARTS, sampleLogPart, sampleLogs, type SampleLog } from '../../support/sample-logs.js';
 
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../../..');
+const DATASETS = datasetsLocation().dir;
 const TRIGGERS = [...SCANNER_TRIGGERS.anywhere, ...SCANNER_TRIGGERS.atStart];
 
 /** Whether automaton `k` of `set` reaches HIT on `text` (anchored: from its first byte; else anywhere), its end included. */
@@ -30,6 +35,60 @@ function automatonHits(set: ByteDfaSet, k: number, text: string): boolean {
 /** Does a compiled automaton reach HIT on `text` (anchored: from its first byte; else anywhere)? */
 function dfaHits(sources: string[], anchored: boolean, text: string): boolean {
   return automatonHits(compileByteDfas([{ sources, anchored }]), 0, text);
+}
+
+type SampleLog = { name: string; bytes: Buffer };
+
+let sampleLogsRead: SampleLog[] | null = null;
+
+/**
+ * Sample logs: the repository's, and the development sets when they sit beside the checkout. Read once a file
+ * (~140 MB with the sets; no test writes to them).
+ */
+function sampleLogs(): SampleLog[] {
+  sampleLogsRead ??= readSampleLogs();
+  return sampleLogsRead;
+}
+
+/**
+ * The tests that analyse every sample log two ways do so in {@link CORPUS_PARTS} tests, each over one part of them
+ * (consecutive logs): the whole corpus in one test took ~20 s of CPU on a quiet machine, and timed out at 120 s in a
+ * CI run on a busy one. Every log is in exactly one part. The parts are about equal in bytes plus
+ * {@link LOG_WEIGHT_BYTES} a log: a log's analysis costs about as much as that many bytes more (session 71, testing
+ * every rule on each log: by bytes alone the last of four parts, 409 small logs, took twice the first). Eight parts:
+ * the heaviest, with the two logs of cidiff/assertj_1944 (2.2 s of the every-rule walk between them), took ~5 s.
+ */
+const CORPUS_PARTS = 8;
+const LOG_WEIGHT_BYTES = 50_000;
+
+function sampleLogPart(part: number): SampleLog[] {
+  const logs = sampleLogs();
+  const weight = (log: SampleLog): number => log.bytes.length + LOG_WEIGHT_BYTES;
+  const total = logs.reduce((sum, log) => sum + weight(log), 0);
+  let before = 0;
+  return logs.filter((log) => {
+    // The part a log's first byte falls in.
+    const at = Math.min(CORPUS_PARTS - 1, Math.floor((before * CORPUS_PARTS) / total));
+    before += weight(log);
+    return at === part;
+  });
+}
+
+const PARTS = Array.from({ length: CORPUS_PARTS }, (_, part) => ({ part, title: `part ${part + 1} of ${CORPUS_PARTS}` }));
+
+function readSampleLogs(): SampleLog[] {
+  const files: string[] = readdirSync(join(ROOT, 'events', 'logs')).map((f) => join(ROOT, 'events', 'logs', f));
+  for (const set of ['ci-logs-dev', 'ci-logs-gha-dev']) {
+    const dir = join(DATASETS, set);
+    if (!existsSync(dir)) continue;
+    for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (e.isFile() && /\.(?:log|txt)$/.test(e.name)) files.push(join(e.parentPath, e.name));
+    }
+  }
+  // The toolchain fixtures after the rest, so the tests that take the first few logs take the same ones.
+  const fixtures = join(ROOT, 'test', 'fixtures', 'toolchains');
+  const toolchains = readdirSync(fixtures).filter((f) => f.endsWith('.log')).sort().map((f) => join(fixtures, f));
+  return [...files.sort(), ...toolchains].map((f) => ({ name: f.slice(ROOT.length - 4), bytes: readFileSync(f) }));
 }
 
 /** Lines made to trip a byte-level reading: escapes inside words, progress rewrites, prefixes cleaning strips. */
@@ -423,6 +482,31 @@ describe('LineFilter', () => {
 });
 
 describe('analyzeLog with the line filter', () => {
+  /** A stream in uneven chunks, so lines and UTF-8 characters straddle chunk boundaries. */
+  async function* chunked(bytes: Buffer): AsyncGenerator<Uint8Array> {
+    const sizes = [4093, 1, 65536, 7, 16384];
+    for (let at = 0, k = 0; at < bytes.length; k++) {
+      const size = sizes[k % sizes.length] as number;
+      yield new Uint8Array(bytes.subarray(at, at + size));
+      at += size;
+    }
+  }
+
+  /**
+   * What testing every rule finds in a sample log, the filter on: the literal index off, so no digit-shape memo
+   * either (it keeps its answers in the index). Read once a log: two tests compare with it.
+   */
+  const everyRuleFinds = new Map<string, LogAnalysis>();
+  async function everyRule(log: SampleLog): Promise<LogAnalysis> {
+    const known = everyRuleFinds.get(log.name);
+    if (known !== undefined) return known;
+    setLineFilterUse(true);
+    setIndexUse(false);
+    const found = await analyzeLog(chunked(log.bytes));
+    everyRuleFinds.set(log.name, found);
+    return found;
+  }
+
   it('puts every sample log in exactly one part of the corpus', () => {
     const parts = PARTS.map(({ part }) => sampleLogPart(part));
     expect(parts.flat().map((log) => log.name)).toEqual(sampleLogs().map((log) => log.name));
@@ -430,6 +514,22 @@ describe('analyzeLog with the line filter', () => {
     // A log heavier than a part may leave the next part empty, never the first.
     expect(parts[0]?.length).toBeGreaterThan(0);
   });
+
+  for (const { part, title } of PARTS) {
+    it(`finds exactly what reading every line finds (every sample log, chunked awkwardly: ${title})`, async () => {
+      // The index by the usual count, whatever an earlier file of the worker left (setLineFilterUse resets the bytes
+      // counted towards the filter's threshold).
+      setIndexUse(null);
+      setShapeMemoUse(true);
+      for (const log of sampleLogPart(part)) {
+        setLineFilterUse(false);
+        const everyLine = await analyzeLog(chunked(log.bytes));
+        setLineFilterUse(true);
+        const filtered = await analyzeLog(chunked(log.bytes));
+        expect(filtered, log.name).toEqual(everyLine);
+      }
+    }, 120_000);
+  }
 
   it('filters a log known to be long from its first byte, and finds what reading every line finds', async () => {
     expect(lineFilterFor(100_000)).toBe(scannerLineFilter);
@@ -595,6 +695,79 @@ describe('analyzeLog with the line filter', () => {
       expect(await Promise.all([analyzeLog(chunked(a.bytes)), analyzeLog(chunked(b.bytes))]), `${a.name} with ${b.name}`).toEqual(alone);
     }
   }, 120_000);
+
+  for (const { part, title } of PARTS) {
+    it(`finds exactly what testing every rule finds when the literal index picks the rules (both with the filter: ${title})`, async () => {
+      setShapeMemoUse(true);
+      for (const log of sampleLogPart(part)) {
+        const found = await everyRule(log);
+        setLineFilterUse(true);
+        setIndexUse(true);
+        const indexed = await analyzeLog(chunked(log.bytes));
+        expect(indexed, log.name).toEqual(found);
+      }
+    }, 120_000);
+  }
+
+  /** Runs of lines that differ only in digits, where some expressions' answers depend on which digits they are. */
+  function denseLogs(): SampleLog[] {
+    // Runs of lines that differ only in digits, where some expressions' answers depend on which digits they are
+    // (404 against 200, exit code 137 against 138): the memo may reuse only what cannot differ.
+    const dense = Array.from({ length: 3_600 }, (_, i) => {
+      const n = 100 + (i % 900);
+      switch (Math.floor(i / 30) % 12) {
+        case 0:
+          return `src/module${n}/file.ts(${n},12): error TS2345: Argument of type 'string' is not assignable ${n}`;
+        case 1:
+          return `GET /api/items/${n} ${i % 7 === 1 ? 404 : 200} in ${n}ms`;
+        case 2:
+          return `Process exited with exit code ${i % 9 === 2 ? 137 : 138}`;
+        case 3:
+          return `##[error]src/a${n}.ts(${n},1): error TS1005: ';' expected.`;
+        case 4:
+          return `not ok ${n} - adds ${n} and ${n}`;
+        case 5:
+          return `    at com.example.Service.call(Service.java:${n})`;
+        case 6:
+          return `java.lang.IllegalStateException: state ${n}`;
+        case 7:
+          return `value ${i % 2 === 0 ? '0' : '1'}x${n} read, 1x${n} expected`;
+        case 8:
+          return `E   AssertionError: assert ${n} == ${n + 1}`;
+        case 9:
+          return `lib/${n}.rb:${n}:in 'call': undefined method (NoMethodError)`;
+        case 10:
+          return `FAILED tests/test_${n}.py::test_${n} - assert ${n}`;
+        default:
+          return `   ${n} | const x${n} = ${n};`;
+      }
+    }).join('\n');
+    const byShape = [Array.from({ length: 400 }, (_, i) => `src/a.ts(${100 + i},5): error TS2322: Type 'number' is not assignable ${i}`).join('\n'), dense];
+    return byShape.map((text, k) => ({ name: `dense-${k}`, bytes: Buffer.from(text) }));
+  }
+
+  for (const { part, title } of PARTS) {
+    const last = part === CORPUS_PARTS - 1;
+    const what = last ? 'and error-dense lines whose digits matter' : 'a part of them';
+    it(`finds exactly what it finds without the digit-shape memo (every sample log, ${what}: ${title})`, async () => {
+      // The error-dense logs with the last part, whose test counts the answers the memo reused: over the whole corpus
+      // it was more than 1,000, and the count of a part is at most that of the whole.
+      const logs = [...sampleLogPart(part), ...(last ? denseLogs() : [])];
+      let reused = 0;
+      for (const log of logs) {
+        // Without the memo: what testing every rule finds (the index off takes the memo with it).
+        const withoutMemo = await everyRule(log);
+        setLineFilterUse(true);
+        setIndexUse(true);
+        setShapeMemoUse('always');
+        const memo = await analyzeLog(chunked(log.bytes));
+        reused += setShapeMemoUse(true);
+        expect(memo, log.name).toEqual(withoutMemo);
+      }
+      if (last) expect(reused).toBeGreaterThan(1_000);
+    }, 120_000);
+  }
+
 
   it('keeps the rule walk of one shape apart inside and outside a failure list (list-only rules)', async () => {
     // `1) adds two numbers` and `2) adds two numbers` are one shape class, and every test of their walk is
