@@ -56,7 +56,9 @@ export default defineConfig({
         // (importing every stage, the SDK clients and the embedded Step Functions, and compiling them), the next ones
         // ~0.26 s; every file starts and closes its own runtimes, and none sets process-wide state it does not put
         // back (no module mocks, no fake timers: test/unit/support/shared-process-files.test.ts). Busy machine, these
-        // 71 files: 311 s of CPU isolated, 204 s not.
+        // 71 files: 311 s of CPU isolated, 204 s not. Since session 72 the attack files that start the local runtime
+        // and leave nothing process-wide run here too (test/support/pure-function-files.ts, localRuntimeFiles): 13
+        // files alone, one period of a very busy machine, 123 s of CPU isolated, 100 s here.
         test: { name: 'integration', include: ['test/integration/**/*.test.ts', ...LOCAL_RUNTIME_FILES], isolate: false, setupFiles: [SHARED_PROCESS_GUARD] },
       },
       {
@@ -64,7 +66,8 @@ export default defineConfig({
         // as well (test/support/pure-function-files.ts says which, and why the others are left out): in a process per
         // file each imported the rule tables, the patch check and zod's schemas again. Session 70, 22 of these files
         // (a sample of each folder), one run each in one period of a very busy machine: 36.3 s of CPU isolated, 25.6 s
-        // not (vitest's import share 15 % → 5 %), about 0.5 s a file.
+        // not (vitest's import share 15 % → 5 %), about 0.5 s a file. Since session 72 the attack files are chosen by
+        // what their text shows, not their name: those of the steps, the scratch store and the adapters joined.
         test: { name: 'functions', include: PURE_FUNCTION_FILES, isolate: false, setupFiles: [SHARED_PROCESS_GUARD] },
       },
       {
@@ -72,10 +75,14 @@ export default defineConfig({
         // processes too (test/support/pure-function-files.ts says which, and why the others are left out): each loaded
         // much of the product again in a process of its own (the steps, the stores, the SDK clients, zod's schemas, the
         // analyzer's tables), for ~0.2 s of work of its own. Session 71, these 124 files, one period of a very busy
-        // machine: 132 s of CPU isolated (workers 113 s), 40 s not (workers 25 s, in 4 processes).
+        // machine: 132 s of CPU isolated (workers 113 s), 40 s not (workers 25 s, in 4 processes). Session 72 added
+        // test/unit/runtime's and test/unit's own files that leave nothing process-wide; with the attack files that
+        // joined "functions", 55 files, one period of a very busy machine: 76.5 s of CPU isolated, 40.2 s not.
         test: { name: 'units', include: SHARED_UNIT_FILES, isolate: false, setupFiles: [SHARED_PROCESS_GUARD] },
       },
       {
+        // What is left keeps a process per file: module mocks, fake timers, a set clock, spies, the environment
+        // written, a fit of a file's own CPU time's growth, the files heavy in CPU, the browser's tests.
         test: {
           name: 'guard',
           include: ['test/**/*.test.ts'],

@@ -30,17 +30,22 @@ function countedGitHub() {
   for (const login of ['maintainer', 'second', 'third']) github.permissions.set(login, 'maintain');
   const writes: number[] = [];
   let hang = false;
+  let hung: () => void = () => undefined;
+  const firstHang = new Promise<void>((resolve) => (hung = resolve));
   const upsert = github.port.upsertComment.bind(github.port);
   const port: GitHubPort = Object.assign(Object.create(Object.getPrototypeOf(github.port) as object) as GitHubPort, github.port, {
     upsertComment: async (...args: Parameters<GitHubPort['upsertComment']>) => {
       const commentId = /command-answer:(\d+) /.exec(args[2])?.[1];
       if (commentId) writes.push(Number(commentId));
-      if (hang) return new Promise<never>(() => undefined);
+      if (hang) {
+        hung();
+        return new Promise<never>(() => undefined);
+      }
       return upsert(...args);
     },
   });
   const reply = (commentId: number) => [...github.comments.entries()].filter(([key]) => key.includes(`command-answer:${commentId} `)).map(([, body]) => body);
-  return { github, port, writes, reply, hangFromNow: (value: boolean) => void (hang = value) };
+  return { github, port, writes, reply, firstHang, hangFromNow: (value: boolean) => void (hang = value) };
 }
 
 /**
@@ -59,7 +64,8 @@ async function runStoppedMidEdit(commands: Array<[login: string, commentId: numb
   const reconcile = reconcilerOver(made, gh.port, answersAt);
   gh.hangFromNow(true);
   void reconcile('2026-11-20T10:20:00Z', taskPort(() => SPENT));
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Until the stopped run hangs on its first edit (a fixed 200 ms was not always enough on a loaded machine).
+  await gh.firstHang;
   gh.hangFromNow(false);
   await reconcile('2026-11-20T10:40:00Z');
   await reconcile('2026-11-20T11:00:00Z');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
  * "functions"), where a file's module graph (the analyzer's rule tables, the patch check, zod's schemas) is loaded
  * once per worker instead of once per file. None may set process-wide state it does not put back: no module mock,
  * no fake timers, no stubbed global or environment (test/unit/support/shared-process-files.test.ts reads them).
+ * Among them the attack files that call the steps on a scratch store or fakes, without the local runtime.
  */
 const FOLDERS = ['test/unit/logs', 'test/unit/analysis', 'test/unit/remediation', 'test/attack'] as const;
 
