@@ -119,12 +119,17 @@ function sharesFunctionWorkers(text: string): boolean {
   return !STARTS_LOCAL_RUNTIME.test(text) && !leavesProcessWideState(text);
 }
 
+/** The test files directly in `folder` (relative to `root`), as paths relative to `root` with `/` separators. */
+function testFilesIn(root: string, folder: string): string[] {
+  return readdirSync(join(root, folder))
+    .filter((name) => name.endsWith('.test.ts'))
+    .map((name) => `${folder}/${name}`);
+}
+
 /** The files, relative to `root` (the repository) with `/` separators, in name order. */
 export function pureFunctionFiles(root: string): string[] {
   return FOLDERS.flatMap((folder) =>
-    readdirSync(join(root, folder))
-      .filter((name) => name.endsWith('.test.ts'))
-      .map((name) => `${folder}/${name}`)
+    testFilesIn(root, folder)
       .filter((path) => {
         if (OWN_PROCESS.has(path) || HEAVY_IN_CPU.has(path)) return false;
         const text = readFileSync(join(root, path), 'utf8');
@@ -141,9 +146,7 @@ export function pureFunctionFiles(root: string): string[] {
  * keeps a process of its own. Relative to `root` with `/` separators, in name order.
  */
 export function localRuntimeFiles(root: string): string[] {
-  return readdirSync(join(root, 'test/attack'))
-    .filter((name) => name.endsWith('.test.ts'))
-    .map((name) => `test/attack/${name}`)
+  return testFilesIn(root, 'test/attack')
     .filter((path) => {
       const text = readFileSync(join(root, path), 'utf8');
       return STARTS_LOCAL_RUNTIME.test(text) && !leavesProcessWideState(text) && !MEASURES_CPU_GROWTH.test(text);
@@ -226,9 +229,7 @@ const UNIT_OWN_PROCESS = new Set([
 /** The unit files that share worker processes (project "units"), relative to `root` with `/` separators, in name order. */
 export function sharedUnitFiles(root: string): string[] {
   return UNIT_FOLDERS.flatMap((folder) =>
-    readdirSync(join(root, folder))
-      .filter((name) => name.endsWith('.test.ts'))
-      .map((name) => `${folder}/${name}`)
+    testFilesIn(root, folder)
       .filter((path) => !UNIT_OWN_PROCESS.has(path))
       .sort(),
   );
