@@ -1,6 +1,6 @@
 import { type ClaimName, type FlakyMark, type Incident, outsiderCanRepeat } from '../domain/incident.js';
 import type { Clock } from '../ports.js';
-import { type CountMark, marksOfClaim } from '../stores/count-marks.js';
+import { type CountMark, marksOfClaim, releasableMarks, releaseOnceCounted } from '../stores/count-marks.js';
 import type { IncidentRecords } from '../stores/incident-store.js';
 import type { BaselineStore } from './store.js';
 
@@ -27,12 +27,25 @@ export const FAILED_JOBS_CLAIM: ClaimName = 'failedJobsRecordedAt';
  * {@link assessFlakiness}'s claim, taken on the incident by a write of its own (classify's comes after the evidence
  * is read), and the mark of the counts it makes, named by when the claim was first taken.
  */
-export function failedJobsClaim(incidents: Pick<IncidentRecords, 'record'>, incidentId: string, clock: Clock): () => Promise<CountMark | null> {
+export function failedJobsClaim(incidents: Pick<IncidentRecords, 'record'>, incidentId: string, clock: Clock): () => Promise<JobCounts | null> {
   return async () => {
-    const { claimed, claimedAt } = await incidents.record(incidentId, {}, {}, { claim: FAILED_JOBS_CLAIM, keepUpdatedAt: true });
-    const marks = marksOfClaim(`${FAILED_JOBS_CLAIM}#${incidentId}`, { at: claimedAt ?? clock(), first: claimed }, clock());
-    return marks ? marks('tests') : null;
+    const { claimed, claimedAt, counted } = await incidents.record(incidentId, {}, {}, { claim: FAILED_JOBS_CLAIM, keepUpdatedAt: true });
+    if (counted) return null;
+    const at = claimedAt ?? clock();
+    const marks = marksOfClaim(`${FAILED_JOBS_CLAIM}#${incidentId}`, { at, first: claimed }, clock());
+    if (!marks) return null;
+    const { mark, releases } = releasableMarks(marks);
+    return {
+      mark: mark('tests'),
+      finish: () => releaseOnceCounted(async () => (await incidents.record(incidentId, {}, {}, { countedClaim: { name: FAILED_JOBS_CLAIM, claimedAt: at }, keepUpdatedAt: true }), true), releases),
+    };
   };
+}
+
+/** The mark the failed jobs' counts carry, and what records them counted and releases the mark once they are made. */
+export interface JobCounts {
+  mark: CountMark;
+  finish: () => Promise<void>;
 }
 
 /**
@@ -47,12 +60,15 @@ export async function assessFlakiness(
   baselines: Pick<BaselineStore, 'recordTestResults' | 'flakyEvidence'>,
   incident: Pick<Incident, 'repository' | 'headSha' | 'workflowName' | 'jobs' | 'fromFork' | 'runEvent'>,
   at: Date,
-  claim: () => Promise<CountMark | null>,
+  claim: () => Promise<JobCounts | null>,
 ): Promise<FlakyMark | null> {
   if (!incident.repository || !incident.headSha || incident.jobs.length === 0) return null;
   const names = jobEvidenceNames(incident);
-  const mark = outsiderCanRepeat(incident) ? null : await claim();
-  if (mark) await baselines.recordTestResults(incident.repository, incident.headSha, names.map((test) => ({ test, passed: false })), at, mark);
+  const counts = outsiderCanRepeat(incident) ? null : await claim();
+  if (counts) {
+    await baselines.recordTestResults(incident.repository, incident.headSha, names.map((test) => ({ test, passed: false })), at, counts.mark);
+    await counts.finish();
+  }
   // A fork's pull request runs the workflow file of its head: its author names the jobs, and a job the change breaks
   // renamed after the repository's known-flaky one read "probably flaky" (attacker's pass 50, L6). Its failure takes
   // no mark from job-name evidence; evidence named by a test, which the fork does not choose, would still count.

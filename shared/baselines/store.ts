@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { repositoryKey } from '../domain/repository-key.js';
-import { type CountMark, countOnce, markClauses } from '../stores/count-marks.js';
+import { type CountMark, countOnce, markClauses, noteRelease } from '../stores/count-marks.js';
 import { conditionalWrite, readItems, updateExpression } from '../stores/dynamo.js';
 import { type GateDecision, type GateMetrics, MAX_BASELINE_RUNS } from './gate.js';
 
@@ -252,6 +252,7 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
           }),
         ),
       );
+      noteRelease(mark, client, tableName, metricsKey(repository));
     },
 
     async metrics(repository) {
@@ -346,6 +347,7 @@ export function createFailureBaselines(options: { client: DynamoDBDocumentClient
             }),
           ),
         );
+        noteRelease(mark, client, tableName, key);
         // Counted by an earlier recording of the event, which may have died before the roll-up: read as it is.
         const item = counted ? (counted.Attributes ?? {}) : ((await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item ?? {});
         if (!(Number(item.passes ?? 0) > 0 && Number(item.fails ?? 0) > 0)) continue;

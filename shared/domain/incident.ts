@@ -648,6 +648,26 @@ export type ClaimName =
   | 'falsePositiveAt'
   | 'failedJobsRecordedAt';
 
+/**
+ * What a marker stores: when it was taken, then (once every count it guards is made) that time followed by
+ * {@link COUNTED}. A delivery that finds it counted counts nothing, so the counts' marks can leave their counter items
+ * (shared/stores/count-marks.ts) instead of staying there for the mark window: a counter every incident of a busy
+ * repository writes otherwise carried one mark per incident of the last hours, and every write of it rewrote them all.
+ */
+const COUNTED = ' counted';
+
+/** The stored value of a marker taken at `at` whose counts are all made. */
+export function countedClaimValue(at: Date): string {
+  return `${at.toISOString()}${COUNTED}`;
+}
+
+/** A stored marker's value read: when it was taken and whether its counts are all made; null when none is stored. */
+export function readClaimValue(value: unknown): { at: Date; counted: boolean } | null {
+  if (typeof value !== 'string') return null;
+  const counted = value.endsWith(COUNTED);
+  return { at: new Date(counted ? value.slice(0, -COUNTED.length) : value), counted };
+}
+
 /** What a knowledge lookup reads of an earlier incident with the same fingerprint (`summarizeHistory`). */
 export const HISTORY_FIELDS = ['id', 'fingerprint', 'createdAt', 'status', 'decision', 'timeToRecoverySeconds', 'branch', 'runUrl'] as const;
 export type IncidentHistoryEntry = Pick<Incident, (typeof HISTORY_FIELDS)[number] | 'fromFork' | 'runEvent' | 'repository' | 'repositoryId' | 'runId' | 'resolvedBy'>;

@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Incident } from '../domain/incident.js';
-import { takeClaim } from '../knowledge/claims.js';
+import { finishClaim, takeClaim } from '../knowledge/claims.js';
 import type { Clock } from '../ports.js';
-import { marksOfClaim } from '../stores/count-marks.js';
+import { marksOfClaim, releasableMarks } from '../stores/count-marks.js';
 import { addVariantCounters } from './counters.js';
 
 /** What an analysis counts in its experiment: the analyze stage's whole use of the learning loop. */
@@ -25,8 +25,9 @@ export function createAnalysisCosts(options: { client: DynamoDBDocumentClient; t
       if (!assignment || !cost) return;
       const claim = await takeClaim(client, tables.incidents, incident.id, 'experimentCostAt', clock());
       if (!claim) return;
-      const mark = marksOfClaim(`experimentCostAt#${incident.id}`, claim, clock());
-      if (!mark) return;
+      const marks = marksOfClaim(`experimentCostAt#${incident.id}`, claim, clock());
+      if (!marks) return;
+      const { mark, releases } = releasableMarks(marks);
       await addVariantCounters(
         client,
         tables.experiments,
@@ -40,6 +41,7 @@ export function createAnalysisCosts(options: { client: DynamoDBDocumentClient; t
         },
         mark('cost'),
       );
+      await finishClaim(client, tables.incidents, incident.id, 'experimentCostAt', claim.at, releases);
     },
   };
 }

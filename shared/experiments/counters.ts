@@ -1,5 +1,5 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type CountMark, countOnce, markClauses } from '../stores/count-marks.js';
+import { type CountMark, countOnce, markClauses, noteRelease } from '../stores/count-marks.js';
 import { updateExpression } from '../stores/dynamo.js';
 
 /**
@@ -53,4 +53,5 @@ export async function addVariantCounters(
       }),
     ),
   );
+  noteRelease(mark, client, tableName, variantKey(id, variant));
 }

@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { firstIssue } from '../validation.js';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { type CountMark, countOnce, markClauses, marksOfClaim } from '../stores/count-marks.js';
+import { type CountMark, countOnce, markClauses, marksOfClaim, noteRelease, releasableMarks, releaseOnceCounted } from '../stores/count-marks.js';
 import { conditionalWrite, readItems, updateExpression } from '../stores/dynamo.js';
-import type { RemediationAction } from '../domain/incident.js';
+import { countedClaimValue, readClaimValue, type RemediationAction } from '../domain/incident.js';
 import { ExperimentExistsError, ExperimentNotFoundError, ExperimentStateError, ValidationError } from '../errors.js';
 import type { Category } from '../logs/types.js';
 import { type Experiment, experimentInputSchema } from './definition.js';
@@ -177,6 +177,7 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
           }),
         ),
       );
+      noteRelease(mark, client, tableName, key);
     }
   }
 
@@ -377,9 +378,28 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       const unit = created ? item : ((await client.send(new GetCommand({ TableName: tableName, Key: unitKey(id, key), ConsistentRead: true }))).Item ?? {});
       const stored = { variant: String(unit.variant ?? variant), deadline: String(unit.deadline ?? item.deadline) };
       // Claimed first, counted after, by every call: the unit's marks keep its attempt once, so a call that died in
-      // between loses nothing. A unit created before it was claimed with a time was counted then.
-      const mark = typeof unit.claimedAt === 'string' ? marksOfClaim(item.sk, { at: new Date(unit.claimedAt), first: created }, at) : null;
-      if (mark) await add(id, stored.variant, stored.deadline, 'attempts', 1, mark('attempt'));
+      // between loses nothing. A unit created before it was claimed with a time was counted then; one whose claim is
+      // recorded counted, too. Then the marks leave the variant's and the bucket's counters, which every unit of the
+      // experiment writes (see finishClaim in shared/knowledge/claims.ts).
+      const claimed = readClaimValue(unit.claimedAt);
+      const marks = claimed && !claimed.counted ? marksOfClaim(item.sk, { at: claimed.at, first: created }, at) : null;
+      if (marks && claimed) {
+        const { mark, releases } = releasableMarks(marks);
+        await add(id, stored.variant, stored.deadline, 'attempts', 1, mark('attempt'));
+        const recordCounted = async () =>
+          (await conditionalWrite(() =>
+            client.send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: unitKey(id, key),
+                UpdateExpression: 'SET claimedAt = :counted',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':counted': countedClaimValue(claimed.at) },
+              }),
+            ),
+          )) !== null;
+        await releaseOnceCounted(recordCounted, releases);
+      }
       return { created, ...stored };
     },
 

@@ -14,8 +14,8 @@ import type { Clock } from '../ports.js';
 import type { StepLogger } from '../ports.js';
 import type { ClaimName } from '../domain/incident.js';
 import { ConfigError } from '../errors.js';
-import { takeClaim } from './claims.js';
-import { type CountMark, marksOfClaim } from '../stores/count-marks.js';
+import { finishClaim, takeClaim } from './claims.js';
+import { type CountMark, marksOfClaim, releasableMarks } from '../stores/count-marks.js';
 import { type FixVerdicts, createFixVerdicts } from './fix-verdict.js';
 import { AUTOMATIC_ACTIONS, type Votes, createVotes } from './votes.js';
 import type { LearnedDescription } from './store.js';
@@ -120,16 +120,26 @@ function outcomeClaims(client: DynamoDBDocumentClient, incidentsTable: string, c
    * when it was taken; null when the incident is gone, or its claim is too old to apply again (its marks may be gone:
    * see MARK_WINDOW_HOURS).
    */
-  async function claimMarks(incidentId: string, name: ClaimName): Promise<{ first: boolean; mark: (step: string) => CountMark } | null> {
+  async function claimMarks(incidentId: string, name: ClaimName): Promise<ClaimCounts | null> {
     const claim = await takeClaim(client, incidentsTable, incidentId, name, clock());
     if (!claim) return null;
     return markedFrom(incidentId, name, claim.at, claim.first);
   }
-  function markedFrom(incidentId: string, name: ClaimName, claimedAt: Date, first: boolean) {
-    const mark = marksOfClaim(`${name}#${incidentId}`, { at: claimedAt, first }, clock());
-    return mark ? { first, mark } : null;
+  /** `finish` records the claim counted and releases the marks its counts wrote: call it once they are all made. */
+  function markedFrom(incidentId: string, name: ClaimName, claimedAt: Date, first: boolean): ClaimCounts | null {
+    const marks = marksOfClaim(`${name}#${incidentId}`, { at: claimedAt, first }, clock());
+    if (!marks) return null;
+    const { mark, releases } = releasableMarks(marks);
+    return { first, mark, finish: () => finishClaim(client, incidentsTable, incidentId, name, claimedAt, releases) };
   }
   return { claimMarks, markedFrom };
+}
+
+/** A claim taken (`first`: by this delivery), the marks of its counts, and what ends it once they are made. */
+interface ClaimCounts {
+  first: boolean;
+  mark: (step: string) => CountMark;
+  finish: () => Promise<void>;
 }
 
 /** A recovery's outcome, counted once per incident: what the outcome recorder and the reconciler's backstop count. */
@@ -207,6 +217,7 @@ export function createRecoveryOutcomes(options: {
           if (counted === 'no_unit' && ttr <= experiment.metric.minutes * 60) await experiments.addCounters(assignment.experimentId, assignment.variant, { successes: 1 }, mark('success'));
         }
       }
+      await claim.finish();
     }
   };
 }
@@ -309,6 +320,7 @@ export function createLearning(options: LearningOptions): Learning {
       const learned = learnedKeyOf(incident);
       if (learned && !outsiderCanRepeat(incident)) await knowledge.recordSeen(learned, description(incident, undefined), clock(), claim.mark('entry'));
       if (incident.repository) await baselines.addMetrics(incident.repository, { incidents: 1, ...(incident.flaky ? { flaky: 1 } : {}) }, claim.mark('metrics'));
+      await claim.finish();
     },
 
     onResolved: outcomes.onResolved,
@@ -327,6 +339,7 @@ export function createLearning(options: LearningOptions): Learning {
       }
       await verdicts.ranTo(incident, 'failure', clock(), mark('fix'));
       if (incident.repository) await baselines.addMetrics(incident.repository, { autoFixAttempts: 1, actionsTaken: 1 }, mark('metrics'));
+      await claim.finish();
       return claim.first;
     },
 

@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDo
 import { REMEDIATION_ACTIONS, type RemediationAction } from '../domain/incident.js';
 import { CATEGORIES, type Category } from '../logs/types.js';
 import { VersionedWriteConflictError } from '../errors.js';
-import { type CountMark, countOnce, markClauses, markedOn, marksOfClaim, releaseClauses } from '../stores/count-marks.js';
+import { type CountMark, countOnce, markClauses, markedOn, marksOfClaim, noteRelease, releaseMark } from '../stores/count-marks.js';
 import { type VersionedRevision, conditionalWrite, readPages, reviseVersioned, updateExpression } from '../stores/dynamo.js';
 import { INCIDENT_INDEXES } from '../stores/tables.js';
 import { type ActionStats, ENTRY_LIMITS, type KnowledgeEntry, type KnowledgeSource, bestAction } from './entry.js';
@@ -306,7 +306,7 @@ async function updateEntryOnce(
   }
   const marked = markClauses(mark);
   const { sets, adds, names, values, condition } = change;
-  return countOnce(() =>
+  const counted = await countOnce(() =>
     options.client.send(
       new UpdateCommand({
         TableName: options.tableName,
@@ -318,6 +318,8 @@ async function updateEntryOnce(
       }),
     ),
   );
+  noteRelease(mark, options.client, options.tableName, key);
+  return counted;
 }
 
 /**
@@ -383,6 +385,9 @@ function entryFeedback(options: KnowledgeStoreOptions, noteScope: NoteScope): Pi
     } catch (error) {
       if (error instanceof VersionedWriteConflictError) return 'ignored';
       throw error;
+    } finally {
+      // A write that never happened leaves nothing to release: the DELETE of an absent mark changes nothing.
+      noteRelease(mark, client, tableName, itemKey);
     }
   }
 
@@ -884,10 +889,7 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
           }),
         ),
       );
-      const release = releaseClauses(mark);
-      await client.send(
-        new UpdateCommand({ TableName: tableName, Key: entryKey(fingerprint), UpdateExpression: `DELETE ${release.delete}`, ExpressionAttributeNames: release.names, ExpressionAttributeValues: release.values }),
-      );
+      await releaseMark(client, tableName, entryKey(fingerprint), mark);
       return recorded !== null ? 'imported' : 'duplicate';
     },
   };

@@ -250,9 +250,9 @@ async function flakyMark(deps: ClassifyDeps, incidentId: string, incident: Param
   let claimedAt: Date | null = null;
   const claim = failedJobsClaim(deps.incidents, incidentId, deps.clock);
   const noted = async () => {
-    const mark = await claim();
-    claimedAt = mark?.claimedAt ?? null;
-    return mark;
+    const counts = await claim();
+    claimedAt = counts?.mark.claimedAt ?? null;
+    return counts;
   };
   return assessFlakiness(deps.learning.baselines, incident, deps.clock(), noted).catch((error: unknown) => {
     const retrySoon = claimedAt === null || deps.clock().getTime() - (claimedAt as Date).getTime() < FLAKY_EVIDENCE_RETRY_MS;

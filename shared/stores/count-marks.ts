@@ -1,3 +1,4 @@
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionalWrite } from './dynamo.js';
 
 /**
@@ -12,17 +13,29 @@ import { conditionalWrite } from './dynamo.js';
  * from the claim's time, so every delivery of the event looks in the same set. The marks are needed only while a
  * delivery may still apply the event again: a claim older than {@link MARK_WINDOW_HOURS} is not applied again
  * ({@link withinMarkWindow}), and each marked write removes the sets of the hours before that, so an item carries
- * the marks of the last hours' events only. Hours, not days: a counter item every event writes (an experiment's
- * variant, a busy repository's metrics, a frequent fingerprint's entry) carries one mark (~60 bytes) per event it
- * counted within the window, against DynamoDB's 400 KB item limit and a write's cost, which grows with the item. A
- * set of an hour no write followed in the day after it stays (a few ids of a quiet item).
+ * the marks of the last hours' events only. A set of an hour no write followed in the day after it stays (a few ids
+ * of a quiet item). Sooner still, once all of an event's counts are made and its claim records so (every delivery
+ * reads the claim first), no delivery needs its marks: {@link releasableMarks} collects the writes that take them off
+ * again, run by {@link releaseOnceCounted}. Without that, a counter item every event writes (an experiment's variant, a
+ * busy repository's metrics, a frequent fingerprint's entry) carried one mark (~60 bytes) per event of the window,
+ * against DynamoDB's 400 KB item limit and a write's cost, which grows with the item (session 73: 3,000 failures of
+ * one repository in an hour, 120–150 KB per item, and `npm start` fell behind the 20 failures a second it kept up with).
  */
 export interface CountMark {
   /** The event and what it counts, e.g. `outcome#<incident>#metrics`: one id per counter item and event. */
   id: string;
   /** When the event's claim was taken on its incident: the same on every delivery. */
   claimedAt: Date;
+  /**
+   * Where a store that wrote this mark notes the write that takes it off its item again ({@link noteRelease}), for
+   * an event that records on its incident when all its counts are made (shared/knowledge/claims.ts, `finishClaim`):
+   * after that record no delivery needs the marks. Without it the mark stays for the mark window.
+   */
+  releases?: MarkRelease[];
 }
+
+/** A write that takes one mark off its counter item. */
+export type MarkRelease = () => Promise<unknown>;
 
 /**
  * How long after its claim an event's counts may be applied again: longer than its deliveries are retried (a
@@ -92,6 +105,47 @@ export function releaseClauses(mark: CountMark): { delete: string; names: Record
     names: { '#countMarks': setName(mark.claimedAt.getTime()) },
     values: { ':countMarkSet': new Set([mark.id]) },
   };
+}
+
+/**
+ * The marks of one claim's counts (`marks`, from {@link marksOfClaim}), each collecting in `releases` the write that
+ * takes it off the item it was written on, to run once the claim is recorded as counted.
+ */
+export function releasableMarks(marks: (step: string) => CountMark): { mark: (step: string) => CountMark; releases: MarkRelease[] } {
+  const releases: MarkRelease[] = [];
+  return { mark: (step) => ({ ...marks(step), releases }), releases };
+}
+
+/** Takes the mark off the counter item `key` (an item gone meanwhile stays gone: DELETE would create it). */
+export function releaseMark(client: DynamoDBDocumentClient, tableName: string, key: Record<string, unknown>, mark: CountMark): Promise<unknown> {
+  const release = releaseClauses(mark);
+  return conditionalWrite(() =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: `DELETE ${release.delete}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: release.names,
+        ExpressionAttributeValues: release.values,
+      }),
+    ),
+  );
+}
+
+/** Notes, on a mark that collects them, the release of its write on the counter item `key` (see CountMark.releases). */
+export function noteRelease(mark: CountMark | null | undefined, client: DynamoDBDocumentClient, tableName: string, key: Record<string, unknown>): void {
+  mark?.releases?.push(() => releaseMark(client, tableName, key, mark));
+}
+
+/**
+ * Runs `releases`, one after another, once `recordCounted` (the write that records the claim counted on its incident)
+ * applied. A write that fails fails the caller, as a count's does: its redelivery finds the claim counted and counts
+ * nothing (a mark left behind then waits for the window's pruning), or else counts again, once by the marks.
+ */
+export async function releaseOnceCounted(recordCounted: () => Promise<boolean>, releases: readonly MarkRelease[]): Promise<void> {
+  if (!(await recordCounted())) return;
+  for (const release of releases) await release();
 }
 
 /** Whether a stored counter item carries the mark (for a write that reads the item first). */

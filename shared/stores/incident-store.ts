@@ -10,6 +10,7 @@ import {
 import {
   type AuditEntry,
   type ClaimName,
+  countedClaimValue,
   type HistoryEntry,
   HISTORY_FIELDS,
   APPROVAL_FIELDS,
@@ -21,6 +22,7 @@ import {
   isDueForReconciler,
   type NotificationRecord,
   outsiderCanRepeat,
+  readClaimValue,
   STATUS_MAY_LEAVE,
   type StageError,
 } from '../domain/incident.js';
@@ -197,7 +199,8 @@ export type PullAliasOf = Pick<Incident, 'repository' | 'pullRequest' | 'reposit
 
 /** What a write is conditional on, and what it takes, besides its fields and appends (see conditionalUpdate). */
 interface WriteConditions {
-  claim?: { name: ClaimName; at: string };
+  /** A marker to take (its time, `at`) unless it is taken, or (`counted`) to record counted (its stored value, `at`). */
+  claim?: { name: ClaimName; at: string; counted?: boolean };
   /** The approval as read (null: none), which the write lands only over; absent: no condition on it. */
   expected?: ExpectedApproval | null;
   writeId?: string;
@@ -291,7 +294,9 @@ export interface IncidentStore {
    * {@link update} for a caller that does not need the incident back (DynamoDB returns none of it). With `claim`,
    * the same write also takes that once-only marker (shared/knowledge/claims.ts) unless it is taken already:
    * `claimed` says whether this write took it (false without `claim`), `claimedAt` when it was taken (by this write
-   * or an earlier one), which names the marks of what it counts (shared/stores/count-marks.ts). With `keepUpdatedAt`,
+   * or an earlier one), which names the marks of what it counts (shared/stores/count-marks.ts); `counted` when every
+   * count was made already (then none is to be made, and no `claimedAt` is given). `countedClaim` records instead that
+   * the marker taken at `claimedAt` has all its counts made (see finishClaim in shared/knowledge/claims.ts). With `keepUpdatedAt`,
    * `updatedAt` stays as it was: the write is the reconciler's bookkeeping of a try that failed, not work on the
    * incident, and must not make the incident look busy (the reconciler waits `RECONCILE_AFTER_MINUTES` after the last
    * work before it steps in). `owner`: as {@link UpdateOptions.owner}. `pullAliasWritten`: see {@link PullAliasOf}.
@@ -300,8 +305,8 @@ export interface IncidentStore {
     id: string,
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append?: AppendLists,
-    options?: { claim?: ClaimName; keepUpdatedAt?: boolean; owner?: IncidentOwner; pullAliasWritten?: PullAliasOf },
-  ): Promise<{ claimed: boolean; claimedAt?: Date }>;
+    options?: { claim?: ClaimName; countedClaim?: { name: ClaimName; claimedAt: Date }; keepUpdatedAt?: boolean; owner?: IncidentOwner; pullAliasWritten?: PullAliasOf },
+  ): Promise<{ claimed: boolean; claimedAt?: Date; counted?: boolean }>;
   /**
    * Writes the incident's approval (and appends) only while its approval is still `expected`: the same status, task
    * token, decision time and resume take. One conditional write: a `/guard` handler that read the approval a while ago
@@ -481,12 +486,17 @@ function incidentRecords(items: ReturnType<typeof incidentItems>): IncidentRecor
     },
 
     async record(id, fields, append = {}, options = {}) {
-      const claim = options.claim ? { name: options.claim, at: clock().toISOString() } : undefined;
+      const { countedClaim } = options;
+      const claim = countedClaim
+        ? { name: countedClaim.name, at: countedClaimValue(countedClaim.claimedAt), counted: true }
+        : options.claim
+          ? { name: options.claim, at: clock().toISOString() }
+          : undefined;
       const old = await updateOrKeepStatus(id, options.keepUpdatedAt ? { ...fields, updatedAt: undefined } : fields, append, 'nothing', { claim, owner: options.owner });
       // The lists as this write left them: as they were, and what it appended.
       await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
-      const before = old?.[claim?.name ?? ''];
-      const recorded = claim ? { claimed: before === undefined, claimedAt: new Date(typeof before === 'string' ? before : claim.at) } : { claimed: false };
+      const before = readClaimValue(old?.[claim?.name ?? '']);
+      const recorded = !claim || countedClaim ? { claimed: false } : before?.counted ? { claimed: false, counted: true } : { claimed: before === null, claimedAt: before?.at ?? new Date(claim.at) };
       return aliasAfter(id, fields, fields.repositoryId ?? options.owner?.repositoryId, recorded, false, options.pullAliasWritten);
     },
   };
@@ -667,7 +677,7 @@ function incidentItems(options: IncidentTableOptions) {
     if (claim) {
       names['#claim'] = claim.name;
       values[':claimAt'] = claim.at;
-      sets.push('#claim = if_not_exists(#claim, :claimAt)');
+      sets.push(claim.counted ? '#claim = :claimAt' : '#claim = if_not_exists(#claim, :claimAt)');
     }
     if (writeId !== undefined) {
       // A list, for `contains` on it: kept to its bound by trimmedIncident, as DynamoDB cannot append and drop in one write.

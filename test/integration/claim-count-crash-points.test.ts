@@ -1,16 +1,19 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { jobEvidenceNames } from '../../shared/baselines/flaky.js';
 import { baselineKeys, createBaselineStore } from '../../shared/baselines/store.js';
 import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
-import { newIncident } from '../../shared/domain/incident.js';
+import { type Incident, newIncident, readClaimValue } from '../../shared/domain/incident.js';
+import { repositoryKey } from '../../shared/domain/repository-key.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
 import { entryFromRow, importRowSchema, importRows } from '../../shared/knowledge/import.js';
+import { knowledgeScopeOf } from '../../shared/knowledge/scope.js';
 import { createKnowledgeStore, entryKey } from '../../shared/knowledge/store.js';
 import { classifyStep } from '../../shared/steps/classify.js';
-import { createIncidentStore } from '../../shared/stores/incident-store.js';
+import { knowledgeLookupStep } from '../../shared/steps/knowledge-lookup.js';
+import { createIncidentStore, incidentKey } from '../../shared/stores/incident-store.js';
 import { SimulatedCrash, clientFailingAtWrite, diesOfCrash, throttlingClient } from '../support/failing-writes.js';
 import { createFakeGitHub, failedRunDelivery, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
@@ -135,8 +138,73 @@ describe('a bulk import of one fingerprint’s history', () => {
     // Assert: every row counted once, and the entry keeps no mark of a row whose count is recorded on the row
     const entry = await read('incidents', entryKey(fingerprint));
     expect({ imported: summary.imported, seen: Number(entry.seen) }).toEqual({ imported: 60, seen: 60 });
-    const marks = Object.entries(entry).filter(([name]) => name.startsWith('countMarks#')).flatMap(([, set]) => [...(set as Set<string>)]);
-    expect(marks).toEqual([]);
+    expect(marksOn(entry)).toEqual([]);
+  });
+});
+
+/** The count marks an item carries (shared/stores/count-marks.ts), whatever their hour. */
+const marksOn = (item: Record<string, unknown>) => Object.entries(item).filter(([name]) => name.startsWith('countMarks#')).flatMap(([, set]) => [...(set as Set<string>)]);
+
+describe('one repository failing again and again on one commit (a busy repository in a storm)', () => {
+  it('counts each failure once on the shared counters, which keep no mark of a failure whose counts are all made', async () => {
+    // Prepare: 25 failed runs of job `build` on one commit of one repository, all one failure (one fingerprint)
+    const sha = 'd'.repeat(40);
+    const fingerprint = '5eedc0de00';
+    const failures = await Promise.all(
+      Array.from({ length: 25 }, async (_, i) => {
+        const trigger = triggerFromWorkflowRun(failedRunDelivery(900_000 + i, { run: { workflow_id: 910_000, head_sha: sha } }).body as never, `delivery-storm-${i}`);
+        const incident = newIncident({ ...githubIncidentFields(trigger, T0), category: 'dependency', fingerprint, template: 'npm ERR! peer dep', failureLines: [{ line: 1, text: 'npm ERR! peer dep' }] }, T0);
+        await createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 }).create(incident, githubIncidentScope(trigger), trigger);
+        return { trigger, incident };
+      }),
+    );
+    const { trigger, incident } = failures[0] as (typeof failures)[number];
+    const repository = trigger.repository.fullName;
+    const [test] = jobEvidenceNames({ workflowName: trigger.workflowRun.name, jobs: [{ jobName: 'build' } as never] }) as [string];
+    const github = createFakeGitHub();
+    github.port.listFailedJobs = async () => [{ id: 1, name: 'build', htmlUrl: null, conclusion: 'failure', checkRunId: 1, steps: [] }];
+    const deps = stepDeps({ github: github.port, clock: () => T0, incidents: createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30, clock: () => T0 }), learning: learningOn(documents, () => T0) }).deps;
+
+    // Act: classify and the knowledge stage for each, one after another; then each again (a re-drive of every stage)
+    for (let round = 0; round < 2; round += 1) {
+      for (const failure of failures) {
+        await classifyStep({ trigger: failure.trigger, incidentStored: true }, deps);
+        await knowledgeLookupStep({ trigger: failure.trigger }, deps);
+      }
+    }
+
+    // Assert: the commit's fails of the job, the repository's incidents and the entry's sightings each counted 25
+    // times, none of the three items keeping a mark, and every incident's two claims recorded counted
+    const testItem = await read('baselines', baselineKeys.test(repository, sha, test));
+    const metrics = await read('baselines', { pk: `METRICS#${repositoryKey(repository)}`, sk: 'TOTAL' });
+    // The entry of the failure as classify fingerprinted it (from the job's log, not the fingerprint it was created with).
+    const classified = (await createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 }).get(incident.id)) as Incident;
+    const entry = await read('incidents', entryKey(classified.fingerprint as string, knowledgeScopeOf(classified)));
+    expect({ fails: testItem.fails, incidents: metrics.incidents, seen: entry.seen }).toEqual({ fails: 25, incidents: 25, seen: 25 });
+    expect({ test: marksOn(testItem), metrics: marksOn(metrics), entry: marksOn(entry) }).toEqual({ test: [], metrics: [], entry: [] });
+    const claims = await Promise.all(failures.map(async (failure) => read('incidents', incidentKey(failure.incident.id))));
+    expect(claims.map((item) => [readClaimValue(item.failedJobsRecordedAt)?.counted, readClaimValue(item.kbSeenAt)?.counted])).toEqual(failures.map(() => [true, true]));
+  });
+});
+
+describe('the units of one experiment, each joined once and joined again', () => {
+  it('counts each unit’s attempt once, and its variant’s and its bucket’s counters keep no mark of a counted unit', async () => {
+    // Prepare: an experiment of its own, so that its partition holds only these units' counts
+    const id = 'unit-storm';
+    const experiments = learningOn(documents, () => T0).experiments;
+    await experiments.create(networkRerunExperiment(id), T0);
+    const deadline = new Date(T0.getTime() + 3_600_000);
+
+    // Act: 20 units joined, then each joined again (a retried knowledge stage)
+    for (let round = 0; round < 2; round += 1) {
+      for (let unit = 0; unit < 20; unit += 1) await experiments.claimUnit(id, `acme/storm#${unit}`, unit % 2 === 0 ? 'short' : 'full', deadline, new Date(T0.getTime() + round * 60_000));
+    }
+
+    // Assert
+    const sum = (rows: Array<{ attempts?: number }>) => rows.reduce((total, row) => total + Number(row.attempts ?? 0), 0);
+    expect({ variants: sum(await experiments.counters(id)), buckets: sum(await experiments.unitCounters(id)) }).toEqual({ variants: 20, buckets: 20 });
+    const partition = await documents.send(new QueryCommand({ TableName: 'experiments', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `EXPERIMENT#${id}` }, ConsistentRead: true }));
+    expect((partition.Items ?? []).flatMap(marksOn)).toEqual([]);
   });
 });
 
