@@ -37,7 +37,7 @@ export function failedJobsClaim(incidents: Pick<IncidentRecords, 'record'>, inci
     const { mark, releases } = releasableMarks(marks);
     return {
       mark: mark('tests'),
-      finish: () => releaseOnceCounted(async () => (await incidents.record(incidentId, {}, {}, { countedClaim: { name: FAILED_JOBS_CLAIM, claimedAt: at }, keepUpdatedAt: true }), true), releases),
+      finish: () => releaseOnceCounted(async () => (await incidents.record(incidentId, {}, {}, { countedClaim: { name: FAILED_JOBS_CLAIM, claimedAt: at }, keepUpdatedAt: true })).counted === true, releases),
     };
   };
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { firstIssue } from '../validation.js';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { type CountMark, countOnce, markClauses, marksOfClaim, noteRelease, releasableMarks, releaseOnceCounted } from '../stores/count-marks.js';
+import { type CountMark, claimReadersName, countOnce, markClauses, marksOfClaim, noteRelease, recordCountedUnlessRead, releasableMarks, releaseOnceCounted } from '../stores/count-marks.js';
 import { conditionalWrite, readItems, updateExpression } from '../stores/dynamo.js';
 import { countedClaimValue, readClaimValue, type RemediationAction } from '../domain/incident.js';
 import { ExperimentExistsError, ExperimentNotFoundError, ExperimentStateError, ValidationError } from '../errors.js';
@@ -150,6 +150,9 @@ function toExperiment(item: Record<string, unknown>): Experiment {
   const { pk: _pk, sk: _sk, assignmentSalt: _salt, ...rest } = item;
   return rest as unknown as Experiment;
 }
+
+/** A unit's claim: when its first call joined it, which names the marks of its attempt's counts. */
+const UNIT_CLAIM = 'claimedAt';
 
 export function createExperimentStore(options: { client: DynamoDBDocumentClient; tableName: string }): ExperimentStore {
   const { client, tableName } = options;
@@ -373,32 +376,39 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
     },
 
     async claimUnit(id, key, variant, deadline, at) {
-      const item = { ...unitKey(id, key), experimentId: id, variant, deadline: deadline.toISOString(), claimedAt: at.toISOString() };
+      // The creator, and every later call in the write that reads the unit, is read as a call still counting
+      // (claimReadersName) until it records the claim counted: no release comes while another call may still count.
+      const readers = claimReadersName(UNIT_CLAIM);
+      const item = { ...unitKey(id, key), experimentId: id, variant, deadline: deadline.toISOString(), [UNIT_CLAIM]: at.toISOString(), [readers]: 1 };
       const created = (await conditionalWrite(() => client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })))) !== null;
-      const unit = created ? item : ((await client.send(new GetCommand({ TableName: tableName, Key: unitKey(id, key), ConsistentRead: true }))).Item ?? {});
+      const read = async () =>
+        (
+          await conditionalWrite(() =>
+            client.send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: unitKey(id, key),
+                UpdateExpression: 'ADD #readers :one',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeNames: { '#readers': readers },
+                ExpressionAttributeValues: { ':one': 1 },
+                ReturnValues: 'ALL_NEW',
+              }),
+            ),
+          )
+        )?.Attributes ?? {};
+      const unit: Record<string, unknown> = created ? item : await read();
       const stored = { variant: String(unit.variant ?? variant), deadline: String(unit.deadline ?? item.deadline) };
       // Claimed first, counted after, by every call: the unit's marks keep its attempt once, so a call that died in
       // between loses nothing. A unit created before it was claimed with a time was counted then; one whose claim is
       // recorded counted, too. Then the marks leave the variant's and the bucket's counters, which every unit of the
       // experiment writes (see finishClaim in shared/knowledge/claims.ts).
-      const claimed = readClaimValue(unit.claimedAt);
+      const claimed = readClaimValue(unit[UNIT_CLAIM]);
       const marks = claimed && !claimed.counted ? marksOfClaim(item.sk, { at: claimed.at, first: created }, at) : null;
       if (marks && claimed) {
         const { mark, releases } = releasableMarks(marks);
         await add(id, stored.variant, stored.deadline, 'attempts', 1, mark('attempt'));
-        const recordCounted = async () =>
-          (await conditionalWrite(() =>
-            client.send(
-              new UpdateCommand({
-                TableName: tableName,
-                Key: unitKey(id, key),
-                UpdateExpression: 'SET claimedAt = :counted',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeValues: { ':counted': countedClaimValue(claimed.at) },
-              }),
-            ),
-          )) !== null;
-        await releaseOnceCounted(recordCounted, releases);
+        await releaseOnceCounted(() => recordCountedUnlessRead(client, tableName, unitKey(id, key), UNIT_CLAIM, countedClaimValue(claimed.at)), releases);
       }
       return { created, ...stored };
     },

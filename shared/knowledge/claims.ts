@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ClaimName, countedClaimValue, readClaimValue } from '../domain/incident.js';
-import { type MarkRelease, releaseOnceCounted } from '../stores/count-marks.js';
+import { type MarkRelease, claimReadersName, recordCountedUnlessRead, releaseOnceCounted } from '../stores/count-marks.js';
 import { incidentKey } from '../stores/incident-store.js';
 
 /**
@@ -29,10 +29,11 @@ export async function takeClaim(
       new UpdateCommand({
         TableName: tableName,
         Key: incidentKey(incidentId),
-        UpdateExpression: 'SET #claim = if_not_exists(#claim, :at)',
+        // Read as a delivery still counting (claimReadersName), until finishClaim: no release comes before it finishes.
+        UpdateExpression: 'SET #claim = if_not_exists(#claim, :at) ADD #readers :one',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#claim': claim },
-        ExpressionAttributeValues: { ':at': at.toISOString() },
+        ExpressionAttributeNames: { '#claim': claim, '#readers': claimReadersName(claim) },
+        ExpressionAttributeValues: { ':at': at.toISOString(), ':one': 1 },
         ReturnValues: 'UPDATED_OLD',
       }),
     );
@@ -46,7 +47,8 @@ export async function takeClaim(
 }
 
 /**
- * Records on the incident that every count of the marker taken at `claimedAt` is made, then takes the counts' marks
+ * Records on the incident that every count of the marker taken at `claimedAt` is made (unless another delivery that
+ * read it uncounted is still counting: see recordCountedUnlessRead), then takes the counts' marks
  * off their counter items (`releases`, see releasableMarks in shared/stores/count-marks.ts): every delivery takes or
  * reads the marker first and, finding it counted, counts nothing, so none needs the marks any more. Otherwise a
  * counter that every incident of a busy repository writes (its metrics, a recurring failure's entry) carried a mark
@@ -62,8 +64,7 @@ export async function finishClaim(
   claimedAt: Date,
   releases: readonly MarkRelease[],
 ): Promise<void> {
-  const recordCounted = () =>
-    changeMarker(client, tableName, incidentId, claim, { expression: 'SET #claim = :counted', condition: 'attribute_exists(#claim)', values: { ':counted': countedClaimValue(claimedAt) } });
+  const recordCounted = () => recordCountedUnlessRead(client, tableName, incidentKey(incidentId), claim, countedClaimValue(claimedAt));
   await releaseOnceCounted(recordCounted, releases);
 }
 

@@ -139,6 +139,58 @@ export function noteRelease(mark: CountMark | null | undefined, client: DynamoDB
 }
 
 /**
+ * The attribute beside a claim (on its incident, or an experiment unit's `claimedAt`) that counts the deliveries that
+ * read the claim while its counts were not all made and have not finished since: each adds one in the write that
+ * takes or reads the claim, and {@link recordCountedUnlessRead} takes it off again. A release is safe only once no such
+ * delivery remains: one that read the claim uncounted and counts after the release meets no mark and counts again
+ * (attack pass 73: two incidents of one commit joining its experiment unit at once, a recovery followed up by its
+ * delivery and by the reconciler's backstop at once, a retried invocation beside one still running).
+ */
+export const CLAIM_READERS_PREFIX = 'claimReaders#';
+
+export function claimReadersName(claim: string): string {
+  return `${CLAIM_READERS_PREFIX}${claim}`;
+}
+
+/**
+ * Ends this delivery's reading of the claim `claim` on the item `key` (see {@link CLAIM_READERS_PREFIX}) and, when no
+ * other delivery that read it uncounted is left, records it counted (`counted`, its stored value): true when recorded.
+ * A delivery left (one still counting, or one that died reading it) leaves the recording to the last to finish, or
+ * to none: the marks then stay for the mark window, as before session 73, and every later delivery counts once by them.
+ */
+export async function recordCountedUnlessRead(client: DynamoDBDocumentClient, tableName: string, key: Record<string, unknown>, claim: string, counted: string): Promise<boolean> {
+  const names = { '#claim': claim, '#readers': claimReadersName(claim) };
+  const left = await conditionalWrite(() =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'ADD #readers :less',
+        ConditionExpression: 'attribute_exists(#claim)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':less': -1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    ),
+  );
+  if (left === null || Number(left.Attributes?.[names['#readers']] ?? 0) > 0) return false;
+  // A delivery that read the claim between the two writes is still counting: it records it counted when it finishes.
+  const recorded = await conditionalWrite(() =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'SET #claim = :counted',
+        ConditionExpression: 'attribute_exists(#claim) AND (attribute_not_exists(#readers) OR #readers <= :none)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':counted': counted, ':none': 0 },
+      }),
+    ),
+  );
+  return recorded !== null;
+}
+
+/**
  * Runs `releases`, one after another, once `recordCounted` (the write that records the claim counted on its incident)
  * applied. A write that fails fails the caller, as a count's does: its redelivery finds the claim counted and counts
  * nothing (a mark left behind then waits for the window's pruning), or else counts again, once by the marks.

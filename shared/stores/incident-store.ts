@@ -29,6 +29,7 @@ import {
 import { IncidentOwnerMismatchError, IndexProjectionError, PullAliasWriteError } from '../errors.js';
 import { INCIDENT_INDEXES, type IndexDefinition } from './tables.js';
 import { conditionalWrite, noteLatest, readItems, readPages, updateExpression } from './dynamo.js';
+import { CLAIM_READERS_PREFIX, claimReadersName, recordCountedUnlessRead } from './count-marks.js';
 import { type RepositoryIdentity, repositoryKey, sameRepository } from '../domain/repository-key.js';
 import { learnedKeyOf } from '../knowledge/scope.js';
 import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../domain/incident-lists.js';
@@ -199,8 +200,8 @@ export type PullAliasOf = Pick<Incident, 'repository' | 'pullRequest' | 'reposit
 
 /** What a write is conditional on, and what it takes, besides its fields and appends (see conditionalUpdate). */
 interface WriteConditions {
-  /** A marker to take (its time, `at`) unless it is taken, or (`counted`) to record counted (its stored value, `at`). */
-  claim?: { name: ClaimName; at: string; counted?: boolean };
+  /** A marker to take (its time, `at`) unless it is taken. */
+  claim?: { name: ClaimName; at: string };
   /** The approval as read (null: none), which the write lands only over; absent: no condition on it. */
   expected?: ExpectedApproval | null;
   writeId?: string;
@@ -296,7 +297,8 @@ export interface IncidentStore {
    * `claimed` says whether this write took it (false without `claim`), `claimedAt` when it was taken (by this write
    * or an earlier one), which names the marks of what it counts (shared/stores/count-marks.ts); `counted` when every
    * count was made already (then none is to be made, and no `claimedAt` is given). `countedClaim` records instead that
-   * the marker taken at `claimedAt` has all its counts made (see finishClaim in shared/knowledge/claims.ts). With `keepUpdatedAt`,
+   * the marker taken at `claimedAt` has all its counts made (see finishClaim in shared/knowledge/claims.ts), and writes
+   * nothing else: `counted` says whether it was recorded (not while another delivery that read it still counts). With `keepUpdatedAt`,
    * `updatedAt` stays as it was: the write is the reconciler's bookkeeping of a try that failed, not work on the
    * incident, and must not make the incident look busy (the reconciler waits `RECONCILE_AFTER_MINUTES` after the last
    * work before it steps in). `owner`: as {@link UpdateOptions.owner}. `pullAliasWritten`: see {@link PullAliasOf}.
@@ -423,7 +425,7 @@ function writeIdsOf(item: Record<string, unknown>): string[] {
 function fromItem(item: Record<string, unknown>): Incident {
   // An absent fingerprint is stored as a missing attribute (GSI keys cannot be NULL).
   const incident: Record<string, unknown> = { fingerprint: null };
-  for (const [key, value] of Object.entries(item)) if (!STRIP.has(key) && !key.startsWith(VOTE_TALLY_MARK_PREFIX)) incident[key] = value;
+  for (const [key, value] of Object.entries(item)) if (!STRIP.has(key) && !key.startsWith(VOTE_TALLY_MARK_PREFIX) && !key.startsWith(CLAIM_READERS_PREFIX)) incident[key] = value;
   return incident as unknown as Incident;
 }
 
@@ -487,16 +489,17 @@ function incidentRecords(items: ReturnType<typeof incidentItems>): IncidentRecor
 
     async record(id, fields, append = {}, options = {}) {
       const { countedClaim } = options;
-      const claim = countedClaim
-        ? { name: countedClaim.name, at: countedClaimValue(countedClaim.claimedAt), counted: true }
-        : options.claim
-          ? { name: options.claim, at: clock().toISOString() }
-          : undefined;
+      if (countedClaim) {
+        // Only the claim: recorded counted once no other delivery that read it uncounted is still counting.
+        const counted = await recordCountedUnlessRead(client, tableName, incidentKey(id), countedClaim.name, countedClaimValue(countedClaim.claimedAt));
+        return { claimed: false, counted };
+      }
+      const claim = options.claim ? { name: options.claim, at: clock().toISOString() } : undefined;
       const old = await updateOrKeepStatus(id, options.keepUpdatedAt ? { ...fields, updatedAt: undefined } : fields, append, 'nothing', { claim, owner: options.owner });
       // The lists as this write left them: as they were, and what it appended.
       await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
       const before = readClaimValue(old?.[claim?.name ?? '']);
-      const recorded = !claim || countedClaim ? { claimed: false } : before?.counted ? { claimed: false, counted: true } : { claimed: before === null, claimedAt: before?.at ?? new Date(claim.at) };
+      const recorded = !claim ? { claimed: false } : before?.counted ? { claimed: false, counted: true } : { claimed: before === null, claimedAt: before?.at ?? new Date(claim.at) };
       return aliasAfter(id, fields, fields.repositoryId ?? options.owner?.repositoryId, recorded, false, options.pullAliasWritten);
     },
   };
@@ -674,10 +677,15 @@ function incidentItems(options: IncidentTableOptions) {
       sets.push(`${name} = list_append(if_not_exists(${name}, :empty), :a${n})`);
       n += 1;
     }
+    const adds: string[] = [];
     if (claim) {
       names['#claim'] = claim.name;
       values[':claimAt'] = claim.at;
-      sets.push(claim.counted ? '#claim = :claimAt' : '#claim = if_not_exists(#claim, :claimAt)');
+      sets.push('#claim = if_not_exists(#claim, :claimAt)');
+      // Read as a delivery still counting until it records the claim counted (recordCountedUnlessRead).
+      names['#claimReaders'] = claimReadersName(claim.name);
+      values[':oneReader'] = 1;
+      adds.push('#claimReaders :oneReader');
     }
     if (writeId !== undefined) {
       // A list, for `contains` on it: kept to its bound by trimmedIncident, as DynamoDB cannot append and drop in one write.
@@ -687,7 +695,7 @@ function incidentItems(options: IncidentTableOptions) {
       values[':empty'] = [];
       sets.push('#writeIds = list_append(if_not_exists(#writeIds, :empty), :writeIds)');
     }
-    const expression = updateExpression({ set: sets, remove: removes });
+    const expression = updateExpression({ set: sets, add: adds, remove: removes });
     let condition = writeId === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND NOT contains(#writeIds, :writeId)';
     if (fields.status !== undefined) {
       const from = STATUS_MAY_LEAVE[fields.status];

@@ -1,0 +1,185 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Incident, countedClaimValue, newIncident, readClaimValue } from '../../shared/domain/incident.js';
+import { repositoryKey } from '../../shared/domain/repository-key.js';
+import { createIncidentStore, incidentKey } from '../../shared/stores/incident-store.js';
+import { failedRunDelivery } from '../support/fakes.js';
+import { scratchStoreForFile } from '../support/harness.js';
+import { handledAfter } from '../support/handling-time.js';
+import { learningOn, networkRerunExperiment } from '../support/learning.js';
+
+/**
+ * Attack pass 73 on b119142a (count marks released once a claim records its counts made). The release is safe only
+ * if no delivery that read the claim uncounted can still apply its counts after it: such a delivery's writes then
+ * meet no mark and count again. Two deliveries of one event overlap when two incidents of one experiment unit (one
+ * commit's workflows failing together) join it at once, when the reconciler's backstop follows up a recovery whose
+ * delivery still runs, or when a Lambda invocation is retried beside an attempt still running.
+ */
+const scratch = scratchStoreForFile('guard-attack-73-marks');
+const T0 = handledAfter(failedRunDelivery(0).body);
+
+let documents: DynamoDBDocumentClient;
+const read = async (table: string, key: Record<string, string>) => (await documents.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item ?? {};
+const marksOn = (item: Record<string, unknown>) => Object.entries(item).filter(([name]) => name.startsWith('countMarks#')).flatMap(([, set]) => [...(set as Set<string>)]);
+
+/**
+ * The client held after its write number `after` is answered: `held` settles then, and its caller goes on only at
+ * `resume()` (a delivery slowed between two writes: a GC pause, a throttled retry, a cold network path).
+ */
+function heldAfterWrite(client: DynamoDBDocumentClient, after: number) {
+  let writes = 0;
+  let reached!: () => void;
+  let resume!: () => void;
+  const held = new Promise<void>((resolve) => (reached = resolve));
+  const resumed = new Promise<void>((resolve) => (resume = resolve));
+  const send = async (command: { constructor: { name: string } }) => {
+    const answer = await client.send(command as never);
+    if (/^(Put|Update|Delete)Command$/.test(command.constructor.name)) {
+      writes += 1;
+      if (writes === after) {
+        reached();
+        await resumed;
+      }
+    }
+    return answer;
+  };
+  return { client: new Proxy(client, { get: (target, name) => (name === 'send' ? send : Reflect.get(target, name)) }) as DynamoDBDocumentClient, held, resume };
+}
+
+function failure(n: number, fields: Partial<Incident> = {}): Incident {
+  const runId = 730_000 + n;
+  return newIncident(
+    {
+      id: `gh-1-${runId}-1`,
+      source: 'github',
+      repository: `acme/attack73-${n}`,
+      workflowName: 'CI',
+      runId,
+      runAttempt: 1,
+      headSha: String(runId).padStart(40, 'c'),
+      branch: 'main',
+      category: 'network',
+      fingerprint: `73a${String(n).padStart(7, '0')}`,
+      fromFork: false,
+      runEvent: 'push',
+      ...fields,
+    },
+    T0,
+  );
+}
+
+async function stored(incident: Incident): Promise<Incident> {
+  const incidents = createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30, clock: () => T0 });
+  await incidents.create(incident, null);
+  return incident;
+}
+
+beforeAll(() => {
+  documents = scratch.store.documents();
+});
+
+describe('two incidents of one experiment unit joining it at once (two workflows failing on one commit)', () => {
+  it('counts the unit’s attempt once when the unit’s creator is slow to count and the other join finishes first', async () => {
+    const id = 'attack73-unit';
+    await learningOn(documents, () => T0).experiments.create(networkRerunExperiment(id), T0);
+    const deadline = new Date(T0.getTime() + 3_600_000);
+    const creator = heldAfterWrite(documents, 1);
+
+    // Act: the creator's Put lands, then it stalls; the second incident's join runs to its end (counts, records, releases)
+    const creating = learningOn(creator.client, () => T0).experiments.claimUnit(id, 'acme/storm@c0ffee', 'short', deadline, T0);
+    await creator.held;
+    const joined = await learningOn(documents, () => T0).experiments.claimUnit(id, 'acme/storm@c0ffee', 'short', deadline, new Date(T0.getTime() + 1_000));
+    creator.resume();
+    const created = await creating;
+
+    // Assert: one unit, one attempt
+    expect({ created: created.created, joinedCreated: joined.created }).toEqual({ created: true, joinedCreated: false });
+    const experiments = learningOn(documents, () => T0).experiments;
+    const sum = (rows: Array<{ attempts?: number }>) => rows.reduce((total, row) => total + Number(row.attempts ?? 0), 0);
+    expect({ variants: sum(await experiments.counters(id)), buckets: sum(await experiments.unitCounters(id)) }).toEqual({ variants: 1, buckets: 1 });
+    // The last of the two to finish recorded the unit counted and took the marks off: nothing left on the counters.
+    const partition = await documents.send(new QueryCommand({ TableName: 'experiments', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `EXPERIMENT#${id}` }, ConsistentRead: true }));
+    expect((partition.Items ?? []).flatMap(marksOn)).toEqual([]);
+  });
+});
+
+describe('a recovery’s outcome followed up twice at once (its delivery still running when the backstop or a retry comes)', () => {
+  it('counts the outcome once on the repository’s metrics when the first delivery stalls after taking the claim', async () => {
+    const incident = await stored(failure(1, { status: 'resolved', timeToRecoverySeconds: 60 }));
+    const first = heldAfterWrite(documents, 1);
+
+    // Act: delivery 1 takes the claim and stalls; delivery 2 counts, records the claim counted, releases the marks
+    const resolving = learningOn(first.client, () => T0).onResolved(incident);
+    await first.held;
+    await learningOn(documents, () => new Date(T0.getTime() + 60_000)).onResolved(incident);
+    first.resume();
+    await resolving;
+
+    // Assert
+    const metrics = await read('baselines', { pk: `METRICS#${repositoryKey(incident.repository as string)}`, sk: 'TOTAL' });
+    expect(Number(metrics.resolved)).toBe(1);
+  });
+});
+
+describe('the knowledge stage run twice at once for one incident (a retried invocation beside one still running)', () => {
+  it('counts the incident once on its metrics when both deliveries took the seen claim before either counted', async () => {
+    const incident = await stored(failure(2));
+    const incidents = createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30, clock: () => T0 });
+
+    // Act: both deliveries' writes of the result take (or find) the claim; then each counts in turn
+    const one = await incidents.record(incident.id, {}, {}, { claim: 'kbSeenAt' });
+    const two = await incidents.record(incident.id, {}, {}, { claim: 'kbSeenAt' });
+    await learningOn(documents, () => T0).countSeen(incident, one.claimedAt as Date);
+    await learningOn(documents, () => T0).countSeen(incident, two.claimedAt as Date);
+
+    // Assert: counted once; the last delivery to finish recorded the claim counted and took the marks off
+    const metrics = await read('baselines', { pk: `METRICS#${repositoryKey(incident.repository as string)}`, sk: 'TOTAL' });
+    expect({ incidents: Number(metrics.incidents), marks: marksOn(metrics) }).toEqual({ incidents: 1, marks: [] });
+    expect(readClaimValue((await read('incidents', incidentKey(incident.id))).kbSeenAt)?.counted).toBe(true);
+  });
+
+  it('counts once by the marks, which stay, when a delivery that read the claim died before it finished', async () => {
+    const incident = await stored(failure(4));
+    const incidents = createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30, clock: () => T0 });
+
+    // Act: delivery 1 reads the claim and dies; delivery 2 (its retry) and 3 (a re-drive) count and finish
+    await incidents.record(incident.id, {}, {}, { claim: 'kbSeenAt' });
+    for (let delivery = 2; delivery <= 3; delivery += 1) {
+      const { claimedAt } = await incidents.record(incident.id, {}, {}, { claim: 'kbSeenAt' });
+      if (claimedAt) await learningOn(documents, () => T0).countSeen(incident, claimedAt);
+    }
+
+    // Assert: once; the claim is not recorded counted while delivery 1 may still count, so its marks stay
+    const metrics = await read('baselines', { pk: `METRICS#${repositoryKey(incident.repository as string)}`, sk: 'TOTAL' });
+    expect({ incidents: Number(metrics.incidents), marks: marksOn(metrics).length }).toEqual({ incidents: 1, marks: 1 });
+    expect(readClaimValue((await read('incidents', incidentKey(incident.id))).kbSeenAt)?.counted).toBe(false);
+  });
+
+  it('counts the incident once, keeping no mark, when the deliveries do not overlap (the release’s own case)', async () => {
+    const incident = await stored(failure(3));
+    const incidents = createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30, clock: () => T0 });
+    for (let delivery = 0; delivery < 2; delivery += 1) {
+      const { claimedAt } = await incidents.record(incident.id, {}, {}, { claim: 'kbSeenAt' });
+      if (claimedAt) await learningOn(documents, () => T0).countSeen(incident, claimedAt);
+    }
+    const metrics = await read('baselines', { pk: `METRICS#${repositoryKey(incident.repository as string)}`, sk: 'TOTAL' });
+    expect({ incidents: Number(metrics.incidents), marks: marksOn(metrics) }).toEqual({ incidents: 1, marks: [] });
+    expect(readClaimValue((await read('incidents', incidentKey(incident.id))).kbSeenAt)?.counted).toBe(true);
+  });
+});
+
+describe('a claim recorded counted, read where claims are read', () => {
+  it('keeps its time, and an incident read back shows the claim as stored but not its count of readers', async () => {
+    const at = new Date('2026-11-30T07:00:00.000Z');
+    expect(readClaimValue(countedClaimValue(at))).toEqual({ at, counted: true });
+    expect(readClaimValue(at.toISOString())).toEqual({ at, counted: false });
+    expect(readClaimValue(undefined)).toBeNull();
+    const incident = await stored(failure(5));
+    const incidents = createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30, clock: () => T0 });
+    const { claimedAt } = await incidents.record(incident.id, {}, {}, { claim: 'kbSeenAt' });
+    await learningOn(documents, () => T0).countSeen(incident, claimedAt as Date);
+    const readBack = (await incidents.get(incident.id)) as unknown as Record<string, unknown>;
+    expect({ kbSeenAt: readBack.kbSeenAt, readers: Object.keys(readBack).filter((name) => name.startsWith('claimReaders#')) }).toEqual({ kbSeenAt: countedClaimValue(claimedAt as Date), readers: [] });
+  });
+});
