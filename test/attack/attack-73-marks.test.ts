@@ -29,18 +29,22 @@ const marksOn = (item: Record<string, unknown>) => Object.entries(item).filter((
  */
 function heldAfterWrite(client: DynamoDBDocumentClient, after: number) {
   let writes = 0;
+  return heldAfter(client, (name) => /^(Put|Update|Delete)Command$/.test(name) && (writes += 1) === after);
+}
+
+/** The client held after the first answered call that `holds` (by its command's name), until `resume()`. */
+function heldAfter(client: DynamoDBDocumentClient, holds: (command: string) => boolean) {
   let reached!: () => void;
   let resume!: () => void;
+  let done = false;
   const held = new Promise<void>((resolve) => (reached = resolve));
   const resumed = new Promise<void>((resolve) => (resume = resolve));
   const send = async (command: { constructor: { name: string } }) => {
     const answer = await client.send(command as never);
-    if (/^(Put|Update|Delete)Command$/.test(command.constructor.name)) {
-      writes += 1;
-      if (writes === after) {
-        reached();
-        await resumed;
-      }
+    if (!done && holds(command.constructor.name)) {
+      done = true;
+      reached();
+      await resumed;
     }
     return answer;
   };
@@ -75,32 +79,59 @@ async function stored(incident: Incident): Promise<Incident> {
   return incident;
 }
 
+/** The attempts an experiment counted, on its variants and on its deadline buckets, and the marks its partition keeps. */
+async function unitCounts(id: string) {
+  const experiments = learningOn(documents, () => T0).experiments;
+  const sum = (rows: Array<{ attempts?: number }>) => rows.reduce((total, row) => total + Number(row.attempts ?? 0), 0);
+  const partition = await documents.send(new QueryCommand({ TableName: 'experiments', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `EXPERIMENT#${id}` }, ConsistentRead: true }));
+  return { variants: sum(await experiments.counters(id)), buckets: sum(await experiments.unitCounters(id)), marks: (partition.Items ?? []).flatMap(marksOn) };
+}
+
 beforeAll(() => {
   documents = scratch.store.documents();
 });
 
+/**
+ * A new experiment `id` whose unit `key` its creator has put and then stalls (`resume` lets it go on, `creating` is
+ * its join); `join` joins the unit through `client` at `at`.
+ */
+async function unitWithStalledCreator(id: string, key: string) {
+  await learningOn(documents, () => T0).experiments.create(networkRerunExperiment(id), T0);
+  const join = (client: DynamoDBDocumentClient, at: Date) => learningOn(client, () => T0).experiments.claimUnit(id, key, 'short', new Date(T0.getTime() + 3_600_000), at);
+  const creator = heldAfterWrite(documents, 1);
+  const creating = join(creator.client, T0);
+  await creator.held;
+  return { creating, resume: creator.resume, join };
+}
+
 describe('two incidents of one experiment unit joining it at once (two workflows failing on one commit)', () => {
   it('counts the unit’s attempt once when the unit’s creator is slow to count and the other join finishes first', async () => {
-    const id = 'attack73-unit';
-    await learningOn(documents, () => T0).experiments.create(networkRerunExperiment(id), T0);
-    const deadline = new Date(T0.getTime() + 3_600_000);
-    const creator = heldAfterWrite(documents, 1);
-
     // Act: the creator's Put lands, then it stalls; the second incident's join runs to its end (counts, records, releases)
-    const creating = learningOn(creator.client, () => T0).experiments.claimUnit(id, 'acme/storm@c0ffee', 'short', deadline, T0);
-    await creator.held;
-    const joined = await learningOn(documents, () => T0).experiments.claimUnit(id, 'acme/storm@c0ffee', 'short', deadline, new Date(T0.getTime() + 1_000));
-    creator.resume();
-    const created = await creating;
+    const unit = await unitWithStalledCreator('attack73-unit', 'acme/storm@c0ffee');
+    const joined = await unit.join(documents, new Date(T0.getTime() + 1_000));
+    unit.resume();
+    const created = await unit.creating;
 
     // Assert: one unit, one attempt
     expect({ created: created.created, joinedCreated: joined.created }).toEqual({ created: true, joinedCreated: false });
-    const experiments = learningOn(documents, () => T0).experiments;
-    const sum = (rows: Array<{ attempts?: number }>) => rows.reduce((total, row) => total + Number(row.attempts ?? 0), 0);
-    expect({ variants: sum(await experiments.counters(id)), buckets: sum(await experiments.unitCounters(id)) }).toEqual({ variants: 1, buckets: 1 });
     // The last of the two to finish recorded the unit counted and took the marks off: nothing left on the counters.
-    const partition = await documents.send(new QueryCommand({ TableName: 'experiments', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `EXPERIMENT#${id}` }, ConsistentRead: true }));
-    expect((partition.Items ?? []).flatMap(marksOn)).toEqual([]);
+    expect(await unitCounts('attack73-unit')).toEqual({ variants: 1, buckets: 1, marks: [] });
+  });
+
+  it('counts the unit’s attempt once when the second reads the unit before the first counted it, and counts after the first released', async () => {
+    // Act: the creator's Put lands and it stalls; the second reads the unit and stalls; the creator finishes; then the second.
+    // The second's Put is refused (the unit exists); its read of the unit comes next, whatever the call that reads it.
+    const unit = await unitWithStalledCreator('attack73-unit-read', 'acme/storm@f00d');
+    const second = heldAfter(documents, (name) => name === 'GetCommand' || name === 'UpdateCommand');
+    const joining = unit.join(second.client, new Date(T0.getTime() + 1_000));
+    await second.held;
+    unit.resume();
+    await unit.creating;
+    second.resume();
+    await joining;
+
+    // Assert
+    expect(await unitCounts('attack73-unit-read')).toEqual({ variants: 1, buckets: 1, marks: [] });
   });
 });
 
