@@ -160,6 +160,20 @@ export function claimReadersName(claim: string): string {
  */
 export async function recordCountedUnlessRead(client: DynamoDBDocumentClient, tableName: string, key: Record<string, unknown>, claim: string, counted: string): Promise<boolean> {
   const names = { '#claim': claim, '#readers': claimReadersName(claim) };
+  // The usual case, this delivery the only one reading: one write takes its reading off and records the claim counted.
+  const alone = await conditionalWrite(() =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'SET #claim = :counted ADD #readers :less',
+        ConditionExpression: 'attribute_exists(#claim) AND #readers = :one',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':counted': counted, ':less': -1, ':one': 1 },
+      }),
+    ),
+  );
+  if (alone !== null) return true;
   const left = await conditionalWrite(() =>
     client.send(
       new UpdateCommand({
