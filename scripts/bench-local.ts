@@ -8,9 +8,12 @@
  * - the runtime's RSS (`/proc/<pid>/status`) and the data directory's size at every quarter of the run, so a leak
  *   shows as growth between the halves;
  * - the runtime's CPU time per notified incident (all its threads, `/proc/<pid>/stat`) and the machine's load
- *   average, since on a shared machine the latencies depend on what else runs.
+ *   average, since on a shared machine the latencies depend on what else runs;
+ * - the three largest values in its store once it stopped: an item that grows with the incidents shows there.
  *
- * Every failure is its own pull request and run (a distinct incident). Job logs come from
+ * Every failure is its own pull request and run (a distinct incident), all of one repository, commit and job: the
+ * storm a team's busiest repository makes, whose shared counters (its metrics, the failure's knowledge entry) every
+ * incident writes. Job logs come from
  * `events/recorded-runs.json` (no GitHub token): the full pipeline runs, classify → analyze → notify.
  *
  * Options (environment): BENCH_RATE failures/s (20), BENCH_TOTAL failures (2000), BENCH_DRAIN_S seconds to wait
@@ -21,6 +24,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,6 +50,35 @@ const START_ENV = Object.fromEntries(
     .filter((match) => match !== null)
     .map((match) => [match[1] as string, match[2] as string]),
 );
+
+/**
+ * The `count` largest values in the stopped runtime's LevelDB (dynalite's items and index entries), by size, with
+ * their table and key: an item every incident rewrites and that grows with them (session 73: the count marks on a
+ * repository's metrics, 120 KB after 3,000 failures) shows here long before the runtime falls behind.
+ */
+async function largestStoredItems(path: string, count: number): Promise<string> {
+  const requireFromDynalite = createRequire(createRequire(join(root, 'package.json')).resolve('dynalite'));
+  const { Level } = requireFromDynalite('level') as { Level: new (path: string, options: object) => { open(): Promise<void>; close(): Promise<void>; iterator(): AsyncIterable<[string, Buffer]> } };
+  const db = new Level(path, { keyEncoding: 'utf8', valueEncoding: 'buffer' });
+  await db.open();
+  const sizes: Array<[number, string]> = [];
+  try {
+    for await (const [key, value] of db.iterator()) {
+      sizes.push([value.length, key]);
+      sizes.sort((a, b) => b[0] - a[0]);
+      sizes.length = Math.min(sizes.length, count);
+    }
+  } finally {
+    await db.close();
+  }
+  // dynalite's keys: `item-<table>~<id>/<hex key parts>` and `index-global~<table>~<index>~<id>/<hex parts>`.
+  const readable = (key: string) => {
+    const [place = '', ...parts] = key.split('/');
+    const where = place.replace(/^item-/, '').replace(/^index-global~/, '').replace(/~[0-9a-f]+$/, '');
+    return `${where} ${parts.map((part) => Buffer.from(part, 'hex').toString('utf8')).join(' ').slice(0, 48).trim()}`;
+  };
+  return sizes.map(([size, key]) => `${(size / 1024).toFixed(1)} KB ${readable(key)}`).join('; ');
+}
 
 function failure(runId: number, pr: number): RecordedWebhook {
   const webhook = structuredClone(loadWebhook('workflow_run-failure'));
@@ -194,6 +227,7 @@ async function main(): Promise<void> {
   let threadsAtEnd = threadsAtStart;
   const loadAtStart = loadavg()[0] as number;
   let cpuAtEnd = Number.NaN;
+  let largest = '(not read)';
   const firstPost = performance.now();
   const inflight: Array<Promise<void>> = [];
   try {
@@ -233,6 +267,7 @@ async function main(): Promise<void> {
     // The runtime prints its DynamoDB call counts as it stops.
     for (let waited = 0; child.exitCode === null && waited < 5000; waited += 100) await new Promise((r) => setTimeout(r, 100));
     if (child.exitCode === null) child.kill('SIGKILL');
+    largest = await largestStoredItems(join(dataDir, 'dynamodb'), 3).catch((error: unknown) => `(not read: ${String(error)})`);
     await rm(dataDir, { recursive: true, force: true });
   }
   const latencies: number[] = [];
@@ -251,6 +286,7 @@ async function main(): Promise<void> {
   const totalCalls = Number(/since start: (\d+)/.exec(dynamoCalls ?? '')?.[1] ?? Number.NaN);
   console.log(`DynamoDB calls             ${(totalCalls / Math.max(1, notifiedAt.size)).toFixed(1)} per incident ${dynamoCalls?.replace(/^.*?\(/, '(') ?? '(not reported)'}`);
   console.log(`machine load average       ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] as number).toFixed(1)} at the end (${availableParallelism()} cores)`);
+  console.log(`largest stored items       ${largest}`);
   console.log('\nwhen                 sent   notified   RSS MB   data dir MB');
   for (const s of samples) {
     console.log(`${s.when.padEnd(16)} ${String(s.sent).padStart(8)}   ${String(s.notified).padStart(8)}   ${s.rss.toFixed(0).padStart(6)}   ${s.dataMb.toFixed(1).padStart(11)}`);
