@@ -6,7 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type RecordedWebhook, loadWebhook, readOutbox, signWebhook } from '../infra/local/replay.js';
+import { baselineKeys } from '../shared/baselines/store.js';
+import { RUNTIME_FILE, runtimeInfoSchema } from '../shared/cli/local-runtime.js';
+import { createDocumentClient } from '../shared/stores/dynamo.js';
 import { BOT_LOGIN, type FakeGitHub } from '../test/support/fake-github.js';
 import { againstFakeGitHub } from './chaos-faults.js';
 import { pollJson } from './chaos-poll.js';
@@ -142,6 +146,28 @@ export function crashPointEnv(github: FakeGitHub, policyDefaults: Record<string,
 }
 
 /** What the batch left: the pages in the outbox, the comments and re-runs on the fake GitHub. */
+/** The child's embedded store, reached as `guard` reaches it (its runtime.json): the incidents table as `table`. */
+export async function childStore(dataDir: string) {
+  const info = runtimeInfoSchema.parse(JSON.parse(await readFile(join(dataDir, RUNTIME_FILE), 'utf8')));
+  return { client: createDocumentClient({ region: info.region, endpoint: info.dynamodbEndpoint }), table: info.tables.incidents, tables: info.tables };
+}
+
+/**
+ * The batch's repository's metrics in the restarted runtime's store: the incidents its knowledge stage counted (each
+ * accepted failure once, whatever the kill interrupted) and the count marks still on the item (those of a delivery
+ * the kill caught while it counted stay for the mark window: shared/stores/count-marks.ts).
+ */
+export async function repositoryCounts(dataDir: string): Promise<{ incidents: number; marks: number }> {
+  const { client, tables } = await childStore(dataDir);
+  try {
+    const item = (await client.send(new GetCommand({ TableName: tables.baselines, Key: baselineKeys.metrics(REPOSITORY), ConsistentRead: true }))).Item ?? {};
+    const marks = Object.entries(item).filter(([name]) => name.startsWith('countMarks#')).reduce((sum, [, set]) => sum + (set as Set<string>).size, 0);
+    return { incidents: Number(item.incidents ?? 0), marks };
+  } finally {
+    client.destroy();
+  }
+}
+
 export async function leftByBatch(dataDir: string, github: FakeGitHub) {
   const pages = (await readOutbox(join(dataDir, 'outbox.jsonl'))).filter((e) => e.kind === 'escalation');
   return {

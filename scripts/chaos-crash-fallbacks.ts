@@ -30,26 +30,24 @@
  * incident, none lost (see votesCounted).
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { lstat, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, rm } from 'node:fs/promises';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { RUNTIME_FILE, runtimeInfoSchema } from '../shared/cli/local-runtime.js';
 import { triggerFromWorkflowRun } from '../shared/ingest/github-webhook.js';
 import { entryKey } from '../shared/knowledge/store.js';
 import { learnedKeyOf } from '../shared/knowledge/scope.js';
 import { NOTIFY_FAILED_KEY } from '../shared/reconcile/notify-failed.js';
-import { createDocumentClient } from '../shared/stores/dynamo.js';
 import { escalationLedgerKey } from '../shared/stores/escalation-ledger.js';
 import { incidentKey } from '../shared/stores/incident-store.js';
 import { FakeGitHub } from '../test/support/fake-github.js';
 import { writeLeftBehind } from '../test/support/left-behind.js';
 import { exited, startChild, stopBoth } from './chaos-child.js';
 import {
-  DEADLINE_MS, FAILURES, type Incident, PR_BASE, RERUNS_NEED_APPROVAL, SLOTS, asked, commandComment, crashPointEnv, failure, incidentOf, isPush, leftByBatch, post,
-  serveFailures, sleep, waitUntil,
+  DEADLINE_MS, FAILURES, type Incident, PR_BASE, RERUNS_NEED_APPROVAL, SLOTS, asked, childStore, commandComment, crashPointEnv, failure, incidentOf, isPush, leftByBatch,
+  post, serveFailures, sleep, waitUntil,
 } from './chaos-crash-batch.js';
 
 export const FALLBACK_POINTS = [
@@ -116,12 +114,6 @@ function stallOutbox(dataDir: string) {
 async function unstallOutbox(dataDir: string) {
   const outbox = join(dataDir, 'outbox.jsonl');
   if ((await lstat(outbox).catch(() => null))?.isFIFO()) await rm(outbox);
-}
-
-/** The child's embedded store, reached as `guard` reaches it (its runtime.json). */
-async function childStore(dataDir: string) {
-  const info = runtimeInfoSchema.parse(JSON.parse(await readFile(join(dataDir, RUNTIME_FILE), 'utf8')));
-  return { client: createDocumentClient({ region: info.region, endpoint: info.dynamodbEndpoint }), table: info.tables.incidents };
 }
 
 /** Escalation ledger items whose send was claimed (the notify-failed problem apart from the rest). */

@@ -19,7 +19,8 @@
  * the tests. After the restart every accepted failure must end notified (for `approval`: the pushes' proposals asked
  * once by e-mail and still waiting, the pull requests' approved with `/guard approve` and applied), with exactly one
  * page per push failure that needs a human, one comment per pull request, at most one re-run per run and nothing
- * else. Then the moments of the fallbacks, the escalation ledger, redeliveries and votes
+ * else; and the repository's metrics must count each accepted failure once as an incident seen (the learning loop's
+ * counts, whatever delivery the kill interrupted: shared/stores/count-marks.ts). Then the moments of the fallbacks, the escalation ledger, redeliveries and votes
  * (scripts/chaos-crash-fallbacks.ts). Size: CHAOS_CRASH_POINT_FAILURES (default 12); CHAOS_CRASH_POINTS=classify,notify runs some of the moments.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -32,7 +33,7 @@ import { exited, startChild, stopBoth } from './chaos-child.js';
 import { FALLBACK_POINTS, type FallbackPoint, crashAtFallback } from './chaos-crash-fallbacks.js';
 import {
   DEADLINE_MS, FAILURES, type Incident, PR_BASE, RERUNS_NEED_APPROVAL, RUN_BASE, SLOTS, asked, commandComment, crashPointEnv, failure, green, incidentOf, isPush, leftByBatch, post,
-  serveFailures, sleep, waitUntil,
+  repositoryCounts, serveFailures, sleep, waitUntil,
 } from './chaos-crash-batch.js';
 
 type Point = 'after-202' | 'classify' | 'analyze' | 'remediate' | 'approval' | 'notify' | 'recovery';
@@ -108,6 +109,7 @@ async function crashAt(point: Point): Promise<boolean> {
     }
 
     const { pages, pagesOf, commentsOn, rerunsOf } = await leftByBatch(dataDir, github);
+    const counted = await repositoryCounts(dataDir);
     // Who must hear: a push failure that needs a human pages once (approval: the request); while our re-run is under
     // way, nobody.
     const expectedPages = point === 'remediate' ? 0 : 1;
@@ -127,11 +129,14 @@ async function crashAt(point: Point): Promise<boolean> {
       saidFixed: pulls.filter((i) => (github.comments.get(PR_BASE + i) ?? []).some((c) => c.body.includes(`Fixed in run ${RUN_BASE + FAILURES + i}`))).length,
       reruns: github.reruns.length,
       runsRerunTwice: ids.filter((_, i) => rerunsOf(i) > 1).length,
+      countedSeen: counted.incidents,
+      marksLeft: counted.marks,
       secondsAfterRestart: Math.round((Date.now() - restartedAt) / 100) / 10,
     };
     console.log(`crash-points: ${JSON.stringify(result)}`);
     const passed = lost.length === 0 && result.pagedAsExpected === pushes.length && pages.length === pushes.length * expectedPages &&
-      result.commentedOnce === pulls.length && result.runsRerunTwice === 0 && (point !== 'recovery' || result.saidFixed === pulls.length);
+      result.commentedOnce === pulls.length && result.runsRerunTwice === 0 && (point !== 'recovery' || result.saidFixed === pulls.length) &&
+      counted.incidents === ids.length;
     if (!passed) {
       // What each incident ended with, to read what went wrong.
       for (const [i, id] of ids.entries()) {
