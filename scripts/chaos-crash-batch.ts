@@ -11,6 +11,7 @@ import { type RecordedWebhook, loadWebhook, readOutbox, signWebhook } from '../i
 import { baselineKeys } from '../shared/baselines/store.js';
 import { RUNTIME_FILE, runtimeInfoSchema } from '../shared/cli/local-runtime.js';
 import { createDocumentClient } from '../shared/stores/dynamo.js';
+import { countMarksOn } from '../test/support/count-marks.js';
 import { BOT_LOGIN, type FakeGitHub } from '../test/support/fake-github.js';
 import { againstFakeGitHub } from './chaos-faults.js';
 import { pollJson } from './chaos-poll.js';
@@ -161,8 +162,7 @@ export async function repositoryCounts(dataDir: string): Promise<{ incidents: nu
   const { client, tables } = await childStore(dataDir);
   try {
     const item = (await client.send(new GetCommand({ TableName: tables.baselines, Key: baselineKeys.metrics(REPOSITORY), ConsistentRead: true }))).Item ?? {};
-    const marks = Object.entries(item).filter(([name]) => name.startsWith('countMarks#')).reduce((sum, [, set]) => sum + (set as Set<string>).size, 0);
-    return { incidents: Number(item.incidents ?? 0), marks };
+    return { incidents: Number(item.incidents ?? 0), marks: countMarksOn(item).length };
   } finally {
     client.destroy();
   }

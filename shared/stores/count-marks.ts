@@ -99,7 +99,7 @@ export function markClauses(mark: CountMark): MarkClauses {
  * depends on the mark any more. For an event that many of come within the window onto one item (a bulk import of one
  * fingerprint's history), it keeps the item's size from growing with each of them towards DynamoDB's 400 KB limit.
  */
-export function releaseClauses(mark: CountMark): { delete: string; names: Record<string, string>; values: Record<string, unknown> } {
+function releaseClauses(mark: CountMark): { delete: string; names: Record<string, string>; values: Record<string, unknown> } {
   return {
     delete: '#countMarks :countMarkSet',
     names: { '#countMarks': setName(mark.claimedAt.getTime()) },

@@ -5,6 +5,7 @@ import { type Incident, countedClaimValue, newIncident, readClaimValue } from '.
 import { repositoryKey } from '../../shared/domain/repository-key.js';
 import { createIncidentStore, incidentKey } from '../../shared/stores/incident-store.js';
 import { failedRunDelivery } from '../support/fakes.js';
+import { countMarksOn } from '../support/count-marks.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { handledAfter } from '../support/handling-time.js';
 import { learningOn, networkRerunExperiment } from '../support/learning.js';
@@ -21,7 +22,6 @@ const T0 = handledAfter(failedRunDelivery(0).body);
 
 let documents: DynamoDBDocumentClient;
 const read = async (table: string, key: Record<string, string>) => (await documents.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item ?? {};
-const marksOn = (item: Record<string, unknown>) => Object.entries(item).filter(([name]) => name.startsWith('countMarks#')).flatMap(([, set]) => [...(set as Set<string>)]);
 
 /**
  * The client held after its write number `after` is answered: `held` settles then, and its caller goes on only at
@@ -84,7 +84,7 @@ async function unitCounts(id: string) {
   const experiments = learningOn(documents, () => T0).experiments;
   const sum = (rows: Array<{ attempts?: number }>) => rows.reduce((total, row) => total + Number(row.attempts ?? 0), 0);
   const partition = await documents.send(new QueryCommand({ TableName: 'experiments', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `EXPERIMENT#${id}` }, ConsistentRead: true }));
-  return { variants: sum(await experiments.counters(id)), buckets: sum(await experiments.unitCounters(id)), marks: (partition.Items ?? []).flatMap(marksOn) };
+  return { variants: sum(await experiments.counters(id)), buckets: sum(await experiments.unitCounters(id)), marks: (partition.Items ?? []).flatMap(countMarksOn) };
 }
 
 beforeAll(() => {
@@ -166,7 +166,7 @@ describe('the knowledge stage run twice at once for one incident (a retried invo
 
     // Assert: counted once; the last delivery to finish recorded the claim counted and took the marks off
     const metrics = await read('baselines', { pk: `METRICS#${repositoryKey(incident.repository as string)}`, sk: 'TOTAL' });
-    expect({ incidents: Number(metrics.incidents), marks: marksOn(metrics) }).toEqual({ incidents: 1, marks: [] });
+    expect({ incidents: Number(metrics.incidents), marks: countMarksOn(metrics) }).toEqual({ incidents: 1, marks: [] });
     expect(readClaimValue((await read('incidents', incidentKey(incident.id))).kbSeenAt)?.counted).toBe(true);
   });
 
@@ -183,7 +183,7 @@ describe('the knowledge stage run twice at once for one incident (a retried invo
 
     // Assert: once; the claim is not recorded counted while delivery 1 may still count, so its marks stay
     const metrics = await read('baselines', { pk: `METRICS#${repositoryKey(incident.repository as string)}`, sk: 'TOTAL' });
-    expect({ incidents: Number(metrics.incidents), marks: marksOn(metrics).length }).toEqual({ incidents: 1, marks: 1 });
+    expect({ incidents: Number(metrics.incidents), marks: countMarksOn(metrics).length }).toEqual({ incidents: 1, marks: 1 });
     expect(readClaimValue((await read('incidents', incidentKey(incident.id))).kbSeenAt)?.counted).toBe(false);
   });
 
@@ -195,7 +195,7 @@ describe('the knowledge stage run twice at once for one incident (a retried invo
       if (claimedAt) await learningOn(documents, () => T0).countSeen(incident, claimedAt);
     }
     const metrics = await read('baselines', { pk: `METRICS#${repositoryKey(incident.repository as string)}`, sk: 'TOTAL' });
-    expect({ incidents: Number(metrics.incidents), marks: marksOn(metrics) }).toEqual({ incidents: 1, marks: [] });
+    expect({ incidents: Number(metrics.incidents), marks: countMarksOn(metrics) }).toEqual({ incidents: 1, marks: [] });
     expect(readClaimValue((await read('incidents', incidentKey(incident.id))).kbSeenAt)?.counted).toBe(true);
   });
 });

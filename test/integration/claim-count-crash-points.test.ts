@@ -16,6 +16,7 @@ import { knowledgeLookupStep } from '../../shared/steps/knowledge-lookup.js';
 import { createIncidentStore, incidentKey } from '../../shared/stores/incident-store.js';
 import { SimulatedCrash, clientFailingAtWrite, diesOfCrash, throttlingClient } from '../support/failing-writes.js';
 import { createFakeGitHub, failedRunDelivery, stepDeps } from '../support/fakes.js';
+import { countMarksOn } from '../support/count-marks.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { learningOn, networkRerunExperiment } from '../support/learning.js';
 import { handledAfter } from '../support/handling-time.js';
@@ -138,12 +139,10 @@ describe('a bulk import of one fingerprint’s history', () => {
     // Assert: every row counted once, and the entry keeps no mark of a row whose count is recorded on the row
     const entry = await read('incidents', entryKey(fingerprint));
     expect({ imported: summary.imported, seen: Number(entry.seen) }).toEqual({ imported: 60, seen: 60 });
-    expect(marksOn(entry)).toEqual([]);
+    expect(countMarksOn(entry)).toEqual([]);
   });
 });
 
-/** The count marks an item carries (shared/stores/count-marks.ts), whatever their hour. */
-const marksOn = (item: Record<string, unknown>) => Object.entries(item).filter(([name]) => name.startsWith('countMarks#')).flatMap(([, set]) => [...(set as Set<string>)]);
 
 describe('one repository failing again and again on one commit (a busy repository in a storm)', () => {
   it('counts each failure once on the shared counters, which keep no mark of a failure whose counts are all made', async () => {
@@ -181,7 +180,7 @@ describe('one repository failing again and again on one commit (a busy repositor
     const classified = (await createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 }).get(incident.id)) as Incident;
     const entry = await read('incidents', entryKey(classified.fingerprint as string, knowledgeScopeOf(classified)));
     expect({ fails: testItem.fails, incidents: metrics.incidents, seen: entry.seen }).toEqual({ fails: 25, incidents: 25, seen: 25 });
-    expect({ test: marksOn(testItem), metrics: marksOn(metrics), entry: marksOn(entry) }).toEqual({ test: [], metrics: [], entry: [] });
+    expect({ test: countMarksOn(testItem), metrics: countMarksOn(metrics), entry: countMarksOn(entry) }).toEqual({ test: [], metrics: [], entry: [] });
     const claims = await Promise.all(failures.map(async (failure) => read('incidents', incidentKey(failure.incident.id))));
     expect(claims.map((item) => [readClaimValue(item.failedJobsRecordedAt)?.counted, readClaimValue(item.kbSeenAt)?.counted])).toEqual(failures.map(() => [true, true]));
   });
@@ -204,7 +203,7 @@ describe('the units of one experiment, each joined once and joined again', () =>
     const sum = (rows: Array<{ attempts?: number }>) => rows.reduce((total, row) => total + Number(row.attempts ?? 0), 0);
     expect({ variants: sum(await experiments.counters(id)), buckets: sum(await experiments.unitCounters(id)) }).toEqual({ variants: 20, buckets: 20 });
     const partition = await documents.send(new QueryCommand({ TableName: 'experiments', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `EXPERIMENT#${id}` }, ConsistentRead: true }));
-    expect((partition.Items ?? []).flatMap(marksOn)).toEqual([]);
+    expect((partition.Items ?? []).flatMap(countMarksOn)).toEqual([]);
   });
 });
 
