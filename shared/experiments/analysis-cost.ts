@@ -1,8 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Incident } from '../domain/incident.js';
-import { finishClaim, takeClaim } from '../knowledge/claims.js';
+import { claimCounts, takeClaim } from '../knowledge/claims.js';
 import type { Clock } from '../ports.js';
-import { marksOfClaim, releasableMarks } from '../stores/count-marks.js';
 import { addVariantCounters } from './counters.js';
 
 /** What an analysis counts in its experiment: the analyze stage's whole use of the learning loop. */
@@ -25,9 +24,8 @@ export function createAnalysisCosts(options: { client: DynamoDBDocumentClient; t
       if (!assignment || !cost) return;
       const claim = await takeClaim(client, tables.incidents, incident.id, 'experimentCostAt', clock());
       if (!claim) return;
-      const marks = marksOfClaim(`experimentCostAt#${incident.id}`, claim, clock());
-      if (!marks) return;
-      const { mark, releases } = releasableMarks(marks);
+      const counts = claimCounts(client, tables.incidents, incident.id, 'experimentCostAt', claim, clock());
+      if (!counts) return;
       await addVariantCounters(
         client,
         tables.experiments,
@@ -39,9 +37,9 @@ export function createAnalysisCosts(options: { client: DynamoDBDocumentClient; t
           // Whole micro-dollars keep the ADDs exact; a model without a price is counted apart, never as free.
           ...(cost.estimatedUsd === null ? { unpricedAnalyses: 1 } : { costMicroUsd: Math.round(cost.estimatedUsd * 1_000_000) }),
         },
-        mark('cost'),
+        counts.mark('cost'),
       );
-      await finishClaim(client, tables.incidents, incident.id, 'experimentCostAt', claim.at, releases);
+      await counts.finish();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ClaimName, countedClaimValue, readClaimValue } from '../domain/incident.js';
-import { type MarkRelease, claimReadersName, recordCountedUnlessRead, releaseOnceCounted } from '../stores/count-marks.js';
+import { type CountMark, type MarkRelease, claimReadersName, marksOfClaim, recordCountedUnlessRead, releasableMarks, releaseOnceCounted } from '../stores/count-marks.js';
 import { incidentKey } from '../stores/incident-store.js';
 
 /**
@@ -66,6 +66,25 @@ export async function finishClaim(
 ): Promise<void> {
   const recordCounted = () => recordCountedUnlessRead(client, tableName, incidentKey(incidentId), claim, countedClaimValue(claimedAt));
   await releaseOnceCounted(recordCounted, releases);
+}
+
+/** A claim taken (`first`: by this delivery), the marks of its counts, and what ends it once they are made. */
+export interface ClaimCounts {
+  first: boolean;
+  mark: (step: string) => CountMark;
+  /** Records the claim counted and releases the marks its counts wrote (see {@link finishClaim}): once all are made. */
+  finish: () => Promise<void>;
+}
+
+/**
+ * The counts of the marker `claim` taken on the incident at `taken.at` (by this delivery when `first`): their marks,
+ * named `<claim>#<incident>#<step>`, and their finish; null when it was taken too long ago to count again.
+ */
+export function claimCounts(client: DynamoDBDocumentClient, tableName: string, incidentId: string, claim: ClaimName, taken: { at: Date; first: boolean }, now: Date): ClaimCounts | null {
+  const marks = marksOfClaim(`${claim}#${incidentId}`, taken, now);
+  if (!marks) return null;
+  const { mark, releases } = releasableMarks(marks);
+  return { first: taken.first, mark, finish: () => finishClaim(client, tableName, incidentId, claim, taken.at, releases) };
 }
 
 /** One conditional write of a marker on an existing incident: true when it applied. */

@@ -14,8 +14,7 @@ import type { Clock } from '../ports.js';
 import type { StepLogger } from '../ports.js';
 import type { ClaimName } from '../domain/incident.js';
 import { ConfigError } from '../errors.js';
-import { finishClaim, takeClaim } from './claims.js';
-import { type CountMark, marksOfClaim, releasableMarks } from '../stores/count-marks.js';
+import { type ClaimCounts, claimCounts, takeClaim } from './claims.js';
 import { type FixVerdicts, createFixVerdicts } from './fix-verdict.js';
 import { AUTOMATIC_ACTIONS, type Votes, createVotes } from './votes.js';
 import type { LearnedDescription } from './store.js';
@@ -125,21 +124,10 @@ function outcomeClaims(client: DynamoDBDocumentClient, incidentsTable: string, c
     if (!claim) return null;
     return markedFrom(incidentId, name, claim.at, claim.first);
   }
-  /** `finish` records the claim counted and releases the marks its counts wrote: call it once they are all made. */
   function markedFrom(incidentId: string, name: ClaimName, claimedAt: Date, first: boolean): ClaimCounts | null {
-    const marks = marksOfClaim(`${name}#${incidentId}`, { at: claimedAt, first }, clock());
-    if (!marks) return null;
-    const { mark, releases } = releasableMarks(marks);
-    return { first, mark, finish: () => finishClaim(client, incidentsTable, incidentId, name, claimedAt, releases) };
+    return claimCounts(client, incidentsTable, incidentId, name, { at: claimedAt, first }, clock());
   }
   return { claimMarks, markedFrom };
-}
-
-/** A claim taken (`first`: by this delivery), the marks of its counts, and what ends it once they are made. */
-interface ClaimCounts {
-  first: boolean;
-  mark: (step: string) => CountMark;
-  finish: () => Promise<void>;
 }
 
 /** A recovery's outcome, counted once per incident: what the outcome recorder and the reconciler's backstop count. */
