@@ -3115,17 +3115,18 @@ function addQuoted(block: Block, text: string): void {
 }
 
 /**
- * The category follows the evidence line: a rule's own `categoryFrom` line in the block decides first (the picked
+ * The category follows the evidence line: a rule's own `categoryFrom` lines in the block decide first (the picked
  * head, which may stand past the lines a block stores, or one of those), then the picked head (a traceback's
  * exception, a pytest `E` line), then another program's output the block quotes (see Rule.interleaved), then the
  * rest of the block, then the step's title.
  */
 function categoryOf(block: Block): Category {
-  const from = block.rule.categoryFrom;
-  if (from !== undefined) {
+  const readings = block.rule.categoryFrom;
+  if (readings !== undefined) {
     const texts = [block.headText, ...block.lines.map((l) => l.text)].map((text) => bodyOf(block, text));
-    const { re, unless } = from;
-    if (texts.some((text) => re.test(text))) return unless !== undefined && texts.some((text) => unless.test(text)) ? block.rule.category : from.category;
+    for (const { re, category, unless } of readings) {
+      if (texts.some((text) => re.test(text))) return unless !== undefined && texts.some((text) => unless.test(text)) ? block.rule.category : category;
+    }
   }
   if (!block.rule.refine) return block.rule.category;
   const own = refineCategory(block.headText, 'unknown');

@@ -19,6 +19,13 @@ import type { Category } from './types.js';
  */
 export type ExtendMode = 'line' | 'indent' | 'until' | 'paragraph';
 
+/** One of a rule's `categoryFrom` readings: a line of the block that makes it a failure of `category`. */
+export interface CategoryReading {
+  readonly re: RegExp;
+  readonly category: Category;
+  readonly unless?: RegExp;
+}
+
 export interface Rule {
   /** Stable id, `<toolchain>.<kind>`. */
   readonly id: string;
@@ -117,11 +124,13 @@ export interface Rule {
    */
   readonly statusOnly?: boolean;
   /**
-   * A line of the block that changes what kind of failure it is: clippy's lints are printed as rustc errors, told
-   * apart only by the `-D warnings` note or the clippy link below them. `unless`: a line of the block that keeps the
-   * rule's own category all the same, unrefined (pip's retries that reached the index in the end: it listed its versions).
+   * Lines of the block that change what kind of failure it is, the first reading that finds its line deciding:
+   * clippy's lints are printed as rustc errors, told apart only by the `-D warnings` note or the clippy link below
+   * them; Jest reports ts-jest's compile errors and its own timeouts as failed tests. `unless`: a line of the block
+   * that keeps the rule's own category all the same, unrefined (pip's retries that reached the index in the end: it
+   * listed its versions).
    */
-  readonly categoryFrom?: { readonly re: RegExp; readonly category: Category; readonly unless?: RegExp };
+  readonly categoryFrom?: readonly CategoryReading[];
   /**
    * The headline counts only inside its tool's report, for a shape other tools print too: going up from it within
    * its section, past blank lines and lines `through` matches, the first other line must match `header` (Pulumi's
@@ -327,7 +336,7 @@ export function uniformRule(rule: Rule): Rule {
     pick: rule.pick?.map((p) => ({ re: p.re, last: p.last, outdented: p.outdented }) satisfies Record<keyof typeof p, unknown>),
     keyFrom: rule.keyFrom,
     statusOnly: rule.statusOnly,
-    categoryFrom: rule.categoryFrom && { re: rule.categoryFrom.re, category: rule.categoryFrom.category, unless: rule.categoryFrom.unless },
+    categoryFrom: rule.categoryFrom?.map((from) => ({ re: from.re, category: from.category, unless: from.unless }) satisfies Record<keyof typeof from, unknown>),
     under: rule.under && { header: rule.under.header, through: rule.under.through, alone: rule.under.alone },
     nextLine: rule.nextLine,
     confirmedBy: rule.confirmedBy,
@@ -576,6 +585,13 @@ const BEHAVE_STEP_RE = /^\s+(?:Given|When|Then|And|But|\*) \S.* # \S+:\d+(?: \d+
  * pytest-timeout's failure of a test it stopped (its signal method): `E   Failed: Timeout >2.0s` in the report, since
  * 2.2 `Failed: Timeout (>2.0s) from pytest-timeout.`, the same message ending the summary's entry.
  */
+/**
+ * Jest's failure of a test or hook that ran past its timeout: jest-circus's `thrown: "Exceeded timeout of 5000 ms
+ * for a test.` (Jest 27 to 30; `… while waiting for \`done()\` to be called.` for a callback), jest-jasmine2's
+ * `Timeout - Async callback was not invoked within the 5000 ms timeout specified by jest.setTimeout.`.
+ */
+const JEST_TIMEOUT_RE = /^\s*(?:thrown: "|: )?(?:Exceeded timeout of \d+ ms for a (?:test|hook)\b|Timeout - Async callback was not invoked within the \d+ ?ms timeout specified by )/;
+
 const PYTEST_TIMEOUT_LINE_RE = /^(?:E\s+|(?:FAILED|ERROR) \S.* - )Failed: Timeout (?:>\d+(?:\.\d+)?s|\(>\d+(?:\.\d+)?s\) from pytest-timeout\.)$/;
 
 /**
@@ -640,7 +656,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // after the first on a line of its own, its pid then `| command` (`     28061 Killed   | timeout -s KILL 60 ./slow`):
   // a bare pid only so, not a count (`uniq -c`'s `    412 Killed` of mutation results).
   { id: 'infra.killed', category: 'out_of_memory', weight: 80, extend: 'line', re: /^\s*(?:(?:\S+: line \d+:\s+\d+ )?Killed(?:\s.*)?|\d+ Killed\s+\|\s.*)$/,
-    categoryFrom: { re: /\sKilled\s+(?:\|\s)?(?:[^\s=]+=\S*\s+)*timeout\s+(?:--?[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:[Ss][Ii][Gg])?(?:[Kk][Ii][Ll][Ll]|9)\s|(?:-k\s?|--kill-after[= ])\S)/, category: 'timeout' } },
+    categoryFrom: [{ re: /\sKilled\s+(?:\|\s)?(?:[^\s=]+=\S*\s+)*timeout\s+(?:--?[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:[Ss][Ii][Gg])?(?:[Kk][Ii][Ll][Ll]|9)\s|(?:-k\s?|--kill-after[= ])\S)/, category: 'timeout' }] },
   { id: 'infra.disk-full', category: 'infrastructure', weight: 95, extend: 'indent',
     re: /No space left on device|\bENOSPC\b|[Dd]isk quota exceeded|not enough (?:free )?(?:disk )?space on the disk|System\.IO\.IOException: There is not enough space/i },
   { id: 'infra.runner-lost', category: 'infrastructure', weight: 92, extend: 'line',
@@ -706,7 +722,7 @@ export const RULES: readonly Rule[] = uniformRules([
     tally: /^(?=.{0,300}$)=+ (?=[^=]*\b\d+ (?:failed|errors?)\b)(?=[^=]* in [\d.]+s\b)[^=]* =+$/, causeOnce: true,
     // pytest-timeout fails the test it stopped with `E   Failed: Timeout >2.0s` (its signal method; the thread method
     // kills the whole run instead); since 2.2 with `E   Failed: Timeout (>2.0s) from pytest-timeout.`.
-    categoryFrom: { re: PYTEST_TIMEOUT_LINE_RE, category: 'timeout' } },
+    categoryFrom: [{ re: PYTEST_TIMEOUT_LINE_RE, category: 'timeout' }] },
   // Some pytest plugins put the duration first: `FAILED [0.0041s] test/x.py::T::t - Error: …`. Under CI (the `CI`
   // or `BUILD_NUMBER` variable) pytest prints an entry's message whole, over as many lines as it has (an assertion's
   // `+  where …` lines, Hypothesis's falsifying example), down to the next entry or the run's summary line. An
@@ -716,7 +732,7 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'until', maxLines: 20, summarises: { rule: 'pytest.failed', within: 200 },
     re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?(?:[^\s:]*\.\w+::\S|(?=\S*?\S::\S)\S+ - )/,
     // With `--tb=line` or `--tb=no` the entry is the only line that names pytest-timeout's failure.
-    categoryFrom: { re: PYTEST_TIMEOUT_LINE_RE, category: 'timeout' },
+    categoryFrom: [{ re: PYTEST_TIMEOUT_LINE_RE, category: 'timeout' }],
     end: /^(?:(?:FAILED|ERROR|PASSED|SKIPPED|XFAIL|XPASS) |[=!]{3}|\d+ (?:failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?)\b)/ },
   { id: 'pytest.error-line', category: 'test_failure', weight: 50, extend: 'line', re: /^E {2,}\S/ },
   // A conftest.py that does not import stops pytest before its session (exit status 4): `ImportError while loading
@@ -804,7 +820,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // Flask-Migrate logs it alone (`ERROR [flask_migrate] Error: msg`). A revision graph that does not hold together
   // (two heads, a revision no migration has) is the code's fault.
   { id: 'alembic.error', category: 'unknown', weight: 80, extend: 'indent', refine: true, re: /^ERROR \[(?:alembic\.util\.messaging|flask_migrate)\] /,
-    cont: /^FAILED: /, categoryFrom: { re: /Multiple head revisions|Can't locate revision/, category: 'compilation' } },
+    cont: /^FAILED: /, categoryFrom: [{ re: /Multiple head revisions|Can't locate revision/, category: 'compilation' }] },
   // SQLAlchemy's DBAPI errors go on under the exception's line with the statement that failed (`[SQL: ALTER TABLE …]`),
   // its `[parameters: …]` and `(Background on this error at: …)`.
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
@@ -819,12 +835,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // A suite ts-jest cannot compile (`● Test suite failed to run`) says why in its TypeScript diagnostic below
   // (`    src/x.ts:42:30 - error TS2345: …`, or `src/x.ts(42,30): error TS2345: …` without `pretty`): the code does not build.
   // Its file's `FAIL x.test.js` line is taken in over the file's tests Jest lists when it runs one file (verbose:
-  // `  ✕ name (34 ms)`, `  ✓ name`, a describe's name indented), not over another report's `●` line.
+  // `  ✕ name (34 ms)`, `  ✓ name`, a describe's name indented), not over another report's `●` line. A test or hook
+  // that ran past its time is reported as any failed test, with Jest's timeout message (JEST_TIMEOUT_RE) as its error.
   { id: 'jest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
     lookback: { re: /^\s*FAIL\s+\S/, lines: 40, inclusive: true, through: /^(?:\s+\S.*)?$/ },
     re: /^\s*● (?!Console\b)\S.*$/, end: /^\s*(?:● \S|(?:PASS|FAIL)\s+\S|Test Suites:|Tests:|Summary of all failing tests|Snapshot Summary$)/,
     pick: [{ re: /^\s+\S+(?::\d+:\d+ - |\(\d+,\d+\): )error TS\d+: / }],
-    categoryFrom: { re: /^\s+\S+(?::\d+:\d+ - |\(\d+,\d+\): )error TS\d+: /, category: 'compilation' } },
+    categoryFrom: [{ re: /^\s+\S+(?::\d+:\d+ - |\(\d+,\d+\): )error TS\d+: /, category: 'compilation' }, { re: JEST_TIMEOUT_RE, category: 'timeout' }] },
   // Jest and Vitest exit 1 when no file matches their patterns (`--passWithNoTests` makes it 0): Jest lists the
   // patterns and their matches under it, Vitest its `include` and `exclude`. The project's configuration (a test
   // folder renamed, a pattern that no longer matches), not a test's failure. Under `--passWithNoTests` both print the
@@ -855,7 +872,7 @@ export const RULES: readonly Rule[] = uniformRules([
     // A compiler's error in the package's own code is the code's failure; a `fatal error:` (a header that is not
     // installed: `libpq-fe.h: No such file or directory`, MSVC's `fatal error C1083: Cannot open include file`) stays
     // a missing dependency's.
-    categoryFrom: { re: /^\s*\S+?(?::\d+(?::\d+)?: error: |\(\d+(?:,\d+)?\): error C\d{4}: )/, category: 'compilation' },
+    categoryFrom: [{ re: /^\s*\S+?(?::\d+(?::\d+)?: error: |\(\d+(?:,\d+)?\): error C\d{4}: )/, category: 'compilation' }],
     // pip's frame around the quote (`│ exit code: 1`, `╰─> [2 lines of output]`) is none of it. setuptools' own
     // `error: command '/usr/bin/gcc' failed with exit code 1` names the command the build stopped on.
     keyLines: { belowPick: { lines: 4 }, also: SETUPTOOLS_COMMAND_FAILED_RE, tail: { lines: QUOTED_OUTPUT_TAIL, skip: /^\s*(?:│ |╰─> \[\d+ lines? of output\]$)/ } } },
@@ -900,7 +917,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // not run) `  Size Limit can’t find files at dist/b.js`, with a typographic apostrophe: the workflow's fault.
   { id: 'size-limit.exceeded', category: 'lint', weight: 80, extend: 'paragraph', gap: 0,
     re: /^\s*(?:(?:Package size|Total time) limit has exceeded\b|Size Limit can’t find files at )/,
-    lookback: { re: /^ {2}\S/, lines: 1, inclusive: true }, categoryFrom: { re: /^\s*Size Limit can’t/, category: 'configuration' } },
+    lookback: { re: /^ {2}\S/, lines: 1, inclusive: true }, categoryFrom: [{ re: /^\s*Size Limit can’t/, category: 'configuration' }] },
   // publint: under `Linting...` (or a dependency's `x name` with --deps) its `Errors:`, numbered, before its
   // `Warnings:` and `Suggestions:`, which do not fail the run.
   { id: 'publint.errors', category: 'lint', weight: 80, extend: 'indent', re: /^Errors:$/, cont: /^\d+\. \S/,
@@ -971,7 +988,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // ending in its rule's id (`  no-unused-vars`), where tsd's end in the padding.
   { id: 'tsd.error', category: 'test_failure', weight: 80, extend: 'paragraph', gap: 0, maxLines: 60,
     re: /^\s+✖ +\d+:\d+ +\S/, lookback: { re: /^\s+\S+:\d+:\d+$/, lines: 1, inclusive: true },
-    categoryFrom: { re: /^\s+✖ .*\S {2,}[@\w/-]+$/, category: 'lint' } },
+    categoryFrom: [{ re: /^\s+✖ .*\S {2,}[@\w/-]+$/, category: 'lint' }] },
   // @arethetypeswrong/cli: each problem of the package's types on a line of its own, its emoji, its description and
   // its documentation's link (`💀 Import failed to resolve … https://github.com/arethetypeswrong/…/docs/problems/
   // NoResolution.md`; the link's `problems` is the line filter's keyword), a blank line between, then the table of
@@ -1005,7 +1022,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // node:test's own time limit on a test (`failureType: 'testTimeoutFailure'` over `error: 'test timed out after
   // 100ms'`) is a timeout, as go test's is.
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/,
-    categoryFrom: { re: /^\s+failureType: 'testTimeoutFailure'$/, category: 'timeout' },
+    categoryFrom: [{ re: /^\s+failureType: 'testTimeoutFailure'$/, category: 'timeout' }],
     cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)|^#(?: \((?:in|from) | {2,}\S| (?:\S+ @ \d+$|Failure message: |Passed in:$|Expected:$|\(\w+(?::|\) )|stack traceback:$|\t))/,
     pick: [
       { re: /^\s+error: (?!\|-?$)\S/ },
@@ -1028,7 +1045,7 @@ export const RULES: readonly Rule[] = uniformRules([
     under: { header: /^\s*<testcase [^>]*[^/]>$/, through: /(?!)/, alone: /^\s*<testcase / },
     lookback: { re: /^\s*<testcase /, lines: 1, inclusive: true, when: /^\s*<(?:failure|error)\b/ },
     end: /<\/(?:failure|error)>|^\s*<\/?test(?:case|suite)\b/,
-    categoryFrom: { re: /^\s*<testcase [^>]*name="org\.eslint\./, category: 'lint' } },
+    categoryFrom: [{ re: /^\s*<testcase [^>]*name="org\.eslint\./, category: 'lint' }] },
   // plunit (SWI-Prolog 9.0): a failed test's place, `ERROR: /path/test.pl:11:`, then the test a tab in (`\ttest
   // size: wrong answer (compared using =:=)`, `\ttest x: failed`, `\ttest x: received error: …`) and a wrong
   // answer's `ERROR:     Expected: 2` / `ERROR:     Got:      3`. Before automake's harness, whose `ERROR: t/x` it
@@ -1091,7 +1108,7 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: /^=== RUN\s/, lines: 1, inclusive: true, names: { line: /^=== RUN\s+((?:Test|Benchmark|Fuzz|Example)\S*)/, frame: /^(?:created by )?\S*\.((?:Test|Benchmark|Fuzz|Example)\w*)(?:\.func\d+(?:\.\d+)*)?(?:\(| in goroutine \d+$|$)/ } },
     // go test's own alarm (`-timeout`, 10m by default) panics with every goroutine's stack, the hung test's among them
     // (`running tests:` and its name above them since go 1.21): the run's time ran out, no test's check failed.
-    categoryFrom: { re: /^panic: test timed out after \S+$/, category: 'timeout' } },
+    categoryFrom: [{ re: /^panic: test timed out after \S+$/, category: 'timeout' }] },
   // gotestsum's summary: `=== FAIL: internal/cart TestTotal (0.00s)` (a package's own failure has no test name), the
   // test's output indented below it.
   { id: 'gotestsum.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
@@ -1188,7 +1205,7 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [{ re: /^\s*(?:\w*Error|Error: )/ }],
     // A browser the workflow never installed (`npx playwright install` left out, or a cache restored for another
     // version) fails every test at launch: the pipeline's set-up, not the tests.
-    categoryFrom: { re: /^\s*Error: browserType\.launch: Executable doesn't exist at \S/, category: 'configuration' } },
+    categoryFrom: [{ re: /^\s*Error: browserType\.launch: Executable doesn't exist at \S/, category: 'configuration' }] },
   // Cypress's binary lives outside node_modules (`~/.cache/Cypress`): a job that restored node_modules from a cache,
   // or installed with CYPRESS_INSTALL_BINARY=0, has the package without it. The message, where it looked, the
   // reasons, down to the rule of dashes above the platform's lines.
@@ -1265,7 +1282,7 @@ export const RULES: readonly Rule[] = uniformRules([
     cont: /^\[ERROR\] (?:Command was |Error occurred in starting fork|Process Exit Code: |Crashed tests:|[\w.$]+$|\tat |\t\.\.\. \d+ more$|(?:Caused by: )?(?:[\w$]+\.)+[\w$]*(?:Exception|Error): )/,
     // `There was an error in the forked process` is followed by the fork's error, whatever it says.
     contAfter: { prev: /There was an error in the forked process$/, re: /^\[ERROR\] \S/ },
-    categoryFrom: { re: /^\[ERROR\] Process Exit Code: 137$/, category: 'out_of_memory' } },
+    categoryFrom: [{ re: /^\[ERROR\] Process Exit Code: 137$/, category: 'out_of_memory' }] },
   // A test's report: `method(Class)  Time elapsed: …` before Surefire 3, `Class.method -- Time elapsed: …` since. A
   // JUnit 5 parameterized test is named with its parameters' types, spaces in them: `Class.add(int, int)[2] -- …`.
   { id: 'surefire.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
@@ -1393,7 +1410,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // timeout, as go test's and pytest-timeout's are; not an error a test's code raised that names a timeout.
   { id: 'test.numbered-failure', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
     pick: [{ re: /^\s*(?:(?:[\w.]+)?(?:Error|Exception)(?: \[\w+\])?: |expected |Expected\b(?!:))/ }],
-    categoryFrom: { re: /^\s*Error: Timeout of \d+ms exceeded\. /, category: 'timeout' },
+    categoryFrom: [{ re: /^\s*Error: Timeout of \d+ms exceeded\. /, category: 'timeout' }],
     re: /^(?:nl)?\s*\d+\) (?:\S|\s*$)/, end: /^(?:nl)?\s*(?:\d+\) (?:\S|\s*$)|\d+ (?:passing|failing|pending)\b|npm ERR!|error Command failed|FAILURES!|ERRORS!|--$|Finished in|Failed examples:|\d+ examples?,|Tests: \d+|Randomized with seed|Process finished|\[\d\d:\d\d:\d\d\])/ },
   { id: 'php.test-failed', category: 'test_failure', weight: 80, extend: 'line',
     re: /^FAIL .*\[[^\s[\]]+\.phpt\]/, lookback: { re: /^={4,}DIFF={4,}$/, lines: 200, inclusive: false } },
@@ -1491,7 +1508,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // an unknown option (TS5023, TS5025), a path or file that does not exist (TS5058, TS5083, TS6053). ts-node quotes
   // tsc's diagnostics under `TSError: ⨯ Unable to compile TypeScript:`, taken in.
   { id: 'tsc.error', category: 'compilation', weight: 86, extend: 'indent', cont: /^Failed to type check\.$/,
-    categoryFrom: { re: /\berror TS(?:18003|5023|5025|5058|5083|6053): /, category: 'configuration' },
+    categoryFrom: [{ re: /\berror TS(?:18003|5023|5025|5058|5083|6053): /, category: 'configuration' }],
     lookback: { re: /^TSError: ⨯ Unable to compile TypeScript:$/, lines: 1, inclusive: true },
     re: /^\S+\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?: - |: ?)error TS\d+:|\berror TS\d{3,5}:/ },
   // javac under -Werror ends with one error that names no line (`error: warnings found and -Werror specified`;
@@ -1516,7 +1533,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // and the reason below it; a rule of its `dependency` package (convergence, upper bounds, bans) is a dependency's.
   { id: 'maven.enforcer', category: 'configuration', weight: 82, extend: 'until', maxLines: 20, gap: 0,
     re: /^\[ERROR\] Rule \d+: [\w.$]+ failed with message:$/, end: /^(?:\[INFO\]|\[ERROR\] (?:Rule \d+:|-> \[Help|$))/,
-    categoryFrom: { re: /\.rules\.dependency\.|^\[ERROR\] Dependency convergence error/, category: 'dependency' } },
+    categoryFrom: [{ re: /\.rules\.dependency\.|^\[ERROR\] Dependency convergence error/, category: 'dependency' }] },
   // maven-compiler-plugin asked for a Java release the JDK that runs Maven does not have (`maven.compiler.release` 21 on
   // JDK 17): `Fatal error compiling: error: release version 21 not supported` (javac 9+), `invalid target release: 21`
   // (older plugins and javac 8), in the goal's line itself: the workflow's JDK or the POM's release, not the code.
@@ -1625,7 +1642,7 @@ export const RULES: readonly Rule[] = uniformRules([
     fileOf: /^(\S+\.pyi?):\d+/, tally: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/,
     // `Library stubs not installed for "requests"` (its hint names the `types-requests` package): the environment
     // mypy runs in lacks a package, not the code a type. A module mypy cannot find at all may be a typo: not read.
-    categoryFrom: { re: /^\S+\.pyi?:\d+(?::\d+)?: error: Library stubs not installed for "/, category: 'dependency' } },
+    categoryFrom: [{ re: /^\S+\.pyi?:\d+(?::\d+)?: error: Library stubs not installed for "/, category: 'dependency' }] },
   // GHC (alone, under cabal or stack): `src/X.hs:12:5: error:`, placed `12:5-9` over columns and `(12,5)-(14,7)` over
   // lines, `<no location info>: error:` for none (a module it cannot find); since 9.4 a code follows (`error: [GHC-83865]`), and under -Werror the flag (`[-Wunused-imports,
   // Werror=unused-imports]`). The message is four spaces in, a `Suggested fix:` may stand apart from it by a blank
@@ -1740,7 +1757,7 @@ export const RULES: readonly Rule[] = uniformRules([
     ],
     keyLines: { from: /^\s*--- stderr$/, also: /(?:^|\s|=)(?:fatal )?error(?:\[\w+\])?: |configure: error: |undefined reference to|cannot find -l/ },
     // rustc's linker not finding a library (`= note: rust-lld: error: unable to find library -llz4`): see MISSING_LIBRARY_RE.
-    categoryFrom: { re: MISSING_LIBRARY_RE, category: 'dependency' } },
+    categoryFrom: [{ re: MISSING_LIBRARY_RE, category: 'dependency' }] },
   // Nix reports a failed derivation as `error: builder for '/nix/store/…drv' failed with exit code 1;` and quotes
   // the build's last lines below it (`       > …`, read past that prefix by their own rules): a status, before rustc's
   // `error: ` rule, which would take the quoted lines into its block.
@@ -1787,7 +1804,7 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'cargo.fetch', category: 'dependency', weight: 82, extend: 'indent', maxLines: 80,
     re: /^error: failed to (?:get `[^`]+` as a dependency of package |download from `|load source for dependency `|download `[^`]+`$|update registry `)/,
     cont: /^Caused by:$/,
-    categoryFrom: { re: /^\s*\[\d+\] [A-Z]|; class=Net \(\d+\)$/, category: 'network' } },
+    categoryFrom: [{ re: /^\s*\[\d+\] [A-Z]|; class=Net \(\d+\)$/, category: 'network' }] },
   // cargo refusing a package whose `rust-version` is newer than the toolchain: `error: rustc 1.75.0 is not supported by
   // the following package:` (cargo 1.77+), the packages indented under it (`  tally@0.1.0 requires rustc 1.97`);
   // before, `error: package `x v1.2.0` cannot be built because it requires rustc 1.74 or newer, while the currently
@@ -1803,7 +1820,7 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
     re: /^error(?:\[E\d{4}\])?: (?!could not compile|failed to select a version for |aborting due to|build failed|test failed|Process didn't|pathspec |src refspec |failed to push |Your local changes |RPC failed; |\d+ bytes of body are still expected|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull with )?rebase: |could not apply |(?:Merging|Pulling) is not possible|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
-    categoryFrom: { re: /^\s*= (?:note: `-D (?!rustdoc::)[\w:-]+` implied by `-D warnings`|note: `#\[deny\(clippy::|help: for further information visit https:\/\/rust-lang\.github\.io\/rust-clippy\/)/, category: 'lint' } },
+    categoryFrom: [{ re: /^\s*= (?:note: `-D (?!rustdoc::)[\w:-]+` implied by `-D warnings`|note: `#\[deny\(clippy::|help: for further information visit https:\/\/rust-lang\.github\.io\/rust-clippy\/)/, category: 'lint' }] },
   { id: 'msvc.error', category: 'compilation', weight: 84, extend: 'line',
     re: /: (?:fatal )?error (?:C|LNK|RC)\d{4}:/ },
   { id: 'git.conflict-marker', category: 'compilation', weight: 90, extend: 'line',
@@ -1837,10 +1854,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // message under it is the one shown.
   { id: 'configure.error', category: 'configuration', weight: 80, extend: 'line', re: /^configure: error: /,
     lookback: { re: /^checking .*\.\.\. no$/, lines: 1, inclusive: true }, pick: [{ re: /^configure: error: (?!in [`'])/ }],
-    categoryFrom: {
+    categoryFrom: [{
       re: /^configure: error: (?:Package requirements \(|(?!cannot find required auxiliary files\b).*\b(?:not found|required|install \S+-devel?)\b)/,
       category: 'dependency',
-    } },
+    }] },
   // make's own stop. Scripts probe targets that may not exist (`make clean || true`) and go on: below a failure
   // of the step that failed after it (a later section's output that says nothing more scores 20 + 30 there). On a
   // makefile's line (`Makefile:1: *** recipe commences before first target.  Stop.`, `rules.mk:4: *** missing
@@ -1902,7 +1919,7 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: /^\S+\.di?\(\d+(?:,\d+)?\): Warning: \S/, lines: 100, inclusive: true, through: /^(?:\S+\.di?\(\d+(?:,\d+)?\): |\s)/, farthest: /^(?!\S+\.di?\(\d+(?:,\d+)?\): |\s)/ },
     pick: [{ re: /^\S+\.di?\(\d+(?:,\d+)?\): Warning: \S/ }] },
   { id: 'd.throwable', category: 'unknown', weight: 62, extend: 'until', maxLines: 200,
-    categoryFrom: { re: /^(?:core\.exception\.AssertError@|\S+\.d\(\d+\): \[unittest\] )/, category: 'test_failure' },
+    categoryFrom: [{ re: /^(?:core\.exception\.AssertError@|\S+\.d\(\d+\): \[unittest\] )/, category: 'test_failure' }],
     re: /^(?:[a-z_]\w*\.)+\w*(?:Error|Exception)@\S*\(\d+\): |^\S+\.d\(\d+\): \[unittest\] /, end: /^(?!-{16}$|\S+(?::[\d?]+)? (?:\S.* )?\[0x[\da-f]+\]$)/,
     tally: /^\d+\/\d+ modules FAILED unittests$/ },
   // dune's `(diff expected actual)` action (an expect or cram test's output against its file): `File "t/x.expected",
@@ -1916,7 +1933,7 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^File "[^"]+", line 1, characters 0-0:$/,
     nextLine: /\(internal\) \(exit|^diff --git |^Error: Files .* differ/, end: /^(?![-+ @\\]|\(cd |index |diff --git |Error: Files |$)/,
     // `dune build @fmt` prints the same block for a file its formatter would change, against `.formatted/<file>`.
-    categoryFrom: { re: /\/\.formatted\//, category: 'lint' } },
+    categoryFrom: [{ re: /\/\.formatted\//, category: 'lint' }] },
   // The same action when patdiff is installed (dune runs `patdiff -keep-whitespace -location-style omake [-ascii]`,
   // print_diff.ml): `------ t/x.expected` over `++++++ t/x.output`, then each hunk's location (`File "t/x.expected",
   // line 2, characters 0-1:`; patdiff's own style `@|-1,3 +1,3 ====`) and its lines marked ` |`, `-|`, `+|` (`!|`
@@ -1925,7 +1942,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // rules after this one, which a headline of a rule with `nextLine` keeps off it.
   { id: 'dune.patdiff', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 0,
     re: /^-{6} (?=\S*[/.]\w)\S+$/, nextLine: /^\+{6} \S/, end: /^(?![-+ !@]\||File "|\+{6} )/, pick: [{ re: /^File "/ }],
-    categoryFrom: { re: /\/\.formatted\//, category: 'lint' } },
+    categoryFrom: [{ re: /\/\.formatted\//, category: 'lint' }] },
   // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
   { id: 'ocaml.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, cont: /^(?:\d+ \||Error|Warning)/,
     re: /^File "[^"]+\.(?:ml|mli|mly|mll|re|rei)", lines? \d+(?:-\d+)?, characters \d+-\d+:$/,
@@ -2041,7 +2058,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // Angular's builder reports a size budget in esbuild's shape (`✘ [ERROR] bundle initial exceeded maximum budget.
   // Budget 40.00 kB was not met by …`): a check of the output's size, as size-limit's, not the code failing to build.
   // Its webpack builder (build-angular:browser) words the same error `Error: bundle initial exceeded maximum budget. …`.
-  { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent', categoryFrom: { re: /exceeded maximum budget/, category: 'lint' },
+  { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent', categoryFrom: [{ re: /exceeded maximum budget/, category: 'lint' }],
     re: /^Error: (?:\S+ )?\S+ exceeded maximum budget\. |^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
   // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.
   { id: 'storybook.error', category: 'compilation', weight: 78, extend: 'indent', refine: true, re: /^ERR! (?!=> |\s)\S/ },
@@ -2241,7 +2258,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // exits 0 whatever it shows. A dependency manifest or lock file behind the code (`go mod tidy`, `npm install`
   // before the diff) is a dependency failure, as lockfile.outdated's are.
   { id: 'diff.unified', category: 'lint', weight: 60, extend: 'until', maxLines: 300, gap: 99, hunks: true,
-    categoryFrom: { re: /^diff --git a\/(?:\S*\/)?(?:go\.(?:mod|sum)|package-lock\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|poetry\.lock|uv\.lock|Gemfile\.lock|composer\.lock) /, category: 'dependency' },
+    categoryFrom: [{ re: /^diff --git a\/(?:\S*\/)?(?:go\.(?:mod|sum)|package-lock\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|poetry\.lock|uv\.lock|Gemfile\.lock|composer\.lock) /, category: 'dependency' }],
     re: /^(?:diff --git a\/\S|--- \S+\.orig$|Diff in \S+(?: at line |:)\d+:$)/,
     end: /^(?![-+ @\\]|index [\da-f]|(?:new|deleted) file mode \d|(?:old|new) mode \d|(?:dis)?similarity index \d|(?:rename|copy) (?:from|to) \S|$)/,
     lookback: { re: /^diff \S+\.orig \S+$/, lines: 1, inclusive: true }, pick: [{ re: /^diff \S+\.orig \S+$/ }] },
@@ -2296,7 +2313,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // finding right after cfn-lint's warnings in one step, `cfn-lint … || rc=$?; ruff check .`, is no report of theirs.)
   // cfn-lint's E0000 is no rule's finding: the template did not parse (YAML's or JSON's syntax, a key given twice),
   // the taxonomy's bad YAML, as Psych's and PyYAML's syntax errors are (categories.ts).
-  { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40, categoryFrom: { re: /^E0000 \S/, category: 'configuration' },
+  { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40, categoryFrom: [{ re: /^E0000 \S/, category: 'configuration' }],
     re: /^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S/, cont: /^\s*(?:-->|\||\d+ \||help:|= )|^\S+\.(?:ya?ml|json|template):\d+:\d+$/,
     lookback: { when: /^E\d{4} /, re: /^[WI]\d{4} \S/, lines: 60, inclusive: true, through: /^(?:[WI]\d{4} \S.*|\S+\.(?:ya?ml|json|template):\d+:\d+|)$/, farthest: /^E\d{4} \S/ } },
   // HLint: `src/X.hs:27:15-42: Warning: Use foldl'` (`(12,5)-(14,7)` for a span of lines), then `Found:` / `Perhaps:`.
@@ -2370,7 +2387,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // nor has one whose imports Biome 1 would sort (`src/a.ts organizeImports ━━━`; Biome 2's is an `assist` with one).
   { id: 'biome.diagnostic', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
     re: /^\S+(?::\d+:\d+ (?:lint|parse|assist|suppressions)(?:\/[\w-]+)*| (?:format|organizeImports))(?: +[A-Z]+)* +━{3,}$/, pick: [{ re: /^\s+[×✖] \S/ }],
-    categoryFrom: { re: /^\S+:\d+:\d+ parse\b/, category: 'compilation' } },
+    categoryFrom: [{ re: /^\S+:\d+:\d+ parse\b/, category: 'compilation' }] },
   // PHP_CodeSniffer's full report: ` 14 | ERROR | [x] message` rows under `FILE: path` and `FOUND N ERRORS …`.
   { id: 'phpcs.error', category: 'lint', weight: 78, extend: 'indent', maxLines: 60,
     re: /^\s*\d+ \| ERROR \| (?:\[[ x]\] )?\S/, cont: /^\s*\d* \| (?:ERROR|WARNING)? *\| /, lookback: { re: /^FILE: \S/, lines: 4, inclusive: true } },
@@ -2514,7 +2531,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // and Emacs's byte-compiler (`slugify.el:4:25: Error: Unused lexical variable `parts'`, a warning under
   // byte-compile-error-on-warn).
   { id: 'haxe.error', category: 'compilation', weight: 84, extend: 'indent', re: /^(?:\[ERROR\] )?\S+\.hx:\d+: (?:characters|lines) \d+-\d+(?: : (?!Warning : )|$)/,
-    categoryFrom: { re: /^(?:\[ERROR\] )?\S+\.hx:\d+: (?:characters|lines) \d+-\d+ : Uncaught exception /, category: 'unknown' } },
+    categoryFrom: [{ re: /^(?:\[ERROR\] )?\S+\.hx:\d+: (?:characters|lines) \d+-\d+ : Uncaught exception /, category: 'unknown' }] },
   { id: 'ghdl.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 6, re: /^\S+\.vhdl?:\d+:\d+:(?: (?!warning:)\S|error: )/i },
   { id: 'iverilog.error', category: 'compilation', weight: 84, extend: 'line', re: /^\S+\.(?:s?v|vh|svh):\d+: (?:error: |syntax error$)/, tally: /^\d+ error\(s\) during elaboration\.$/ },
   { id: 'emacs.byte-compile-error', category: 'compilation', weight: 84, extend: 'line', re: /^\S+\.el:\d+:\d+: Error: / },
@@ -2589,7 +2606,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // ESLint's unix format (eslint-formatter-unix) ends each problem with `[Error/rule]`: its message may start with the
   // name it quotes (`'rat' is not defined. [Error/no-undef]`); such a `[Warning/rule]` is no failure.
   { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', tally: /^scan-build: \d+ bugs? found\.$/, re: /^(?![\w./-]+\.hx:)[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`']|[A-Za-z_]\w*:(?:PASS$|IGNORE\b)|warning:$)(?:[A-Z]?[a-z]+|'.* \[Error\/[\w@/-]+\]$)/,
-    categoryFrom: { re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: (?:(?:check|assertion|expectation) failed\b|runtime error: )|^[\w./-]+\.\w{1,10}:\d+:[A-Za-z_]\w*:FAIL\b/i, category: 'test_failure' } },
+    categoryFrom: [{ re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: (?:(?:check|assertion|expectation) failed\b|runtime error: )|^[\w./-]+\.\w{1,10}:\d+:[A-Za-z_]\w*:FAIL\b/i, category: 'test_failure' }] },
   { id: 'yaml.parse', category: 'configuration', weight: 68, extend: 'line',
     re: /found character that cannot start any token|did not find expected (?:key|'[^']+'|node content)|mapping values are not allowed|while (?:parsing|scanning) a/ },
 
@@ -2624,7 +2641,7 @@ export const RULES: readonly Rule[] = uniformRules([
     cont: /^npm (?:ERR!|error) (?!code ELIFECYCLE|errno|A complete log|Exit status|\s*$)/,
     // A tarball that does not match the lock file's hash (`integrity checksum failed … wanted … but got …`) is the
     // dependency's, not a test's comparison.
-    categoryFrom: { re: /^npm (?:ERR!|error) code EINTEGRITY\b/, category: 'dependency' } },
+    categoryFrom: [{ re: /^npm (?:ERR!|error) code EINTEGRITY\b/, category: 'dependency' }] },
   // Yarn Berry's errors by code: exception, build, checksum, frozen lockfile, fetch, auth, no candidates. Under
   // --immutable Yarn 4 prints the lockfile's diff in its `┌ Post-resolution validation` section, its added and removed
   // lines as YN0028 errors among the context's YN0000 lines, then `The lockfile would have been modified …`: that line
@@ -2666,7 +2683,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // never got an answer).
   { id: 'pip.resolve', category: 'dependency', weight: 86, extend: 'line', refine: true,
     lookback: { re: /^(?!WARNING: Retrying )/, lines: 40, inclusive: false },
-    categoryFrom: { re: /^WARNING: Retrying .* broken by '(?:NewConnection|ConnectTimeout|ReadTimeout|Proxy|SSL|Protocol)Error/, category: 'network', unless: /\(from versions: (?!none\))/ },
+    categoryFrom: [{ re: /^WARNING: Retrying .* broken by '(?:NewConnection|ConnectTimeout|ReadTimeout|Proxy|SSL|Protocol)Error/, category: 'network', unless: /\(from versions: (?!none\))/ }],
     re: /Could not find a version that satisfies the requirement|No matching distribution found for|ResolutionImpossible|Cannot install .{0,1000} because these package versions have conflicting dependencies|Failed building wheel for|Could not build wheels for|pip's dependency resolver/ },
   // PubGrub's explanation (Poetry, Dart pub, uv's plain form): `Because … depends on …`, up to `version solving failed.`
   { id: 'pubgrub.resolve', category: 'dependency', weight: 84, extend: 'paragraph', gap: 0, maxLines: 40,
@@ -2768,14 +2785,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // `2026-11-28 10:00:00,123 ERROR 404: no such order`, in a passing test's captured output, is not wget's); its 401
   // and 403 a credential the job lacks, as curl.error reads them.
   { id: 'network.python-client', category: 'network', weight: 74, extend: 'indent', maxLines: 60,
-    categoryFrom: { re: /^\S+ \S+ ERROR 40[13]: /, category: 'configuration' },
+    categoryFrom: [{ re: /^\S+ \S+ ERROR 40[13]: /, category: 'configuration' }],
     re: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ERROR \d{3}: |Max retries exceeded with url|NewConnectionError|ConnectTimeoutError|RemoteDisconnected|Connection aborted|EOF occurred in violation of protocol|\bE(?:HOSTUNREACH|NETUNREACH)\b/ },
   // curl's own error line when network.error does not read its message (`curl: (22) The requested URL returned error:
   // 404` under -f): below a tool's report, since scripts run curl where its failure is not the step's (`|| true`, a retry loop).
   // Not (23), the reader of its output gone (`curl … | head -n1`: `Failure writing output to destination`), which is
   // no network's and fails nothing; a 401 or 403 is a credential the job lacks (auth.error reads it with its reason).
   { id: 'curl.error', category: 'network', weight: 45, extend: 'line', re: /^curl: \((?!23\))\d+\) \S/,
-    categoryFrom: { re: /^curl: \(22\) The requested URL returned error: 40[13]\b/, category: 'configuration' } },
+    categoryFrom: [{ re: /^curl: \(22\) The requested URL returned error: 40[13]\b/, category: 'configuration' }] },
   // Terraform's diagnostics: `│ Error: Unsupported argument` inside a ╷ … ╵ box.
   { id: 'terraform.error', category: 'configuration', weight: 80, extend: 'until', maxLines: 60, gap: 99, refine: true,
     re: /^│ Error: \S/, end: /^╵/ },
@@ -2972,7 +2989,7 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^Exception in thread "|^\S+Exception: .* at \S+\.java:\d+|^(?:\[\w+\] |Caused: )?(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/,
     cont: /^\s*(?:at |\.\.\. \d+ more|Caused by:)|^\[\w+\]\s+at |^(?:Caused: |Also: {3})\S|^std(?:out|err): |^(?:Please make sure you have the correct access rights|and the repository exists\.)$/,
     interleaved: GIT_EXCEPTION_OUTPUT, lookback: { re: JENKINS_TRACE_INTRO_RE, lines: 120, inclusive: true, through: JENKINS_TRACE_LINE_RE },
-    categoryFrom: { re: JENKINS_AGENT_LOST_RE, category: 'infrastructure' } },
+    categoryFrom: [{ re: JENKINS_AGENT_LOST_RE, category: 'infrastructure' }] },
   // CPython's faulthandler on a fatal signal (pytest turns it on; `python -X faulthandler`): `Fatal Python error:
   // Segmentation fault` (behind pytest's progress: `.Fatal …`, `tests/x.py::t Fatal …`), a blank line, `Current thread
   // 0x… (most recent call first):` and the frames, innermost first (`  File "x.py", line 6 in f`): where it crashed.

@@ -528,7 +528,7 @@ const SHARED: ReadonlyArray<readonly [string, RegExp, readonly string[]]> = [
 const expressionsOf = (rule: Rule): RegExp[] =>
   [
     rule.re, rule.cont, rule.end, rule.message?.open, rule.message?.end, rule.lookback?.re, rule.under?.header,
-    rule.under?.through, rule.confirmedBy, rule.nextLine, rule.categoryFrom?.re, rule.tally, ...(rule.pick ?? []).map((p) => p.re),
+    rule.under?.through, rule.confirmedBy, rule.nextLine, ...(rule.categoryFrom ?? []).map((from) => from.re), rule.tally, ...(rule.pick ?? []).map((p) => p.re),
   ].filter((re): re is RegExp => re !== undefined);
 
 describe('attack 58 (lang58): the new expressions cost a pass over a long line', () => {

@@ -190,7 +190,7 @@ describe("the attack's expressions", () => {
   const expressionsOf = (id: string): RegExp[] => {
     const rule = RULE_TABLE.find((r) => r.id === id);
     if (rule === undefined) throw new Error(`no rule ${id}`);
-    return [rule.re, rule.cont, rule.end, rule.tally, rule.categoryFrom?.re, rule.lookback?.re, rule.lookback?.through].filter((re): re is RegExp => re !== undefined);
+    return [rule.re, rule.cont, rule.end, rule.tally, ...(rule.categoryFrom ?? []).map((from) => from.re), rule.lookback?.re, rule.lookback?.through].filter((re): re is RegExp => re !== undefined);
   };
 
   it('read a long line of their own shapes in linear time', () => {

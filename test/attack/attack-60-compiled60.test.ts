@@ -264,7 +264,7 @@ describe("the session's expressions", () => {
   const expressionsOf = (id: string): RegExp[] => {
     const rule = RULE_TABLE.find((r) => r.id === id);
     if (rule === undefined) throw new Error(`no rule ${id}`);
-    return [rule.re, rule.cont, rule.end, rule.nextLine, rule.categoryFrom?.re, rule.lookback?.re, rule.under?.header, rule.under?.through].filter((re): re is RegExp => re !== undefined);
+    return [rule.re, rule.cont, rule.end, rule.nextLine, ...(rule.categoryFrom ?? []).map((from) => from.re), rule.lookback?.re, rule.under?.header, rule.under?.through].filter((re): re is RegExp => re !== undefined);
   };
 
   it('read a long line of their own shapes in linear time', () => {

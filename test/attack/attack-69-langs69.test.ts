@@ -10,8 +10,8 @@ import { failedStepLog, topFailure } from '../support/step-analysis.js';
 // gcc 12, Node 22.23.3, Mocha 12.0.3, Jest 30, Vitest 5.1.1), paths rewritten to the runner's; otherwise the tool's
 // documented wording, said so in the row. Each row failed before its fix, or runs as an expected failure with its
 // reason; rows named guards passed before and keep a fix from going too far.
-// Open: S69-3's Jest row (its test's time limit filed as a test failure: jest.failed's one categoryFrom holds ts-jest's
-// compile errors), S69-4 (Jest's FAIL line past 40 lines of verbose list).
+// Open: S69-4 (Jest's FAIL line past 40 lines of verbose list). S69-3's Jest row (its test's time limit filed as a test
+// failure) closed in session 74: a rule's `categoryFrom` holds several readings, jest.failed's ts-jest's and Jest's own.
 
 describe('S69-1 (High): a linker that does not find a library, in each linker\'s wording, is a dependency', () => {
   it("Apple's linker since Xcode 15 (`ld: library 'ssl' not found`, the wording of today's macOS runners; documented)", async () => {
@@ -171,8 +171,8 @@ describe('S69-3 (High, pre-existing): a test runner\'s own time limit is a timeo
     expect((await topFailure(log))[2]).toBe('test_failure');
   });
 
-  // Open: jest.failed's one `categoryFrom` reads ts-jest's compile errors; a second reading needs the field to hold two.
-  it.fails("Jest's `Exceeded timeout of 5000 ms for a test` (Jest 30, real output)", async () => {
+  // Closed in session 74 (it failed before): jest.failed's second `categoryFrom` reading, JEST_TIMEOUT_RE.
+  it("Jest's `Exceeded timeout of 5000 ms for a test` (Jest 30, real output)", async () => {
     const log = failedStepLog('npx jest --ci', [
       'FAIL test/api.test.js (6.142 s)',
       '  ✕ waits for the server (5010 ms)',
@@ -187,6 +187,26 @@ describe('S69-3 (High, pre-existing): a test runner\'s own time limit is a timeo
       'Test Suites: 1 failed, 1 total',
     ], 1);
     expect((await topFailure(log))[2]).toBe('timeout');
+  });
+
+  // Session 74: a hook's timeout (Jest's documented wording, the test's report otherwise the same), and guards: a test
+  // whose name says timeout but whose assertion failed, and ts-jest's compile error, which the first reading keeps.
+  it.each([
+    ["Jest's `Exceeded timeout of 5000 ms for a hook` (documented wording)", 'timeout', [
+      'FAIL test/api.test.js (6.2 s)', '  ● api › waits for the server', '',
+      '    thrown: "Exceeded timeout of 5000 ms for a hook.',
+      '    Add a timeout value to this test to increase the timeout, if this is a long-running test. See https://jestjs.io/docs/api#testname-fn-timeout."',
+    ]],
+    ['(guard) a Jest test named for a timeout whose assertion failed stays a test failure', 'test_failure', [
+      'FAIL test/retry.test.js', '  ● retries after a timeout of 5000 ms', '', '    expect(received).toBe(expected) // Object.is equality', '',
+      '    Expected: 3', '    Received: 2', '', '      at Object.toBe (test/retry.test.js:12:20)',
+    ]],
+    ["(guard) ts-jest's compile error stays compilation", 'compilation', [
+      'FAIL test/api.test.ts', '  ● Test suite failed to run', '', "    test/api.test.ts:3:7 - error TS2322: Type 'string' is not assignable to type 'number'.",
+    ]],
+  ])('%s', async (_name, category, report) => {
+    const log = failedStepLog('npx jest --ci', [...report, '', 'Test Suites: 1 failed, 1 total'], 1);
+    expect((await topFailure(log))[2]).toBe(category);
   });
 });
 
@@ -251,7 +271,7 @@ const ruleOf = (id: string): Rule => {
   return rule;
 };
 const expressionsOf = (rule: Rule): RegExp[] =>
-  [rule.re, rule.cont, rule.end, rule.lookback?.re, rule.lookback?.through, rule.categoryFrom?.re, ...(rule.pick ?? []).map((p) => p.re)]
+  [rule.re, rule.cont, rule.end, rule.lookback?.re, rule.lookback?.through, ...(rule.categoryFrom ?? []).map((from) => from.re), ...(rule.pick ?? []).map((p) => p.re)]
     .filter((re): re is RegExp => re !== undefined);
 
 describe('S69-5: the new expressions cost a pass over a long line', () => {
