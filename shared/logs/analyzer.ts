@@ -26,6 +26,8 @@ import {
   IPYTHON_TRACEBACK_RE,
   LANGUAGE_TWINS,
   matchExitMarker,
+  PASSING_REPORTS_END_RE,
+  PASSING_REPORTS_HEADING_RE,
   RULES,
   mayStartSection,
   SECTION_START_RE,
@@ -1091,6 +1093,8 @@ export class LogScanner {
   /** The section of the last ninja `FAILED: out ` line that opened a block (see {@link openBlock}). */
   private ninjaEdgeSection: Section | null = null;
   private inFailureList = false;
+  /** The section whose unprefixed lines are pytest's reports of passed tests (see PASSING_REPORTS_HEADING_RE), or null. */
+  private passingReportsIn: Section | null = null;
   /**
    * The open `until` block ended on a headline of its own rule (Composer's next `- Root composer.json requires …`):
    * that line opens the rule's next block whether or not the line filter passes it, as it would have gone on in it.
@@ -1516,6 +1520,7 @@ export class LogScanner {
     const task = prefix === 0 ? text : text.slice(prefix);
     if (this.tallyWanted.size > 0) this.takeTally(line, task, text.slice(0, text.length - task.length));
     if (this.tallyListRule !== null) this.followTallyList(line, text, task);
+    if (prefix === 0 && this.readsPassingReports(text)) return;
     // Every block this opens is opened at the one call below: V8 throws compiled code away the first time a call it
     // has never seen run runs, and a second call for a line the pre-filter turns down (an `until` block's next
     // headline without a keyword) first ran megabytes into a log.
@@ -1548,6 +1553,22 @@ export class LogScanner {
       rule ??= itemPending ? FAILURE_LIST_ITEM_RULE : null;
     }
     if (rule) this.openBlock(rule, line, text, annotated, prefix);
+  }
+
+  /**
+   * Whether an unprefixed line is pytest's heading of the tests that passed or stands under it (see
+   * PASSING_REPORTS_HEADING_RE): no block opens there. The heading and what ends it are line filter triggers, so both
+   * are read however many skipped lines stand between; a section's end ends it too.
+   */
+  private readsPassingReports(text: string): boolean {
+    if (this.passingReportsIn === this.section) {
+      if (!PASSING_REPORTS_END_RE.test(text) || PASSING_REPORTS_HEADING_RE.test(text)) return true;
+      this.passingReportsIn = null;
+      return false;
+    }
+    if (text.charCodeAt(0) !== 61 || !PASSING_REPORTS_HEADING_RE.test(text)) return false;
+    this.passingReportsIn = this.section;
+    return true;
   }
 
   /**

@@ -586,6 +586,16 @@ const BEHAVE_STEP_RE = /^\s+(?:Given|When|Then|And|But|\*) \S.* # \S+:\d+(?: \d+
  * 2.2 `Failed: Timeout (>2.0s) from pytest-timeout.`, the same message ending the summary's entry.
  */
 /**
+ * pytest's report of the tests that passed, under `-rA` or `-rP` (`==== PASSES ====`; `XPASSES` for those expected to
+ * fail): each test's header and what it printed, from the run's tests that passed. None of it is a failure's: a
+ * passing test may print `Error: …`, and its header has a failed test's shape. It ends at pytest's next heading (the
+ * short summary, the warnings, the run's summary line) or at what plugins print below it: pytest-cov's report, or
+ * its threshold's failure alone under `--cov-report=`; and at pytest's own crash (`INTERNALERROR>`).
+ */
+export const PASSING_REPORTS_HEADING_RE = /^=+ X?PASSES =+$/;
+export const PASSING_REPORTS_END_RE = /^(?:={3,} \S.* ={3,}$|[-_]{3,} coverage: .* [-_]{3,}$|FAIL Required test coverage of |INTERNALERROR> )/;
+
+/**
  * Jest's failure of a test or hook that ran past its timeout: jest-circus's `thrown: "Exceeded timeout of 5000 ms
  * for a test.` (Jest 27 to 30; `… while waiting for \`done()\` to be called.` for a callback), jest-jasmine2's
  * `Timeout - Async callback was not invoked within the 5000 ms timeout specified by jest.setTimeout.`.

@@ -84,7 +84,7 @@ describe("pytest -rA: the passed tests' section (`==== PASSES ====`)", () => {
 
   // Open: the check (each line under the heading read from the scanner's ring) cost mix-100 10.83 -> 13.63 G
   // instructions (session 69's bench, one run): taken out; it needs the heading seen without reading skipped lines.
-  it.fails('lists the failed test and its summary entry, nothing of the tests that passed (open)', async () => {
+  it('lists the failed test and its summary entry, nothing of the tests that passed', async () => {
     const log = failedStepLog('python -m pytest -rA tests', output);
     const lines = log.split('\n');
     // Act
@@ -99,7 +99,7 @@ describe("pytest -rA: the passed tests' section (`==== PASSES ====`)", () => {
   // Real: a fixture's teardown raising after its test passed: ERRORS first, the test again under PASSES (it passed),
   // then the summary's `ERROR` entry under the next heading, read again.
   // Open with the row above (the passed test's header under PASSES is listed as a failure).
-  it.fails("reports a teardown's error above the PASSES section that lists its test, and the summary's entry under it (open)", async () => {
+  it("reports a teardown's error above the PASSES section that lists its test, and the summary's entry under it", async () => {
     const log = failedStepLog('python -m pytest -rA tests', [
       '============================= test session starts ==============================', 'platform linux -- Python 3.11.7, pytest-9.0.3, pluggy-1.6.0',
       'rootdir: /home/runner/work/ledger/ledger', 'collected 1 item', '', 'tests/test_t.py .E                                                       [100%]', '',
