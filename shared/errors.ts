@@ -322,6 +322,36 @@ export function isTransientAwsError(error: unknown): boolean {
   return Boolean(sdk.$retryable) || sdk.$fault === 'server' || throttled || TRANSIENT_AWS_ERRORS.has(error.name) || TRANSIENT_NETWORK_CODES.has(String(sdk.code));
 }
 
+/**
+ * DynamoDB's answers that turn a request down before it changes anything (throttled, invalid, over a limit, not
+ * allowed, its condition false): AWS's documented 400 errors.
+ */
+const REFUSED_AWS_ERRORS = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'ValidationException',
+  'ResourceNotFoundException',
+  'ItemCollectionSizeLimitExceededException',
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'TransactionConflictException',
+  'ConditionalCheckFailedException',
+]);
+
+/**
+ * Whether a failure may have applied a write, or apply it still: a timeout, a dropped connection, an aborted request,
+ * a server error (here or in its causes). A refusal (REFUSED_AWS_ERRORS) and the code's own errors between writes
+ * applied nothing.
+ */
+export function mayHaveApplied(error: unknown): boolean {
+  let at: unknown = error;
+  for (let depth = 0; at instanceof Error && depth < 5; depth += 1, at = at.cause) {
+    if (at.name === 'AbortError' || (isTransientAwsError(at) && !REFUSED_AWS_ERRORS.has(at.name))) return true;
+  }
+  return false;
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);

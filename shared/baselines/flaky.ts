@@ -1,6 +1,6 @@
 import { type ClaimName, type FlakyMark, type Incident, outsiderCanRepeat } from '../domain/incident.js';
 import type { Clock } from '../ports.js';
-import { type CountMark, marksOfClaim, releasableMarks, releaseOnceCounted } from '../stores/count-marks.js';
+import { type CountMark, countThenFinish, marksOfClaim, releasableMarks, releaseOnceCounted } from '../stores/count-marks.js';
 import type { IncidentRecords } from '../stores/incident-store.js';
 import type { BaselineStore } from './store.js';
 
@@ -37,15 +37,23 @@ export function failedJobsClaim(incidents: Pick<IncidentRecords, 'record'>, inci
     const { mark, releases } = releasableMarks(marks);
     return {
       mark: mark('tests'),
-      finish: () => releaseOnceCounted(async () => (await incidents.record(incidentId, {}, {}, { countedClaim: { name: FAILED_JOBS_CLAIM, claimedAt: at }, keepUpdatedAt: true })).counted === true, releases),
+      count: (counts) =>
+        countThenFinish(
+          counts,
+          async (error) => void (await incidents.record(incidentId, {}, {}, { readingEndedAfter: { name: FAILED_JOBS_CLAIM, error }, keepUpdatedAt: true })),
+          () => releaseOnceCounted(async () => (await incidents.record(incidentId, {}, {}, { countedClaim: { name: FAILED_JOBS_CLAIM, claimedAt: at }, keepUpdatedAt: true })).counted === true, releases),
+        ),
     };
   };
 }
 
-/** The mark the failed jobs' counts carry, and what records them counted and releases the mark once they are made. */
+/**
+ * The mark the failed jobs' counts carry, and how they are made: `counts`, then the record of the claim counted and
+ * the mark's release (see ClaimCounts.count in shared/knowledge/claims.ts).
+ */
 export interface JobCounts {
   mark: CountMark;
-  finish: () => Promise<void>;
+  count: (counts: () => Promise<void>) => Promise<void>;
 }
 
 /**
@@ -66,8 +74,9 @@ export async function assessFlakiness(
   const names = jobEvidenceNames(incident);
   const counts = outsiderCanRepeat(incident) ? null : await claim();
   if (counts) {
-    await baselines.recordTestResults(incident.repository, incident.headSha, names.map((test) => ({ test, passed: false })), at, counts.mark);
-    await counts.finish();
+    const repository = incident.repository;
+    const sha = incident.headSha;
+    await counts.count(async () => void (await baselines.recordTestResults(repository, sha, names.map((test) => ({ test, passed: false })), at, counts.mark)));
   }
   // A fork's pull request runs the workflow file of its head: its author names the jobs, and a job the change breaks
   // renamed after the repository's known-flaky one read "probably flaky" (attacker's pass 50, L6). Its failure takes

@@ -26,20 +26,21 @@ export function createAnalysisCosts(options: { client: DynamoDBDocumentClient; t
       if (!claim) return;
       const counts = claimCounts(client, tables.incidents, incident.id, 'experimentCostAt', claim, clock());
       if (!counts) return;
-      await addVariantCounters(
-        client,
-        tables.experiments,
-        { id: assignment.experimentId, variant: assignment.variant },
-        {
-          analyses: 1,
-          inputTokens: cost.inputTokens,
-          outputTokens: cost.outputTokens,
-          // Whole micro-dollars keep the ADDs exact; a model without a price is counted apart, never as free.
-          ...(cost.estimatedUsd === null ? { unpricedAnalyses: 1 } : { costMicroUsd: Math.round(cost.estimatedUsd * 1_000_000) }),
-        },
-        counts.mark('cost'),
+      await counts.count(() =>
+        addVariantCounters(
+          client,
+          tables.experiments,
+          { id: assignment.experimentId, variant: assignment.variant },
+          {
+            analyses: 1,
+            inputTokens: cost.inputTokens,
+            outputTokens: cost.outputTokens,
+            // Whole micro-dollars keep the ADDs exact; a model without a price is counted apart, never as free.
+            ...(cost.estimatedUsd === null ? { unpricedAnalyses: 1 } : { costMicroUsd: Math.round(cost.estimatedUsd * 1_000_000) }),
+          },
+          counts.mark('cost'),
+        ),
       );
-      await counts.finish();
     },
   };
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { firstIssue } from '../validation.js';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { type CountMark, claimReadersName, countOnce, markClauses, marksOfClaim, noteRelease, recordCountedUnlessRead, releasableMarks, releaseOnceCounted } from '../stores/count-marks.js';
+import { type CountMark, claimReadersName, countOnce, countThenFinish, endReadingAfter, markClauses, marksOfClaim, noteRelease, recordCountedUnlessRead, releasableMarks, releaseOnceCounted } from '../stores/count-marks.js';
 import { conditionalWrite, readItems, updateExpression } from '../stores/dynamo.js';
 import { countedClaimValue, readClaimValue, type RemediationAction } from '../domain/incident.js';
 import { ExperimentExistsError, ExperimentNotFoundError, ExperimentStateError, ValidationError } from '../errors.js';
@@ -407,8 +407,11 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       const marks = claimed && !claimed.counted ? marksOfClaim(item.sk, { at: claimed.at, first: created }, at) : null;
       if (marks && claimed) {
         const { mark, releases } = releasableMarks(marks);
-        await add(id, stored.variant, stored.deadline, 'attempts', 1, mark('attempt'));
-        await releaseOnceCounted(() => recordCountedUnlessRead(client, tableName, unitKey(id, key), UNIT_CLAIM, countedClaimValue(claimed.at)), releases);
+        await countThenFinish(
+          () => add(id, stored.variant, stored.deadline, 'attempts', 1, mark('attempt')),
+          (error) => endReadingAfter(error, client, tableName, unitKey(id, key), UNIT_CLAIM),
+          () => releaseOnceCounted(() => recordCountedUnlessRead(client, tableName, unitKey(id, key), UNIT_CLAIM, countedClaimValue(claimed.at)), releases),
+        );
       }
       return { created, ...stored };
     },

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ClaimName, countedClaimValue, readClaimValue } from '../domain/incident.js';
-import { type CountMark, type MarkRelease, claimReadersName, marksOfClaim, recordCountedUnlessRead, releasableMarks, releaseOnceCounted } from '../stores/count-marks.js';
+import { type CountMark, type MarkRelease, claimReadersName, countThenFinish, endReadingAfter, marksOfClaim, recordCountedUnlessRead, releasableMarks, releaseOnceCounted } from '../stores/count-marks.js';
 import { incidentKey } from '../stores/incident-store.js';
 
 /**
@@ -68,12 +68,16 @@ export async function finishClaim(
   await releaseOnceCounted(recordCounted, releases);
 }
 
-/** A claim taken (`first`: by this delivery), the marks of its counts, and what ends it once they are made. */
+/** A claim taken (`first`: by this delivery), the marks of its counts, and how they are made. */
 export interface ClaimCounts {
   first: boolean;
   mark: (step: string) => CountMark;
-  /** Records the claim counted and releases the marks its counts wrote (see {@link finishClaim}): once all are made. */
-  finish: () => Promise<void>;
+  /**
+   * Makes the counts (`counts`, whose writes carry `mark`'s marks), then records the claim counted and releases the
+   * marks they wrote (see {@link finishClaim}); counts that fail having applied nothing end this delivery's reading
+   * (endReadingAfter in shared/stores/count-marks.ts), so that the next delivery can finish alone.
+   */
+  count: (counts: () => Promise<void>) => Promise<void>;
 }
 
 /**
@@ -84,7 +88,16 @@ export function claimCounts(client: DynamoDBDocumentClient, tableName: string, i
   const marks = marksOfClaim(`${claim}#${incidentId}`, taken, now);
   if (!marks) return null;
   const { mark, releases } = releasableMarks(marks);
-  return { first: taken.first, mark, finish: () => finishClaim(client, tableName, incidentId, claim, taken.at, releases) };
+  return {
+    first: taken.first,
+    mark,
+    count: (counts) =>
+      countThenFinish(
+        counts,
+        (error) => endReadingAfter(error, client, tableName, incidentKey(incidentId), claim),
+        () => finishClaim(client, tableName, incidentId, claim, taken.at, releases),
+      ),
+  };
 }
 
 /** One conditional write of a marker on an existing incident: true when it applied. */

@@ -156,56 +156,57 @@ export function createRecoveryOutcomes(options: {
       const claim = await claimMarks(incident.id, 'outcomeAt');
       if (!claim) return;
       const { mark } = claim;
-      const action = creditedAction(incident);
-      const at = clock();
-      const entryAction = outsideExperiment(incident, action);
-      // A runbook that reported success while its alarm kept firing past the reconciler's check did not fix it: the
-      // recovery came later, by other hands, and the entry counts the runbook as not having worked for this alarm.
-      const worked = runbookUnverified(incident) === null;
-      const learned = learnedKeyOf(incident);
-      if (learned && !outsiderCanRepeat(incident)) {
-        await knowledge.recordOutcome(learned, description(incident, entryAction ?? undefined), entryAction, worked, at, mark('entry'));
-      }
-      await verdicts.ranTo(incident, worked ? 'success' : 'failure', at, mark('fix'));
-      const ttr = incident.timeToRecoverySeconds ?? 0;
-      if (incident.repository) {
-        const automatic = action === 'rerun_failed_jobs';
-        await baselines.addMetrics(
-          incident.repository,
-          {
-            resolved: 1,
-            ttrSecondsTotal: ttr,
-            ...(automatic ? { autoFixAttempts: 1, autoFixSuccesses: 1 } : {}),
-            ...(incident.decision?.applied && AUTOMATIC_ACTIONS.has(incident.decision.action) ? { actionsTaken: 1 } : {}),
-          },
-          mark('metrics'),
-        );
-      }
-      if (incident.repository && incident.headSha && !outsiderCanRepeat(incident) && resolvedBySameCommitRerun(incident)) {
-        // Failed, then passed on the same commit: flaky evidence for each job that failed.
-        await baselines.recordTestResults(incident.repository, incident.headSha, jobEvidenceNames(incident).map((test) => ({ test, passed: true })), at, mark('tests'));
-      }
-      const assignment = incident.experiment;
-      if (assignment) {
-        const experiment = await experiments.get(assignment.experimentId);
-        // Time to recovery per arm, whatever the metric: "recovered, but slower" is part of the result. Once per
-        // unit, from its first failure: a commit whose re-run failed again recovers once, not once per attempt.
-        const recovered = recoveredAt(incident, at);
-        const unit = await experiments.claimUnitRecovery(assignment.experimentId, assignment.key, recovered, mark('unit').id);
-        if (unit !== 'already') {
-          const firstFailure = unit === 'no_unit' || !experiment ? null : Date.parse(unit.deadline) - outcomeWindowMinutes(experiment.metric) * 60_000;
-          const seconds = firstFailure === null || Number.isNaN(firstFailure) ? ttr : (recovered.getTime() - firstFailure) / 1000;
-          await experiments.addCounters(assignment.experimentId, assignment.variant, { recoveries: 1, ttrSecondsTotal: Math.max(0, Math.round(seconds)) }, mark('recovery'));
+      await claim.count(async () => {
+        const action = creditedAction(incident);
+        const at = clock();
+        const entryAction = outsideExperiment(incident, action);
+        // A runbook that reported success while its alarm kept firing past the reconciler's check did not fix it: the
+        // recovery came later, by other hands, and the entry counts the runbook as not having worked for this alarm.
+        const worked = runbookUnverified(incident) === null;
+        const learned = learnedKeyOf(incident);
+        if (learned && !outsiderCanRepeat(incident)) {
+          await knowledge.recordOutcome(learned, description(incident, entryAction ?? undefined), entryAction, worked, at, mark('entry'));
         }
-        // A success by the unit's deadline (its first failure + the window), once per unit however many of its
-        // incidents recover; a later recovery leaves the unit as it is, a failure once its deadline passes.
-        if (experiment?.metric.kind === 'recovered_within') {
-          const counted = await experiments.recordUnitSuccess(assignment.experimentId, assignment.key, recovered, mark('success'));
-          // Assigned before units were kept: counted as it was then, once per incident (the outcome's mark).
-          if (counted === 'no_unit' && ttr <= experiment.metric.minutes * 60) await experiments.addCounters(assignment.experimentId, assignment.variant, { successes: 1 }, mark('success'));
+        await verdicts.ranTo(incident, worked ? 'success' : 'failure', at, mark('fix'));
+        const ttr = incident.timeToRecoverySeconds ?? 0;
+        if (incident.repository) {
+          const automatic = action === 'rerun_failed_jobs';
+          await baselines.addMetrics(
+            incident.repository,
+            {
+              resolved: 1,
+              ttrSecondsTotal: ttr,
+              ...(automatic ? { autoFixAttempts: 1, autoFixSuccesses: 1 } : {}),
+              ...(incident.decision?.applied && AUTOMATIC_ACTIONS.has(incident.decision.action) ? { actionsTaken: 1 } : {}),
+            },
+            mark('metrics'),
+          );
         }
-      }
-      await claim.finish();
+        if (incident.repository && incident.headSha && !outsiderCanRepeat(incident) && resolvedBySameCommitRerun(incident)) {
+          // Failed, then passed on the same commit: flaky evidence for each job that failed.
+          await baselines.recordTestResults(incident.repository, incident.headSha, jobEvidenceNames(incident).map((test) => ({ test, passed: true })), at, mark('tests'));
+        }
+        const assignment = incident.experiment;
+        if (assignment) {
+          const experiment = await experiments.get(assignment.experimentId);
+          // Time to recovery per arm, whatever the metric: "recovered, but slower" is part of the result. Once per
+          // unit, from its first failure: a commit whose re-run failed again recovers once, not once per attempt.
+          const recovered = recoveredAt(incident, at);
+          const unit = await experiments.claimUnitRecovery(assignment.experimentId, assignment.key, recovered, mark('unit').id);
+          if (unit !== 'already') {
+            const firstFailure = unit === 'no_unit' || !experiment ? null : Date.parse(unit.deadline) - outcomeWindowMinutes(experiment.metric) * 60_000;
+            const seconds = firstFailure === null || Number.isNaN(firstFailure) ? ttr : (recovered.getTime() - firstFailure) / 1000;
+            await experiments.addCounters(assignment.experimentId, assignment.variant, { recoveries: 1, ttrSecondsTotal: Math.max(0, Math.round(seconds)) }, mark('recovery'));
+          }
+          // A success by the unit's deadline (its first failure + the window), once per unit however many of its
+          // incidents recover; a later recovery leaves the unit as it is, a failure once its deadline passes.
+          if (experiment?.metric.kind === 'recovered_within') {
+            const counted = await experiments.recordUnitSuccess(assignment.experimentId, assignment.key, recovered, mark('success'));
+            // Assigned before units were kept: counted as it was then, once per incident (the outcome's mark).
+            if (counted === 'no_unit' && ttr <= experiment.metric.minutes * 60) await experiments.addCounters(assignment.experimentId, assignment.variant, { successes: 1 }, mark('success'));
+          }
+        }
+      });
     }
   };
 }
@@ -303,12 +304,13 @@ export function createLearning(options: LearningOptions): Learning {
     async countSeen(incident, claimedAt) {
       const claim = markedFrom(incident.id, SEEN_CLAIM, claimedAt, false);
       if (!claim) return;
-      // A fork's failures teach nothing, nor do runs any outsider can cause again and again (see outsiderCanRepeat):
-      // their author chooses their text and fingerprint, and when they fail and pass.
-      const learned = learnedKeyOf(incident);
-      if (learned && !outsiderCanRepeat(incident)) await knowledge.recordSeen(learned, description(incident, undefined), clock(), claim.mark('entry'));
-      if (incident.repository) await baselines.addMetrics(incident.repository, { incidents: 1, ...(incident.flaky ? { flaky: 1 } : {}) }, claim.mark('metrics'));
-      await claim.finish();
+      await claim.count(async () => {
+        // A fork's failures teach nothing, nor do runs any outsider can cause again and again (see outsiderCanRepeat):
+        // their author chooses their text and fingerprint, and when they fail and pass.
+        const learned = learnedKeyOf(incident);
+        if (learned && !outsiderCanRepeat(incident)) await knowledge.recordSeen(learned, description(incident, undefined), clock(), claim.mark('entry'));
+        if (incident.repository) await baselines.addMetrics(incident.repository, { incidents: 1, ...(incident.flaky ? { flaky: 1 } : {}) }, claim.mark('metrics'));
+      });
     },
 
     onResolved: outcomes.onResolved,
@@ -319,15 +321,16 @@ export function createLearning(options: LearningOptions): Learning {
       const claim = await claimMarks(incident.id, 'outcomeAt');
       if (!claim) return false;
       const { mark } = claim;
-      // The re-run did not fix it: a failure of the action (outside an experiment) and of the fix the analysis proposed.
-      const entryAction = outsideExperiment(incident, 'rerun_failed_jobs');
-      const learned = learnedKeyOf(incident);
-      if (learned && !outsiderCanRepeat(incident)) {
-        await knowledge.recordOutcome(learned, description(incident, entryAction ?? undefined), entryAction, false, clock(), mark('entry'));
-      }
-      await verdicts.ranTo(incident, 'failure', clock(), mark('fix'));
-      if (incident.repository) await baselines.addMetrics(incident.repository, { autoFixAttempts: 1, actionsTaken: 1 }, mark('metrics'));
-      await claim.finish();
+      await claim.count(async () => {
+        // The re-run did not fix it: a failure of the action (outside an experiment) and of the fix the analysis proposed.
+        const entryAction = outsideExperiment(incident, 'rerun_failed_jobs');
+        const learned = learnedKeyOf(incident);
+        if (learned && !outsiderCanRepeat(incident)) {
+          await knowledge.recordOutcome(learned, description(incident, entryAction ?? undefined), entryAction, false, clock(), mark('entry'));
+        }
+        await verdicts.ranTo(incident, 'failure', clock(), mark('fix'));
+        if (incident.repository) await baselines.addMetrics(incident.repository, { autoFixAttempts: 1, actionsTaken: 1 }, mark('metrics'));
+      });
       return claim.first;
     },
 

@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mayHaveApplied } from '../errors.js';
 import { conditionalWrite } from './dynamo.js';
 
 /**
@@ -174,20 +175,8 @@ export async function recordCountedUnlessRead(client: DynamoDBDocumentClient, ta
     ),
   );
   if (alone !== null) return true;
-  const left = await conditionalWrite(() =>
-    client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: key,
-        UpdateExpression: 'ADD #readers :less',
-        ConditionExpression: 'attribute_exists(#claim)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ':less': -1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    ),
-  );
-  if (left === null || Number(left.Attributes?.[names['#readers']] ?? 0) > 0) return false;
+  const left = await endReading(client, tableName, key, claim);
+  if (left === null || left > 0) return false;
   // A delivery that read the claim between the two writes is still counting: it records it counted when it finishes.
   const recorded = await conditionalWrite(() =>
     client.send(
@@ -202,6 +191,54 @@ export async function recordCountedUnlessRead(client: DynamoDBDocumentClient, ta
     ),
   );
   return recorded !== null;
+}
+
+/**
+ * Ends this delivery's reading of the claim `claim` on the item `key` (see {@link CLAIM_READERS_PREFIX}) without
+ * recording it counted, after its counts failed with `error` in a way that certainly applied nothing (see
+ * mayHaveApplied in shared/errors.ts: a throttled or refused write, the code's own error between writes): the next
+ * delivery, then alone, records the claim counted and takes the marks off. After a failure that may still apply (a
+ * timeout, a dropped connection, a server error) the reading stays, as a crash leaves it, and the marks stay for the
+ * window: a release before such a write lands would let it count again. Best effort: its own failure leaves the
+ * reading too. Once per delivery, and never after {@link recordCountedUnlessRead} began: a second decrement would let
+ * another delivery's reading end early.
+ */
+export async function endReadingAfter(error: unknown, client: DynamoDBDocumentClient, tableName: string, key: Record<string, unknown>, claim: string): Promise<void> {
+  if (mayHaveApplied(error)) return;
+  await endReading(client, tableName, key, claim).catch(() => undefined);
+}
+
+/** Takes this delivery's one off the claim's readers: how many are left, or null when the claim is gone. */
+async function endReading(client: DynamoDBDocumentClient, tableName: string, key: Record<string, unknown>, claim: string): Promise<number | null> {
+  const readers = claimReadersName(claim);
+  const ended = await conditionalWrite(() =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'ADD #readers :less',
+        ConditionExpression: 'attribute_exists(#claim)',
+        ExpressionAttributeNames: { '#claim': claim, '#readers': readers },
+        ExpressionAttributeValues: { ':less': -1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    ),
+  );
+  return ended === null ? null : Number(ended.Attributes?.[readers] ?? 0);
+}
+
+/**
+ * Makes an event's counts (`counts`, the writes that carry its marks), then `finish` (the record of the claim counted
+ * and the releases); when the counts fail, `endReading` is given the error first (see {@link endReadingAfter}).
+ */
+export async function countThenFinish(counts: () => Promise<void>, endReading: (error: unknown) => Promise<void>, finish: () => Promise<void>): Promise<void> {
+  try {
+    await counts();
+  } catch (error) {
+    await endReading(error);
+    throw error;
+  }
+  await finish();
 }
 
 /**

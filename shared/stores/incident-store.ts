@@ -29,7 +29,7 @@ import {
 import { IncidentOwnerMismatchError, IndexProjectionError, PullAliasWriteError } from '../errors.js';
 import { INCIDENT_INDEXES, type IndexDefinition } from './tables.js';
 import { conditionalWrite, noteLatest, readItems, readPages, updateExpression } from './dynamo.js';
-import { CLAIM_READERS_PREFIX, claimReadersName, recordCountedUnlessRead } from './count-marks.js';
+import { CLAIM_READERS_PREFIX, claimReadersName, endReadingAfter, recordCountedUnlessRead } from './count-marks.js';
 import { type RepositoryIdentity, repositoryKey, sameRepository } from '../domain/repository-key.js';
 import { learnedKeyOf } from '../knowledge/scope.js';
 import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../domain/incident-lists.js';
@@ -298,7 +298,9 @@ export interface IncidentStore {
    * or an earlier one), which names the marks of what it counts (shared/stores/count-marks.ts); `counted` when every
    * count was made already (then none is to be made, and no `claimedAt` is given). `countedClaim` records instead that
    * the marker taken at `claimedAt` has all its counts made (see finishClaim in shared/knowledge/claims.ts), and writes
-   * nothing else: `counted` says whether it was recorded (not while another delivery that read it still counts). With `keepUpdatedAt`,
+   * nothing else: `counted` says whether it was recorded (not while another delivery that read it still counts).
+   * `readingEndedAfter` ends instead this delivery's reading of the marker after its counts failed with `error`, when
+   * that failure applied nothing (see endReadingAfter in shared/stores/count-marks.ts), and writes nothing else. With `keepUpdatedAt`,
    * `updatedAt` stays as it was: the write is the reconciler's bookkeeping of a try that failed, not work on the
    * incident, and must not make the incident look busy (the reconciler waits `RECONCILE_AFTER_MINUTES` after the last
    * work before it steps in). `owner`: as {@link UpdateOptions.owner}. `pullAliasWritten`: see {@link PullAliasOf}.
@@ -307,7 +309,14 @@ export interface IncidentStore {
     id: string,
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append?: AppendLists,
-    options?: { claim?: ClaimName; countedClaim?: { name: ClaimName; claimedAt: Date }; keepUpdatedAt?: boolean; owner?: IncidentOwner; pullAliasWritten?: PullAliasOf },
+    options?: {
+      claim?: ClaimName;
+      countedClaim?: { name: ClaimName; claimedAt: Date };
+      readingEndedAfter?: { name: ClaimName; error: unknown };
+      keepUpdatedAt?: boolean;
+      owner?: IncidentOwner;
+      pullAliasWritten?: PullAliasOf;
+    },
   ): Promise<{ claimed: boolean; claimedAt?: Date; counted?: boolean }>;
   /**
    * Writes the incident's approval (and appends) only while its approval is still `expected`: the same status, task
@@ -488,7 +497,11 @@ function incidentRecords(items: ReturnType<typeof incidentItems>): IncidentRecor
     },
 
     async record(id, fields, append = {}, options = {}) {
-      const { countedClaim } = options;
+      const { countedClaim, readingEndedAfter } = options;
+      if (readingEndedAfter) {
+        await endReadingAfter(readingEndedAfter.error, client, tableName, incidentKey(id), readingEndedAfter.name);
+        return { claimed: false };
+      }
       if (countedClaim) {
         // Only the claim: recorded counted once no other delivery that read it uncounted is still counting.
         const counted = await recordCountedUnlessRead(client, tableName, incidentKey(id), countedClaim.name, countedClaimValue(countedClaim.claimedAt));

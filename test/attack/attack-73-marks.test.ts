@@ -1,3 +1,4 @@
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -197,6 +198,49 @@ describe('the knowledge stage run twice at once for one incident (a retried invo
     const metrics = await read('baselines', { pk: `METRICS#${repositoryKey(incident.repository as string)}`, sk: 'TOTAL' });
     expect({ incidents: Number(metrics.incidents), marks: countMarksOn(metrics) }).toEqual({ incidents: 1, marks: [] });
     expect(readClaimValue((await read('incidents', incidentKey(incident.id))).kbSeenAt)?.counted).toBe(true);
+  });
+});
+
+/**
+ * The client failing its first write to the item whose `pk` starts with `pkPrefix` with `error`, before sending it
+ * (a refusal: DynamoDB turned it down) or after (a timeout: the write landed, its answer was lost).
+ */
+function failingFirstWriteTo(client: DynamoDBDocumentClient, pkPrefix: string, error: Error, landed: boolean): DynamoDBDocumentClient {
+  let failed = false;
+  const send = async (command: { constructor: { name: string }; input: { Key?: { pk?: string } } }) => {
+    const aimed = !failed && command.constructor.name === 'UpdateCommand' && String(command.input.Key?.pk ?? '').startsWith(pkPrefix);
+    if (!aimed) return client.send(command as never);
+    failed = true;
+    if (landed) await client.send(command as never);
+    throw error;
+  };
+  return new Proxy(client, { get: (target, name) => (name === 'send' ? send : Reflect.get(target, name)) }) as DynamoDBDocumentClient;
+}
+
+// Attack 73's Low, closed in session 74: a delivery whose count failed after it read the claim kept its reading, so
+// no later delivery was alone to record the claim counted, and the marks stayed for the window on every counter.
+describe('a delivery whose count fails after it read the seen claim, then its retry', () => {
+  const throttled = () => new ProvisionedThroughputExceededException({ message: 'The level of configured provisioned throughput for the table was exceeded.', $metadata: {} });
+  const timedOut = () => Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError' });
+
+  it.each([
+    ['a refused (throttled) count: its reading ends, the retry records the claim counted and takes the marks off', throttled, false, true, 0],
+    ['a count that timed out (it may land yet): the reading stays, and the marks with it for the window', timedOut, true, false, 1],
+  ])('%s', async (_name, error, landed, counted, marksLeft) => {
+    const incident = await stored(failure(landed ? 7 : 6));
+    const incidents = createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30, clock: () => T0 });
+    const failing = failingFirstWriteTo(documents, 'METRICS#', error(), landed);
+
+    // Act: delivery 1 takes the claim, its metrics write fails; delivery 2 (its retry) counts and finishes
+    const { claimedAt } = await incidents.record(incident.id, {}, {}, { claim: 'kbSeenAt' });
+    await expect(learningOn(failing, () => T0).countSeen(incident, claimedAt as Date)).rejects.toThrow(error().message);
+    const retry = await incidents.record(incident.id, {}, {}, { claim: 'kbSeenAt' });
+    await learningOn(documents, () => T0).countSeen(incident, retry.claimedAt as Date);
+
+    // Assert: counted once either way
+    const metrics = await read('baselines', { pk: `METRICS#${repositoryKey(incident.repository as string)}`, sk: 'TOTAL' });
+    expect({ incidents: Number(metrics.incidents), marks: countMarksOn(metrics).length }).toEqual({ incidents: 1, marks: marksLeft });
+    expect(readClaimValue((await read('incidents', incidentKey(incident.id))).kbSeenAt)?.counted).toBe(counted);
   });
 });
 

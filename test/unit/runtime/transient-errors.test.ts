@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { GitHubUnavailableError, ValidationError, isTransientAwsError } from '../../../shared/errors.js';
+import { GitHubUnavailableError, RetryableError, ValidationError, isTransientAwsError, mayHaveApplied } from '../../../shared/errors.js';
 
 describe('isTransientAwsError', () => {
   it('treats DynamoDB throttling and server faults as transient', () => {
@@ -31,5 +31,24 @@ describe('isTransientAwsError', () => {
   it('treats a 429 by its status as throttling whatever its name (a proxy’s page has no error code: HTTP429) (session 42, attack-44c S1/S7)', () => {
     expect(isTransientAwsError(Object.assign(new Error('SSM answered 429'), { name: 'HTTP429', $fault: 'client', $metadata: { httpStatusCode: 429 } }))).toBe(true);
     expect(isTransientAwsError(Object.assign(new Error('SSM answered 403'), { name: 'HTTP403', $fault: 'client', $metadata: { httpStatusCode: 403 } }))).toBe(false);
+  });
+});
+
+describe('mayHaveApplied (a write failed: may it have changed the item, now or later?)', () => {
+  it('says no for what DynamoDB turned down before applying it, and for the code’s own errors', () => {
+    expect(mayHaveApplied(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))).toBe(false);
+    expect(mayHaveApplied(Object.assign(new Error('rate'), { name: 'ThrottlingException', $fault: 'client', $retryable: { throttling: true } }))).toBe(false);
+    expect(mayHaveApplied(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }))).toBe(false);
+    expect(mayHaveApplied(Object.assign(new Error('too big'), { name: 'ValidationException', $fault: 'client' }))).toBe(false);
+    expect(mayHaveApplied(new ValidationError('bad'))).toBe(false);
+    expect(mayHaveApplied(new TypeError('x is undefined'))).toBe(false);
+  });
+
+  it('says yes for a timeout, a dropped connection, an aborted request and a server error, in the error or its causes', () => {
+    expect(mayHaveApplied(Object.assign(new Error('timed out'), { name: 'TimeoutError' }))).toBe(true);
+    expect(mayHaveApplied(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', $metadata: { attempts: 3 } }))).toBe(true);
+    expect(mayHaveApplied(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toBe(true);
+    expect(mayHaveApplied(Object.assign(new Error('boom'), { name: 'InternalServerError', $fault: 'server' }))).toBe(true);
+    expect(mayHaveApplied(new RetryableError('later', { cause: Object.assign(new Error('timed out'), { name: 'TimeoutError' }) }))).toBe(true);
   });
 });
