@@ -26,6 +26,7 @@ import {
   IPYTHON_TRACEBACK_RE,
   LANGUAGE_TWINS,
   matchExitMarker,
+  PASSED_REPORT_PART_RE,
   PASSING_REPORTS_END_RE,
   PASSING_REPORTS_HEADING_RE,
   RULES,
@@ -1562,7 +1563,7 @@ export class LogScanner {
    */
   private readsPassingReports(text: string): boolean {
     if (this.passingReportsIn === this.section) {
-      if (!PASSING_REPORTS_END_RE.test(text) || PASSING_REPORTS_HEADING_RE.test(text)) return true;
+      if (!PASSING_REPORTS_END_RE.test(text) || PASSING_REPORTS_HEADING_RE.test(text) || PASSED_REPORT_PART_RE.test(text)) return true;
       this.passingReportsIn = null;
       return false;
     }

@@ -587,20 +587,37 @@ const BEHAVE_STEP_RE = /^\s+(?:Given|When|Then|And|But|\*) \S.* # \S+:\d+(?: \d+
  */
 /**
  * pytest's report of the tests that passed, under `-rA` or `-rP` (`==== PASSES ====`; `XPASSES` for those expected to
- * fail): each test's header and what it printed, from the run's tests that passed. None of it is a failure's: a
- * passing test may print `Error: …`, and its header has a failed test's shape. It ends at pytest's next heading (the
- * short summary, the warnings, the run's summary line) or at what plugins print below it: pytest-cov's report, or
- * its threshold's failure alone under `--cov-report=`; and at pytest's own crash (`INTERNALERROR>`).
+ * fail): each test's header and what it printed (under `---- Captured stdout call ----` and the like), from the run's
+ * tests that passed. None of it is a failure's: a passing test may print `Error: …`, and its header has a failed
+ * test's shape. It ends where pytest goes on with what it prints after it, and only there (a passing test may print a
+ * `==== … ====` banner of its own): its known headings (the short summary, the warnings, the failures and errors, the
+ * durations; pytest-cov's), the run's summary line with its rules or bare under `-q` (`2 passed in 0.01s`, where
+ * `-rP` prints no short summary), a plugin's titled `----` separator (pytest-cov's report, pytest-benchmark's table,
+ * `generated xml file`), pytest-cov's threshold failure alone under `--cov-report=`, and pytest's own crash
+ * (`INTERNALERROR>`).
  */
 export const PASSING_REPORTS_HEADING_RE = /^=+ X?PASSES =+$/;
-export const PASSING_REPORTS_END_RE = /^(?:={3,} \S.* ={3,}$|[-_]{3,} coverage: .* [-_]{3,}$|FAIL Required test coverage of |INTERNALERROR> )/;
+export const PASSING_REPORTS_END_RE = new RegExp(
+  [
+    String.raw`={3,} (?:short test summary info|warnings summary(?: \(final\))?|FAILURES|ERRORS|tests coverage|slowest(?: \d+)? (?:test )?durations) ={3,}$`,
+    String.raw`={3,} [^=]*\bin \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))? ={3,}$`,
+    String.raw`\d+ (?:passed|failed|errors?|skipped|deselected|xfailed|xpassed|warnings?|rerun)(?:, \d+ [a-z]+)* in \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))?$`,
+    String.raw`-{3,} \S.* -{3,}$`,
+    String.raw`_{3,} coverage: .* _{3,}$`,
+    'FAIL Required test coverage of ',
+    'INTERNALERROR> ',
+  ].map((alternative) => `^${alternative}`).join('|'),
+);
+/** A passed test's section of captured output (`---- Captured stdout call ----`): part of its report, no end of them. */
+export const PASSED_REPORT_PART_RE = /^-{3,} Captured (?:stdout|stderr|log) (?:setup|call|teardown) -{3,}$/;
 
 /**
  * Jest's failure of a test or hook that ran past its timeout: jest-circus's `thrown: "Exceeded timeout of 5000 ms
- * for a test.` (Jest 27 to 30; `… while waiting for \`done()\` to be called.` for a callback), jest-jasmine2's
- * `Timeout - Async callback was not invoked within the 5000 ms timeout specified by jest.setTimeout.`.
+ * for a test.` (Jest 27 to 30; `… while waiting for \`done()\` to be called.` for a callback: circus throws the
+ * message as a string, printed after `thrown:`, which a test's own console output does not start with),
+ * jest-jasmine2's `: Timeout - Async callback was not invoked within the 5000 ms timeout specified by jest.setTimeout.`.
  */
-const JEST_TIMEOUT_RE = /^\s*(?:thrown: "|: )?(?:Exceeded timeout of \d+ ms for a (?:test|hook)\b|Timeout - Async callback was not invoked within the \d+ ?ms timeout specified by )/;
+const JEST_TIMEOUT_RE = /^\s*(?:thrown: "Exceeded timeout of \d+ ms for a (?:test|hook)\b|:? ?Timeout - Async callback was not invoked within the \d+ ?ms timeout specified by )/;
 
 const PYTEST_TIMEOUT_LINE_RE = /^(?:E\s+|(?:FAILED|ERROR) \S.* - )Failed: Timeout (?:>\d+(?:\.\d+)?s|\(>\d+(?:\.\d+)?s\) from pytest-timeout\.)$/;
 

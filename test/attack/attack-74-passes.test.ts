@@ -9,7 +9,8 @@ import { failedStepLog } from '../support/step-analysis.js';
 // (a rule's categoryFrom is a list; jest.failed reads JEST_TIMEOUT_RE as `timeout`). Real output where the tool runs
 // here (Debian 12's pytest 7.2.1 + pytest-cov 4.0.0 + xdist 3.1.0, coverage 6.5.0, tox 3.28.0; pyenv's pytest 9.0.3 +
 // pytest-benchmark 5.2.3; mypy 2.4.0), paths rewritten to the runner's. Jest is not installed: its rows are written in
-// Jest's documented layout. Rows that fail today are `it.fails`, with severity and whether they are a regression.
+// Jest's documented layout. Each finding's rows failed on the code attacked (`it.fails`) and pass since the fix named
+// below; the guard rows held before.
 //
 // S74-1 (High, regression of 0d4c4218): under `-q` pytest's last line has no `=` banner (`2 passed in 0.01s`) and
 // `-rP` alone prints no short summary when every test passed (`P` has no short-summary entry), so nothing ends the
@@ -21,6 +22,10 @@ import { failedStepLog } from '../support/step-analysis.js';
 // header is again a pytest.failed report ranked above the run's real failure (the coverage threshold), as before.
 // S74-3 (Low, regression of b3879a7f): jest.failed's block takes in, by its lookback to `FAIL file`, the file's
 // `● Console` section; a console line with the timeout's words files a failed assertion as a `timeout`.
+// All three closed in session 74 by the lead: PASSES ends at pytest's known headings, its summary line with rules or
+// bare (`-q`), a plugin's titled `----` separator (pytest-benchmark's table), pytest-cov's threshold and INTERNALERROR,
+// not at any `=== … ===` line (S74-1, S74-2); Jest's `Exceeded timeout` is read only as circus prints it, after
+// `thrown: "` (S74-3).
 
 /** `python -m pytest -q -rP tests && mypy --strict app`: pytest 9.0.3 (pyenv Python 3.11.7), mypy 2.4.0, exit 1. */
 const QRP_MYPY = [
@@ -543,31 +548,31 @@ describe.each([
 ] as const)('S74-1 (High, regression of 0d4c4218): `pytest -q -rP` ends with no heading, %s', (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
-  it.fails('mypy after `pytest -q -rP` in one step is the top failure', async () => {
+  it('mypy after `pytest -q -rP` in one step is the top failure', async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('python -m pytest -q -rP tests && mypy --strict app', QRP_MYPY));
     expect(failures[0]).toEqual(['mypy.error', 'app/__init__.py:1: error: Function is missing a type annotation  [no-untyped-def]']);
   });
 
-  it.fails("tox's second command (mypy) after its `pytest -q -rP` is the top failure", async () => {
+  it("tox's second command (mypy) after its `pytest -q -rP` is the top failure", async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('tox', TOX_QRP_MYPY));
     expect(failures[0]).toEqual(['mypy.error', 'app/__init__.py:1: error: Function is missing a type annotation  [no-untyped-def]']);
   });
 
-  it.fails("coverage.py's `fail_under` after `coverage run -m pytest -q -rP` is the top failure", async () => {
+  it("coverage.py's `fail_under` after `coverage run -m pytest -q -rP` is the top failure", async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog("coverage run -m pytest -q -rP tests && coverage report --include='app/*' --fail-under=90", COVERAGE_RUN_QRP, 2));
     expect(failures[0]).toEqual(['coverage.threshold', 'Coverage failure: total of 50 is less than fail-under=90']);
   });
 
-  it.fails("unittest's failure after `pytest -q -rP` is the top failure", async () => {
+  it("unittest's failure after `pytest -q -rP` is the top failure", async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('python -m pytest -q -rP tests && python -m unittest discover -s legacy -t .', QRP_UNITTEST));
     expect(failures[0]).toEqual(['unittest.failed', 'AssertionError: 4 != 5']);
   });
 
-  it.fails("pytest-benchmark's regression (its traceback after PASSES, no heading under -q) is the top failure", async () => {
+  it("pytest-benchmark's regression (its traceback after PASSES, no heading under -q) is the top failure", async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('python -m pytest -q -rP --benchmark-compare --benchmark-compare-fail=min:5%', BENCH_QRP));
     expect(failures[0]).toEqual(['python.traceback', 'pytest_benchmark.session.PerformanceRegression: Performance has regressed.']);
@@ -588,7 +593,7 @@ describe.each([
   afterEach(() => setLineFilterUse(null));
 
   // S74-2 (Medium, older: before 0d4c4218 both passed tests' headers ranked above the threshold).
-  it.fails("S74-2: a passed test's printed `==== … ====` banner does not end PASSES: the coverage threshold is the top failure", async () => {
+  it("S74-2: a passed test's printed `==== … ====` banner does not end PASSES: the coverage threshold is the top failure", async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('python -m pytest -rA --cov=app --cov-fail-under=90 tests', BANNER_COV));
     expect(failures).toEqual([['coverage.threshold', 'FAIL Required test coverage of 90% not reached. Total coverage: 50.00%']]);
@@ -629,7 +634,7 @@ describe.each([
 });
 
 describe("session 74's Jest timeout reading (b3879a7f)", () => {
-  it.fails("S74-3 (Low, regression of b3879a7f): a console line in the file's `● Console` section does not make a failed assertion a timeout", async () => {
+  it("S74-3 (Low, regression of b3879a7f): a console line in the file's `● Console` section does not make a failed assertion a timeout", async () => {
     const analysis = await analyzeLog(failedStepLog('npx jest', JEST_CONSOLE));
     expect([analysis.failures[0]?.lines[0]?.text, analysis.failures[0]?.category]).toEqual(['  ● poll › returns the attempt that succeeded', 'test_failure']);
   });
