@@ -340,11 +340,11 @@ const REFUSED_AWS_ERRORS = new Set([
 ]);
 
 /**
- * Whether a failure may have applied a write, or apply it still: a timeout, a dropped connection, an aborted request,
- * a server error (here or in its causes). A refusal (REFUSED_AWS_ERRORS) and the code's own errors between writes
- * applied nothing.
+ * Whether the write that failed with `error` may still change its item: a timeout, a dropped connection, an aborted
+ * request or a server error (here or in its causes) leaves the request with DynamoDB, to be applied or not. A refusal
+ * (REFUSED_AWS_ERRORS) applied nothing, and the code's own error comes between writes that all answered.
  */
-export function mayHaveApplied(error: unknown): boolean {
+export function mayStillLand(error: unknown): boolean {
   let at: unknown = error;
   for (let depth = 0; at instanceof Error && depth < 5; depth += 1, at = at.cause) {
     if (at.name === 'AbortError' || (isTransientAwsError(at) && !REFUSED_AWS_ERRORS.has(at.name))) return true;

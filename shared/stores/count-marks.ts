@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mayHaveApplied } from '../errors.js';
+import { mayStillLand } from '../errors.js';
 import { conditionalWrite } from './dynamo.js';
 
 /**
@@ -195,16 +195,16 @@ export async function recordCountedUnlessRead(client: DynamoDBDocumentClient, ta
 
 /**
  * Ends this delivery's reading of the claim `claim` on the item `key` (see {@link CLAIM_READERS_PREFIX}) without
- * recording it counted, after its counts failed with `error` in a way that certainly applied nothing (see
- * mayHaveApplied in shared/errors.ts: a throttled or refused write, the code's own error between writes): the next
- * delivery, then alone, records the claim counted and takes the marks off. After a failure that may still apply (a
- * timeout, a dropped connection, a server error) the reading stays, as a crash leaves it, and the marks stay for the
- * window: a release before such a write lands would let it count again. Best effort: its own failure leaves the
- * reading too. Once per delivery, and never after {@link recordCountedUnlessRead} began: a second decrement would let
- * another delivery's reading end early.
+ * recording it counted, after its counts failed with `error`, when none of its writes can still land (see
+ * mayStillLand in shared/errors.ts: a throttled or refused write, the code's own error between writes that all
+ * answered): the next delivery, then alone, records the claim counted and takes the marks off. After a failure whose
+ * write may still land (a timeout, a dropped connection, a server error) the reading stays, as a crash leaves it, and
+ * the marks stay for the window: a release before that write lands would let it count again. Best effort: its own
+ * failure leaves the reading too. Once per delivery, and never after {@link recordCountedUnlessRead} began: a second
+ * decrement would let another delivery's reading end early.
  */
 export async function endReadingAfter(error: unknown, client: DynamoDBDocumentClient, tableName: string, key: Record<string, unknown>, claim: string): Promise<void> {
-  if (mayHaveApplied(error)) return;
+  if (mayStillLand(error)) return;
   await endReading(client, tableName, key, claim).catch(() => undefined);
 }
 
@@ -235,7 +235,8 @@ export async function countThenFinish(counts: () => Promise<void>, endReading: (
   try {
     await counts();
   } catch (error) {
-    await endReading(error);
+    // The counts' failure is the one to report, whatever ending the reading met.
+    await endReading(error).catch(() => undefined);
     throw error;
   }
   await finish();

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { GitHubUnavailableError, RetryableError, ValidationError, isTransientAwsError, mayHaveApplied } from '../../../shared/errors.js';
+import { GitHubUnavailableError, RetryableError, ValidationError, isTransientAwsError, mayStillLand } from '../../../shared/errors.js';
 
 describe('isTransientAwsError', () => {
   it('treats DynamoDB throttling and server faults as transient', () => {
@@ -34,21 +34,21 @@ describe('isTransientAwsError', () => {
   });
 });
 
-describe('mayHaveApplied (a write failed: may it have changed the item, now or later?)', () => {
-  it('says no for what DynamoDB turned down before applying it, and for the code’s own errors', () => {
-    expect(mayHaveApplied(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))).toBe(false);
-    expect(mayHaveApplied(Object.assign(new Error('rate'), { name: 'ThrottlingException', $fault: 'client', $retryable: { throttling: true } }))).toBe(false);
-    expect(mayHaveApplied(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }))).toBe(false);
-    expect(mayHaveApplied(Object.assign(new Error('too big'), { name: 'ValidationException', $fault: 'client' }))).toBe(false);
-    expect(mayHaveApplied(new ValidationError('bad'))).toBe(false);
-    expect(mayHaveApplied(new TypeError('x is undefined'))).toBe(false);
+describe('mayStillLand (a write failed: may it still change the item?)', () => {
+  it('says no for what DynamoDB turned down, and for the code’s own errors between writes that answered', () => {
+    expect(mayStillLand(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))).toBe(false);
+    expect(mayStillLand(Object.assign(new Error('rate'), { name: 'ThrottlingException', $fault: 'client', $retryable: { throttling: true } }))).toBe(false);
+    expect(mayStillLand(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }))).toBe(false);
+    expect(mayStillLand(Object.assign(new Error('too big'), { name: 'ValidationException', $fault: 'client' }))).toBe(false);
+    expect(mayStillLand(new ValidationError('bad'))).toBe(false);
+    expect(mayStillLand(new TypeError('x is undefined'))).toBe(false);
   });
 
   it('says yes for a timeout, a dropped connection, an aborted request and a server error, in the error or its causes', () => {
-    expect(mayHaveApplied(Object.assign(new Error('timed out'), { name: 'TimeoutError' }))).toBe(true);
-    expect(mayHaveApplied(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', $metadata: { attempts: 3 } }))).toBe(true);
-    expect(mayHaveApplied(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toBe(true);
-    expect(mayHaveApplied(Object.assign(new Error('boom'), { name: 'InternalServerError', $fault: 'server' }))).toBe(true);
-    expect(mayHaveApplied(new RetryableError('later', { cause: Object.assign(new Error('timed out'), { name: 'TimeoutError' }) }))).toBe(true);
+    expect(mayStillLand(Object.assign(new Error('timed out'), { name: 'TimeoutError' }))).toBe(true);
+    expect(mayStillLand(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', $metadata: { attempts: 3 } }))).toBe(true);
+    expect(mayStillLand(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toBe(true);
+    expect(mayStillLand(Object.assign(new Error('boom'), { name: 'InternalServerError', $fault: 'server' }))).toBe(true);
+    expect(mayStillLand(new RetryableError('later', { cause: Object.assign(new Error('timed out'), { name: 'TimeoutError' }) }))).toBe(true);
   });
 });
