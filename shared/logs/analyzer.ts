@@ -2126,9 +2126,11 @@ export class LogScanner {
    */
   private storeLinesAbove(block: Block, from: number, line: number): void {
     const pick = block.rule.pick;
+    const keeps = block.rule.lookback?.keeps;
     for (let l = from; l < line; l++) {
       const t = this.ringAt(l);
       if (t === null || !NON_BLANK_RE.test(t)) continue;
+      if (keeps !== undefined && l > from && !keeps.test(bodyOf(block, t))) continue;
       this.store(block, l, t);
       // A line pulled in above the headline may be the one that says why: `go test -v` prints a test's messages
       // before its `--- FAIL`.

@@ -49,7 +49,10 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   add(top.lines[0]?.line ?? top.startLine);
   if (top.headingLine !== undefined) add(top.headingLine);
   for (const range of reportRanges(analysis.failures, top)) {
-    if (range.keys === undefined) for (let l = range.startLine; l <= range.endLine; l++) add(l);
+    if (range.above !== undefined && range.keys === undefined) {
+      for (const l of range.above.lines) add(l);
+      for (let l = range.above.headLine; l <= range.endLine; l++) add(l);
+    } else if (range.keys === undefined) for (let l = range.startLine; l <= range.endLine; l++) add(l);
     else for (const l of [range.startLine, ...(range.pick === undefined ? [] : [range.pick]), ...range.keys]) add(l);
   }
   if (top.tallyLine !== undefined) add(top.tallyLine);
@@ -94,7 +97,10 @@ function besideTops(failures: readonly Failure[], top: Failure): Failure[] {
  * (`sameRuleNeighbours`), then a block of another kind that continues it (`continuingBlocks`).
  */
 function reportRanges(failures: readonly Failure[], top: Failure): Range[] {
-  const ranges: Range[] = [{ startLine: top.startLine, endLine: top.endLine, keys: top.keyLines }];
+  const headLine = top.lines[0]?.line ?? top.startLine;
+  const keepsAbove = RULES_BY_ID.get(top.rule)?.lookback?.keeps !== undefined && headLine > top.startLine;
+  const above = keepsAbove ? { lines: top.lines.filter((l) => l.line < headLine).map((l) => l.line), headLine } : undefined;
+  const ranges: Range[] = [{ startLine: top.startLine, endLine: top.endLine, keys: top.keyLines, ...(above ? { above } : {}) }];
   const end = sameRuleNeighbours(failures, top, ranges);
   continuingBlocks(failures, top, end, ranges);
   announcingBlocks(failures, top, Math.min(...ranges.map((r) => r.startLine)), ranges);
@@ -269,6 +275,11 @@ interface Range {
   startLine: number;
   endLine: number;
   keys?: readonly number[] | undefined;
+  /**
+   * Of the lines above its headline (`headLine`), the ones the report stored, listed in place of that part of the span:
+   * a rule whose look-back `keeps` some of them (Jest's list of a file's tests: the failed ones, not the passed ones).
+   */
+  above?: { lines: readonly number[]; headLine: number };
   /** The line its rule picked (the compiler's `error[…]`, the `panicked at` line), listed with its key lines. */
   pick?: number | undefined;
   /** A copy of the top block's cause (`Rule.causeOnce`): the report reaches over it, its lines are not listed. */

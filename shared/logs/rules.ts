@@ -95,9 +95,11 @@ export interface Rule {
    * pulled line names what ran when the report came (its `line` capture, go test -v's `=== RUN   TestX/sub`, each
    * `/`-separated part a name): a report whose own lines name such things (the `frame` capture of each) but never one
    * of those came from elsewhere (a goroutine another test left running), and the pulled line is dropped when the
-   * block closes. A suite's method run as a subtest (`TestSuite/TestLevel`) is named by its part.
+   * block closes. A suite's method run as a subtest (`TestSuite/TestLevel`) is named by its part. With `keeps`, of
+   * the lines between the announcing line and the headline the block stores only those it matches (Jest's verbose
+   * list of a file's tests: the failed ones' `✕` lines, not the passed ones' `✓`); the others are absorbed all the same.
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean; readonly heading?: { readonly re: RegExp; readonly through: RegExp }; readonly when?: RegExp; readonly names?: { readonly line: RegExp; readonly frame: RegExp } };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly keeps?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean; readonly heading?: { readonly re: RegExp; readonly through: RegExp }; readonly when?: RegExp; readonly names?: { readonly line: RegExp; readonly frame: RegExp } };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -329,7 +331,7 @@ export function uniformRule(rule: Rule): Rule {
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
-    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest, absorbsFromFirst: rule.lookback.absorbsFromFirst, heading: rule.lookback.heading, when: rule.lookback.when, names: rule.lookback.names },
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, keeps: rule.lookback.keeps, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest, absorbsFromFirst: rule.lookback.absorbsFromFirst, heading: rule.lookback.heading, when: rule.lookback.when, names: rule.lookback.names },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
@@ -862,10 +864,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // A suite ts-jest cannot compile (`● Test suite failed to run`) says why in its TypeScript diagnostic below
   // (`    src/x.ts:42:30 - error TS2345: …`, or `src/x.ts(42,30): error TS2345: …` without `pretty`): the code does not build.
   // Its file's `FAIL x.test.js` line is taken in over the file's tests Jest lists when it runs one file (verbose:
-  // `  ✕ name (34 ms)`, `  ✓ name`, a describe's name indented), not over another report's `●` line. A test or hook
+  // `  ✕ name (34 ms)`, `  ✓ name`, a describe's name indented; a file of a few hundred tests), not over another
+  // report's `●` line; of that list only the failed tests' `✕` lines (`×` on Windows) are the report's. A test or hook
   // that ran past its time is reported as any failed test, with Jest's timeout message (JEST_TIMEOUT_RE) as its error.
   { id: 'jest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
-    lookback: { re: /^\s*FAIL\s+\S/, lines: 40, inclusive: true, through: /^(?:\s+\S.*)?$/ },
+    lookback: { re: /^\s*FAIL\s+\S/, lines: 200, inclusive: true, through: /^(?:\s+\S.*)?$/, keeps: /^\s+[✕×] / },
     re: /^\s*● (?!Console\b)\S.*$/, end: /^\s*(?:● \S|(?:PASS|FAIL)\s+\S|Test Suites:|Tests:|Summary of all failing tests|Snapshot Summary$)/,
     pick: [{ re: /^\s+\S+(?::\d+:\d+ - |\(\d+,\d+\): )error TS\d+: / }],
     categoryFrom: [{ re: /^\s+\S+(?::\d+:\d+ - |\(\d+,\d+\): )error TS\d+: /, category: 'compilation' }, { re: JEST_TIMEOUT_RE, category: 'timeout' }] },

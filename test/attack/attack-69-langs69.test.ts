@@ -10,8 +10,8 @@ import { failedStepLog, topFailure } from '../support/step-analysis.js';
 // gcc 12, Node 22.23.3, Mocha 12.0.3, Jest 30, Vitest 5.1.1), paths rewritten to the runner's; otherwise the tool's
 // documented wording, said so in the row. Each row failed before its fix, or runs as an expected failure with its
 // reason; rows named guards passed before and keep a fix from going too far.
-// Open: S69-4 (Jest's FAIL line past 40 lines of verbose list). S69-3's Jest row (its test's time limit filed as a test
-// failure) closed in session 74: a rule's `categoryFrom` holds several readings, jest.failed's ts-jest's and Jest's own.
+// Closed in session 74: S69-3's Jest row (its test's time limit filed as a test failure: a rule's `categoryFrom` holds
+// several readings, jest.failed's ts-jest's and Jest's own) and S69-4 (Jest's FAIL line past 40 lines of verbose list).
 
 describe('S69-1 (High): a linker that does not find a library, in each linker\'s wording, is a dependency', () => {
   it("Apple's linker since Xcode 15 (`ld: library 'ssl' not found`, the wording of today's macOS runners; documented)", async () => {
@@ -210,7 +210,7 @@ describe('S69-3 (High, pre-existing): a test runner\'s own time limit is a timeo
   });
 });
 
-describe("S69-4 (Low, open): Jest's FAIL line over a verbose list", () => {
+describe("S69-4 (Low, closed in session 74): Jest's FAIL line over a verbose list", () => {
   // Jest 30's `--verbose` list of one file (real output; its `(N ms)` timings left out where under 1 ms, as Jest does).
   const verbose = (passing: number): string[] => [
     'FAIL test/ledger.test.js',
@@ -239,9 +239,23 @@ describe("S69-4 (Low, open): Jest's FAIL line over a verbose list", () => {
     expect(await blockOf(verbose(10))).toContain('FAIL test/ledger.test.js');
   });
 
-  // Open: the look-back reaches 40 lines; a file of 45 tests lists 47. A longer reach is read back from each `●` line.
-  it.fails('takes in the FAIL line over a list of 45 passing tests (Jest 30, real output shape)', async () => {
+  // Closed in session 74 (it failed before): the look-back reaches 200 lines, and of the list it keeps the failed
+  // tests' `✕` lines only (`lookback.keeps`), so a longer list costs the report nothing.
+  it('takes in the FAIL line over a list of 45 passing tests (Jest 30, real output shape)', async () => {
     expect(await blockOf(verbose(45))).toContain('FAIL test/ledger.test.js');
+  });
+
+  // Session 74: before, the report and its prediction held every passed test's `✓` line between the FAIL line and
+  // the failed test's report.
+  it("lists the FAIL line and the failed test's `✕` line, none of the passed tests' lines", async () => {
+    const { analyzeLog, predictionLines } = await import('../../shared/logs/index.js');
+    const log = failedStepLog('npx jest --ci --verbose', verbose(10));
+    const lines = log.split('\n');
+    const analysis = await analyzeLog(log);
+    const listed = (numbers: number[]) => numbers.map((n) => lines[n - 1]?.trim());
+    expect(await blockOf(verbose(10))).toEqual(expect.arrayContaining(['FAIL test/ledger.test.js', '✕ totals the month (11 ms)', 'Received: 2']));
+    expect(listed(predictionLines(analysis)).filter((text) => text?.startsWith('✓') || text === 'ledger')).toEqual([]);
+    expect(listed(predictionLines(analysis))).toEqual(expect.arrayContaining(['FAIL test/ledger.test.js', '✕ totals the month (11 ms)', 'Expected: 3']));
   });
 });
 
