@@ -26,6 +26,7 @@ import {
   IPYTHON_TRACEBACK_RE,
   LANGUAGE_TWINS,
   matchExitMarker,
+  PASSED_REPORT_HEADER_RE,
   PASSED_REPORT_PART_RE,
   PASSING_REPORTS_END_RE,
   PASSING_REPORTS_HEADING_RE,
@@ -1096,6 +1097,10 @@ export class LogScanner {
   private inFailureList = false;
   /** The section whose unprefixed lines are pytest's reports of passed tests (see PASSING_REPORTS_HEADING_RE), or null. */
   private passingReportsIn: Section | null = null;
+  /** The line of the heading of {@link passingReportsIn}'s reports. */
+  private passingReportsFrom = 0;
+  /** While reports no pytest line ended are read again: only their headers open nothing (see rereadUnendedPassingReports). */
+  private rereadingPassingReports = false;
   /**
    * The open `until` block ended on a headline of its own rule (Composer's next `- Root composer.json requires …`):
    * that line opens the rule's next block whether or not the line filter passes it, as it would have gone on in it.
@@ -1438,6 +1443,7 @@ export class LogScanner {
     }
     const marker = matchExitMarker(text);
     if (marker) {
+      this.rereadUnendedPassingReports(line - 1);
       // The tool's closing line right above the step's failure with the tool's status was its last word (see Rule.confirmedByExit).
       if (this.open !== null && this.open.rule.confirmedByExit === marker.code && this.open.endLine === line - 1) this.open.confirmed = true;
       this.closeOpen();
@@ -1521,7 +1527,7 @@ export class LogScanner {
     const task = prefix === 0 ? text : text.slice(prefix);
     if (this.tallyWanted.size > 0) this.takeTally(line, task, text.slice(0, text.length - task.length));
     if (this.tallyListRule !== null) this.followTallyList(line, text, task);
-    if (prefix === 0 && this.readsPassingReports(text)) return;
+    if (prefix === 0 && this.readsPassingReports(line, text)) return;
     // Every block this opens is opened at the one call below: V8 throws compiled code away the first time a call it
     // has never seen run runs, and a second call for a line the pre-filter turns down (an `until` block's next
     // headline without a keyword) first ran megabytes into a log.
@@ -1561,15 +1567,31 @@ export class LogScanner {
    * PASSING_REPORTS_HEADING_RE): no block opens there. The heading and what ends it are line filter triggers, so both
    * are read however many skipped lines stand between; a section's end ends it too.
    */
-  private readsPassingReports(text: string): boolean {
+  private readsPassingReports(line: number, text: string): boolean {
     if (this.passingReportsIn === this.section) {
       if (!PASSING_REPORTS_END_RE.test(text) || PASSING_REPORTS_HEADING_RE.test(text) || PASSED_REPORT_PART_RE.test(text)) return true;
       this.passingReportsIn = null;
       return false;
     }
+    if (this.rereadingPassingReports) return PASSED_REPORT_HEADER_RE.test(text);
     if (text.charCodeAt(0) !== 61 || !PASSING_REPORTS_HEADING_RE.test(text)) return false;
     this.passingReportsIn = this.section;
+    this.passingReportsFrom = line;
     return true;
+  }
+
+  /**
+   * pytest's reports of its passed tests that no line of pytest's ended when their section ends at `upTo` (under
+   * `-qq` pytest prints no summary line, and under `-rP` no short summary): whatever the step ran next stands among
+   * them, told apart by nothing. Their lines are read again as any output, only the passed tests' headers aside, so
+   * that a later command's failure is not lost (the ring's lines: a longer run of them keeps its last ones). Cold path.
+   */
+  private rereadUnendedPassingReports(upTo: number): void {
+    if (this.passingReportsIn !== this.section) return;
+    this.passingReportsIn = null;
+    this.rereadingPassingReports = true;
+    this.rescan(Math.max(this.passingReportsFrom + 1, upTo - RING_SIZE + 2), upTo);
+    this.rereadingPassingReports = false;
   }
 
   /**
@@ -1678,6 +1700,7 @@ export class LogScanner {
   }
 
   private startSection(title: string, kind: SectionKind, raw: string, startLine: number = this.lastLine, outputFrom: number = this.lastLine): void {
+    this.rereadUnendedPassingReports(this.scannedLine - 1);
     this.closeOpen();
     this.scriptEchoes = NO_ECHOES;
     this.stepScript = NO_ECHOES;
@@ -3020,6 +3043,7 @@ export class LogScanner {
       this.startStepOfHeader(this.stepHeaderFrom - 1);
       this.rescanStepHeader(this.lastLine + 1);
     }
+    this.rereadUnendedPassingReports(this.lastLine);
     this.closeOpen();
     const ranked = this.blocks.map((block) => new RankedCandidate(block, this.score(block)));
     passOutputGoneOnPast(ranked);

@@ -596,14 +596,17 @@ const BEHAVE_STEP_RE = /^\s+(?:Given|When|Then|And|But|\*) \S.* # \S+:\d+(?: \d+
  * durations; pytest-cov's), the run's summary line with its rules or bare under `-q` (`2 passed in 0.01s`, where
  * `-rP` prints no short summary), a plugin's titled `----` separator (pytest-cov's report, pytest-benchmark's table,
  * `generated xml file`), pytest-cov's threshold failure alone under `--cov-report=`, and pytest's own crash
- * (`INTERNALERROR>`).
+ * (`INTERNALERROR>`). Not at FAILURES or ERRORS, which pytest prints above it: only a passing test's own output (an
+ * inner run under pytester) has them there. pytest 9 counts subtests in its summary line (`2 subtests passed`).
+ * Under `-qq` pytest prints none of these: the step's end, or the next step's start, ends the reports then, and what
+ * stood under the heading is read again (see LogScanner.rereadUnendedPassingReports).
  */
 export const PASSING_REPORTS_HEADING_RE = /^=+ X?PASSES =+$/;
 export const PASSING_REPORTS_END_RE = new RegExp(
   [
-    String.raw`={3,} (?:short test summary info|warnings summary(?: \(final\))?|FAILURES|ERRORS|tests coverage|slowest(?: \d+)? (?:test )?durations) ={3,}$`,
+    String.raw`={3,} (?:short test summary info|warnings summary(?: \(final\))?|tests coverage|slowest(?: \d+)? (?:test )?durations) ={3,}$`,
     String.raw`={3,} [^=]*\bin \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))? ={3,}$`,
-    String.raw`\d+ (?:passed|failed|errors?|skipped|deselected|xfailed|xpassed|warnings?|rerun)(?:, \d+ [a-z]+)* in \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))?$`,
+    String.raw`\d+ (?:subtests? )?(?:passed|failed|errors?|skipped|deselected|xfailed|xpassed|warnings?|rerun)(?:, \d+ (?:subtests? )?[a-z]+)* in \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))?$`,
     String.raw`-{3,} \S.* -{3,}$`,
     String.raw`_{3,} coverage: .* _{3,}$`,
     'FAIL Required test coverage of ',
@@ -612,6 +615,8 @@ export const PASSING_REPORTS_END_RE = new RegExp(
 );
 /** A passed test's section of captured output (`---- Captured stdout call ----`): part of its report, no end of them. */
 export const PASSED_REPORT_PART_RE = /^-{3,} Captured (?:stdout|stderr|log) (?:setup|call|teardown) -{3,}$/;
+/** A passed test's header in pytest's report of them (`____ test_one ____`), a failed test's shape. */
+export const PASSED_REPORT_HEADER_RE = /^_{3,} (?:\[doctest\] )?\S.* _{3,}$/;
 
 /**
  * Jest's failure of a test or hook that ran past its timeout: jest-circus's `thrown: "Exceeded timeout of 5000 ms

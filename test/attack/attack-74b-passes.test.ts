@@ -201,13 +201,13 @@ const MODES = [
 describe.each(MODES)('S74b-1 (High, regression of 0d4c4218): `pytest -qq -rP` prints no summary line, %s', (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
-  it.fails('mypy after `pytest -qq -rP` (pytest 7.2.1) in one step is the top failure', async () => {
+  it('mypy after `pytest -qq -rP` (pytest 7.2.1) in one step is the top failure', async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('python -m pytest -qq -rP tests && mypy --strict app', QQ_MYPY));
     expect(failures[0]).toEqual(MYPY_TOP);
   });
 
-  it.fails("tox's second command (mypy) after its `pytest -qq -rP` is the top failure", async () => {
+  it("tox's second command (mypy) after its `pytest -qq -rP` is the top failure", async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('tox', TOX_QQ_MYPY));
     expect(failures[0]).toEqual(MYPY_TOP);
@@ -217,13 +217,13 @@ describe.each(MODES)('S74b-1 (High, regression of 0d4c4218): `pytest -qq -rP` pr
 describe.each(MODES)("S74b-2 (High, regression of 0d4c4218): pytest 9's bare `-q` summary counts subtests, %s", (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
-  it.fails('mypy after `pytest -q -rP` whose test used the `subtests` fixture is the top failure', async () => {
+  it('mypy after `pytest -q -rP` whose test used the `subtests` fixture is the top failure', async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('python -m pytest -q -rP tests && mypy --strict app', SUBTESTS_MYPY));
     expect(failures[0]).toEqual(MYPY_TOP);
   });
 
-  it.fails("mypy after `pytest -q -rP` over a unittest.TestCase's `self.subTest` is the top failure", async () => {
+  it("mypy after `pytest -q -rP` over a unittest.TestCase's `self.subTest` is the top failure", async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('python -m pytest -q -rP tests && mypy --strict app', UNITTEST_SUBTEST_MYPY));
     expect(failures[0]).toEqual(MYPY_TOP);
@@ -233,7 +233,7 @@ describe.each(MODES)("S74b-2 (High, regression of 0d4c4218): pytest 9's bare `-q
 describe.each(MODES)('S74b-3 (Medium, older): a passing pytester test prints an inner run\'s failure, %s', (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
-  it.fails("the inner run's failure (a passed test's captured stdout) is no failure: mypy is the top one", async () => {
+  it("the inner run's failure (a passed test's captured stdout) is no failure: mypy is the top one", async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('python -m pytest -rA tests && mypy --strict app', PYTESTER_MYPY));
     expect(failures.map(([, line]) => line)).not.toContain('E       assert (1 + 1) == 3');
