@@ -340,13 +340,21 @@ const REFUSED_AWS_ERRORS = new Set([
 ]);
 
 /**
+ * Set by the document client (shared/stores/dynamo.ts) on an error thrown after the SDK's retries when an earlier
+ * attempt ended in a way that may still land (the thrown error being the last attempt's, a throttle say).
+ */
+export const UNSETTLED_ATTEMPT = 'unsettledAttempt';
+
+/**
  * Whether the write that failed with `error` may still change its item: a timeout, a dropped connection, an aborted
- * request or a server error (here or in its causes) leaves the request with DynamoDB, to be applied or not. A refusal
- * (REFUSED_AWS_ERRORS) applied nothing, and the code's own error comes between writes that all answered.
+ * request or a server error (here, in its causes, or in an attempt the SDK retried: UNSETTLED_ATTEMPT) leaves the
+ * request with DynamoDB, to be applied or not. A refusal (REFUSED_AWS_ERRORS) applied nothing, and the code's own
+ * error comes between writes that all answered.
  */
 export function mayStillLand(error: unknown): boolean {
   let at: unknown = error;
   for (let depth = 0; at instanceof Error && depth < 5; depth += 1, at = at.cause) {
+    if ((at as Error & { [UNSETTLED_ATTEMPT]?: unknown })[UNSETTLED_ATTEMPT] === true) return true;
     if (at.name === 'AbortError' || (isTransientAwsError(at) && !REFUSED_AWS_ERRORS.has(at.name))) return true;
   }
   return false;

@@ -229,7 +229,9 @@ async function endReading(client: DynamoDBDocumentClient, tableName: string, key
 
 /**
  * Makes an event's counts (`counts`, the writes that carry its marks), then `finish` (the record of the claim counted
- * and the releases); when the counts fail, `endReading` is given the error first (see {@link endReadingAfter}).
+ * and the releases); when the counts fail, `endReading` is given the error first (see {@link endReadingAfter}). The
+ * counts write one after another: a write still in flight when another fails could land after the retry's release,
+ * unmarked (attack 74c's S74c-2, an `it.fails` row while no store writes its counts in parallel).
  */
 export async function countThenFinish(counts: () => Promise<void>, endReading: (error: unknown) => Promise<void>, finish: () => Promise<void>): Promise<void> {
   try {

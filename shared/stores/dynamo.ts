@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { RetryableError, VersionedWriteConflictError } from '../errors.js';
+import { RetryableError, UNSETTLED_ATTEMPT, VersionedWriteConflictError, mayStillLand } from '../errors.js';
 import { isLoopbackHost } from '../validation.js';
 
 /** The embedded server on this machine accepts any credentials; the CLI must not need real ones for it. */
@@ -40,8 +40,42 @@ export function createDocumentClient(options: { region: string; endpoint?: strin
   // sensitive-data filter before handing it to the no-op logger: for a whole incident or a page of them on every
   // call (2 % of the local runtime's main thread, and its garbage). Without a logger it has nothing to do.
   client.middlewareStack.remove('loggerMiddleware');
+  noteUnsettledAttempts(client);
   const translateConfig = structuredClone(TRANSLATE_CONFIG);
   return documents ? documents(client, translateConfig) : DynamoDBDocumentClient.from(client, translateConfig);
+}
+
+/**
+ * The SDK retries an attempt that timed out or lost its connection as it retries a throttled one, and throws the last
+ * attempt's error: a throttle after a first attempt whose request DynamoDB may still apply. A middleware inside the
+ * retry notes each attempt that ended so, and one outside it marks the error thrown at the end (UNSETTLED_ATTEMPT,
+ * read by mayStillLand in shared/errors.ts), so that no caller takes that throttle for a write that applied nothing.
+ */
+function noteUnsettledAttempts(client: DynamoDBClient): void {
+  const unsettled = new WeakSet<object>();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (mayStillLand(error)) unsettled.add(context);
+        throw error;
+      }
+    },
+    // After the retry middleware (finalizeRequest, high), around the deserializer: every attempt, every error.
+    { step: 'finalizeRequest', priority: 'low', name: 'unsettledAttemptMiddleware' },
+  );
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (unsettled.has(context) && error instanceof Error) Object.defineProperty(error, UNSETTLED_ATTEMPT, { value: true });
+        throw error;
+      }
+    },
+    { step: 'initialize', priority: 'high', name: 'unsettledAttemptErrorMiddleware' },
+  );
 }
 
 /**
