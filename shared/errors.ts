@@ -323,39 +323,23 @@ export function isTransientAwsError(error: unknown): boolean {
 }
 
 /**
- * DynamoDB's answers that turn a request down before it changes anything (throttled, invalid, over a limit, not
- * allowed, its condition false): AWS's documented 400 errors.
+ * DynamoDB's transient answers that turn a request down before it changes anything (throttled, or in conflict with
+ * a transaction): retried like a timeout, but nothing of them can land later. Its other refusals (a validation, a
+ * condition, access) are not transient, so mayStillLand already says no of them.
  */
-const REFUSED_AWS_ERRORS = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'ValidationException',
-  'ResourceNotFoundException',
-  'ItemCollectionSizeLimitExceededException',
-  'AccessDeniedException',
-  'UnrecognizedClientException',
-  'TransactionConflictException',
-  'ConditionalCheckFailedException',
-]);
+const REFUSED_TRANSIENT_AWS_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'TransactionConflictException']);
 
 /**
- * Set by the document client (shared/stores/dynamo.ts) on an error thrown after the SDK's retries when an earlier
- * attempt ended in a way that may still land (the thrown error being the last attempt's, a throttle say).
- */
-export const UNSETTLED_ATTEMPT = 'unsettledAttempt';
-
-/**
- * Whether the write that failed with `error` may still change its item: a timeout, a dropped connection, an aborted
- * request or a server error (here, in its causes, or in an attempt the SDK retried: UNSETTLED_ATTEMPT) leaves the
- * request with DynamoDB, to be applied or not. A refusal (REFUSED_AWS_ERRORS) applied nothing, and the code's own
- * error comes between writes that all answered.
+ * Whether the write that failed with `error` may still change its item: a timeout, a dropped connection (a DNS or
+ * connect failure too, which never reached DynamoDB: counted so all the same), an aborted request or a server error
+ * (here or in its causes) leaves the request with DynamoDB, to be applied or not. A refusal applied nothing, and the
+ * code's own error comes between writes that all answered. Only the error at hand: an earlier attempt the SDK
+ * retried is noted apart (shared/stores/unsettled-writes.ts).
  */
 export function mayStillLand(error: unknown): boolean {
   let at: unknown = error;
   for (let depth = 0; at instanceof Error && depth < 5; depth += 1, at = at.cause) {
-    if ((at as Error & { [UNSETTLED_ATTEMPT]?: unknown })[UNSETTLED_ATTEMPT] === true) return true;
-    if (at.name === 'AbortError' || (isTransientAwsError(at) && !REFUSED_AWS_ERRORS.has(at.name))) return true;
+    if (at.name === 'AbortError' || (isTransientAwsError(at) && !REFUSED_TRANSIENT_AWS_ERRORS.has(at.name))) return true;
   }
   return false;
 }

@@ -40,7 +40,7 @@ export function failedJobsClaim(incidents: Pick<IncidentRecords, 'record'>, inci
       count: (counts) =>
         countThenFinish(
           counts,
-          async (error) => void (await incidents.record(incidentId, {}, {}, { readingEndedAfter: { name: FAILED_JOBS_CLAIM, error }, keepUpdatedAt: true })),
+          () => incidents.record(incidentId, {}, {}, { readingEnded: FAILED_JOBS_CLAIM }),
           () => releaseOnceCounted(async () => (await incidents.record(incidentId, {}, {}, { countedClaim: { name: FAILED_JOBS_CLAIM, claimedAt: at }, keepUpdatedAt: true })).counted === true, releases),
         ),
     };

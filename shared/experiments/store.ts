@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { firstIssue } from '../validation.js';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { type CountMark, claimReadersName, countOnce, countThenFinish, endReadingAfter, markClauses, marksOfClaim, noteRelease, recordCountedUnlessRead, releasableMarks, releaseOnceCounted } from '../stores/count-marks.js';
+import { type CountMark, claimReadersName, countOnce, countThenFinish, endClaimReading, markClauses, marksOfClaim, noteRelease, recordCountedUnlessRead, releasableMarks, releaseOnceCounted } from '../stores/count-marks.js';
 import { conditionalWrite, readItems, updateExpression } from '../stores/dynamo.js';
 import { countedClaimValue, readClaimValue, type RemediationAction } from '../domain/incident.js';
 import { ExperimentExistsError, ExperimentNotFoundError, ExperimentStateError, ValidationError } from '../errors.js';
@@ -409,7 +409,7 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
         const { mark, releases } = releasableMarks(marks);
         await countThenFinish(
           () => add(id, stored.variant, stored.deadline, 'attempts', 1, mark('attempt')),
-          (error) => endReadingAfter(error, client, tableName, unitKey(id, key), UNIT_CLAIM),
+          () => endClaimReading(client, tableName, unitKey(id, key), UNIT_CLAIM),
           () => releaseOnceCounted(() => recordCountedUnlessRead(client, tableName, unitKey(id, key), UNIT_CLAIM, countedClaimValue(claimed.at)), releases),
         );
       }

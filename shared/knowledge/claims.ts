@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ClaimName, countedClaimValue, readClaimValue } from '../domain/incident.js';
-import { type CountMark, type MarkRelease, claimReadersName, countThenFinish, endReadingAfter, marksOfClaim, recordCountedUnlessRead, releasableMarks, releaseOnceCounted } from '../stores/count-marks.js';
+import { type CountMark, type MarkRelease, claimReadersName, countThenFinish, endClaimReading, marksOfClaim, recordCountedUnlessRead, releasableMarks, releaseOnceCounted } from '../stores/count-marks.js';
 import { incidentKey } from '../stores/incident-store.js';
 
 /**
@@ -74,8 +74,8 @@ export interface ClaimCounts {
   mark: (step: string) => CountMark;
   /**
    * Makes the counts (`counts`, whose writes carry `mark`'s marks), then records the claim counted and releases the
-   * marks they wrote (see {@link finishClaim}); counts that fail having applied nothing end this delivery's reading
-   * (endReadingAfter in shared/stores/count-marks.ts), so that the next delivery can finish alone.
+   * marks they wrote (see {@link finishClaim}); counts that fail with no write left that may still land end this
+   * delivery's reading (countThenFinish in shared/stores/count-marks.ts), so that the next delivery can finish alone.
    */
   count: (counts: () => Promise<void>) => Promise<void>;
 }
@@ -94,7 +94,7 @@ export function claimCounts(client: DynamoDBDocumentClient, tableName: string, i
     count: (counts) =>
       countThenFinish(
         counts,
-        (error) => endReadingAfter(error, client, tableName, incidentKey(incidentId), claim),
+        () => endClaimReading(client, tableName, incidentKey(incidentId), claim),
         () => finishClaim(client, tableName, incidentId, claim, taken.at, releases),
       ),
   };

@@ -1,6 +1,8 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { mayStillLand } from '../errors.js';
 import { conditionalWrite } from './dynamo.js';
+import { watchUnsettledWrites } from './unsettled-writes.js';
 
 /**
  * Counts on a shared counter item (a knowledge entry, a repository's metrics, an experiment variant) made once per
@@ -175,7 +177,7 @@ export async function recordCountedUnlessRead(client: DynamoDBDocumentClient, ta
     ),
   );
   if (alone !== null) return true;
-  const left = await endReading(client, tableName, key, claim);
+  const left = await endClaimReading(client, tableName, key, claim);
   if (left === null || left > 0) return false;
   // A delivery that read the claim between the two writes is still counting: it records it counted when it finishes.
   const recorded = await conditionalWrite(() =>
@@ -194,32 +196,23 @@ export async function recordCountedUnlessRead(client: DynamoDBDocumentClient, ta
 }
 
 /**
- * Ends this delivery's reading of the claim `claim` on the item `key` (see {@link CLAIM_READERS_PREFIX}) without
- * recording it counted, after its counts failed with `error`, when none of its writes can still land (see
- * mayStillLand in shared/errors.ts: a throttled or refused write, the code's own error between writes that all
- * answered): the next delivery, then alone, records the claim counted and takes the marks off. After a failure whose
- * write may still land (a timeout, a dropped connection, a server error) the reading stays, as a crash leaves it, and
- * the marks stay for the window: a release before that write lands would let it count again. Best effort: its own
- * failure leaves the reading too. Once per delivery, and never after {@link recordCountedUnlessRead} began: a second
- * decrement would let another delivery's reading end early.
+ * Takes this delivery's one off the claim's readers (see {@link CLAIM_READERS_PREFIX}) without recording the claim
+ * counted: how many are left, or null when the claim is gone or this very write applied already (the SDK retried it
+ * after an attempt whose answer was lost). Once: the write names itself in `claimReaders#<claim>#ended` and applies
+ * only while its name is not there, since a second decrement would let another delivery's reading end early.
  */
-export async function endReadingAfter(error: unknown, client: DynamoDBDocumentClient, tableName: string, key: Record<string, unknown>, claim: string): Promise<void> {
-  if (mayStillLand(error)) return;
-  await endReading(client, tableName, key, claim).catch(() => undefined);
-}
-
-/** Takes this delivery's one off the claim's readers: how many are left, or null when the claim is gone. */
-async function endReading(client: DynamoDBDocumentClient, tableName: string, key: Record<string, unknown>, claim: string): Promise<number | null> {
+export async function endClaimReading(client: DynamoDBDocumentClient, tableName: string, key: Record<string, unknown>, claim: string): Promise<number | null> {
   const readers = claimReadersName(claim);
+  const ending = randomUUID();
   const ended = await conditionalWrite(() =>
     client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: key,
-        UpdateExpression: 'ADD #readers :less',
-        ConditionExpression: 'attribute_exists(#claim)',
-        ExpressionAttributeNames: { '#claim': claim, '#readers': readers },
-        ExpressionAttributeValues: { ':less': -1 },
+        UpdateExpression: 'ADD #readers :less, #ended :endings',
+        ConditionExpression: 'attribute_exists(#claim) AND NOT contains(#ended, :ending)',
+        ExpressionAttributeNames: { '#claim': claim, '#readers': readers, '#ended': `${readers}#ended` },
+        ExpressionAttributeValues: { ':less': -1, ':endings': new Set([ending]), ':ending': ending },
         ReturnValues: 'UPDATED_NEW',
       }),
     ),
@@ -229,17 +222,20 @@ async function endReading(client: DynamoDBDocumentClient, tableName: string, key
 
 /**
  * Makes an event's counts (`counts`, the writes that carry its marks), then `finish` (the record of the claim counted
- * and the releases); when the counts fail, `endReading` is given the error first (see {@link endReadingAfter}). The
- * counts write one after another: a write still in flight when another fails could land after the retry's release,
- * unmarked (attack 74c's S74c-2, an `it.fails` row while no store writes its counts in parallel).
+ * and the releases). When the counts fail and none of their writes can still land (none had an attempt end
+ * unsettled: shared/stores/unsettled-writes.ts; nor is the failure such an end: mayStillLand in shared/errors.ts),
+ * this delivery's reading ends first (`endReading`, see {@link endClaimReading}), so that its retry, alone then,
+ * records the claim counted and takes the marks off; otherwise the reading stays, as a crash leaves it, and the marks
+ * stay for the window: a release before such a write lands would let it count again. The counts write one after
+ * another: a write still in flight when another fails could land after the retry's release, unmarked (attack 74c's
+ * S74c-2, an `it.fails` row while no store writes its counts in parallel).
  */
-export async function countThenFinish(counts: () => Promise<void>, endReading: (error: unknown) => Promise<void>, finish: () => Promise<void>): Promise<void> {
-  try {
-    await counts();
-  } catch (error) {
-    // The counts' failure is the one to report, whatever ending the reading met.
-    await endReading(error).catch(() => undefined);
-    throw error;
+export async function countThenFinish(counts: () => Promise<void>, endReading: () => Promise<unknown>, finish: () => Promise<void>): Promise<void> {
+  const failed = await watchUnsettledWrites(counts);
+  if (failed !== null) {
+    // Best effort: a reading left is what a crash leaves. The counts' failure is the one reported.
+    if (!failed.unsettled && !mayStillLand(failed.error)) await endReading().catch(() => undefined);
+    throw failed.error;
   }
   await finish();
 }

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { RetryableError, UNSETTLED_ATTEMPT, VersionedWriteConflictError, mayStillLand } from '../errors.js';
+import { RetryableError, VersionedWriteConflictError, mayStillLand } from '../errors.js';
+import { noteUnsettledWrite } from './unsettled-writes.js';
 import { isLoopbackHost } from '../validation.js';
 
 /** The embedded server on this machine accepts any credentials; the CLI must not need real ones for it. */
@@ -46,35 +47,23 @@ export function createDocumentClient(options: { region: string; endpoint?: strin
 }
 
 /**
- * The SDK retries an attempt that timed out or lost its connection as it retries a throttled one, and throws the last
- * attempt's error: a throttle after a first attempt whose request DynamoDB may still apply. A middleware inside the
- * retry notes each attempt that ended so, and one outside it marks the error thrown at the end (UNSETTLED_ATTEMPT,
- * read by mayStillLand in shared/errors.ts), so that no caller takes that throttle for a write that applied nothing.
+ * The SDK retries an attempt that timed out or lost its connection as it does a throttled one, and answers with the
+ * last attempt's outcome: a success, or a throttle, after a first attempt whose request DynamoDB may still apply. A
+ * middleware inside the retry notes each attempt that ended so for the delivery whose counts sent it (see
+ * shared/stores/unsettled-writes.ts), which then keeps its reading of their claim.
  */
 function noteUnsettledAttempts(client: DynamoDBClient): void {
-  const unsettled = new WeakSet<object>();
   client.middlewareStack.add(
-    (next, context) => async (args) => {
+    (next) => async (args) => {
       try {
         return await next(args);
       } catch (error) {
-        if (mayStillLand(error)) unsettled.add(context);
+        if (mayStillLand(error)) noteUnsettledWrite();
         throw error;
       }
     },
     // After the retry middleware (finalizeRequest, high), around the deserializer: every attempt, every error.
     { step: 'finalizeRequest', priority: 'low', name: 'unsettledAttemptMiddleware' },
-  );
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      try {
-        return await next(args);
-      } catch (error) {
-        if (unsettled.has(context) && error instanceof Error) Object.defineProperty(error, UNSETTLED_ATTEMPT, { value: true });
-        throw error;
-      }
-    },
-    { step: 'initialize', priority: 'high', name: 'unsettledAttemptErrorMiddleware' },
   );
 }
 

@@ -29,7 +29,7 @@ import {
 import { IncidentOwnerMismatchError, IndexProjectionError, PullAliasWriteError } from '../errors.js';
 import { INCIDENT_INDEXES, type IndexDefinition } from './tables.js';
 import { conditionalWrite, noteLatest, readItems, readPages, updateExpression } from './dynamo.js';
-import { CLAIM_READERS_PREFIX, claimReadersName, endReadingAfter, recordCountedUnlessRead } from './count-marks.js';
+import { CLAIM_READERS_PREFIX, claimReadersName, endClaimReading, recordCountedUnlessRead } from './count-marks.js';
 import { type RepositoryIdentity, repositoryKey, sameRepository } from '../domain/repository-key.js';
 import { learnedKeyOf } from '../knowledge/scope.js';
 import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../domain/incident-lists.js';
@@ -299,8 +299,8 @@ export interface IncidentStore {
    * count was made already (then none is to be made, and no `claimedAt` is given). `countedClaim` records instead that
    * the marker taken at `claimedAt` has all its counts made (see finishClaim in shared/knowledge/claims.ts), and writes
    * nothing else: `counted` says whether it was recorded (not while another delivery that read it still counts).
-   * `readingEndedAfter` ends instead this delivery's reading of the marker after its counts failed with `error`, when
-   * that failure applied nothing (see endReadingAfter in shared/stores/count-marks.ts), and writes nothing else. With `keepUpdatedAt`,
+   * `readingEnded` ends instead this delivery's reading of that marker, its counts failed (see countThenFinish in
+   * shared/stores/count-marks.ts), and writes nothing else. With `keepUpdatedAt`,
    * `updatedAt` stays as it was: the write is the reconciler's bookkeeping of a try that failed, not work on the
    * incident, and must not make the incident look busy (the reconciler waits `RECONCILE_AFTER_MINUTES` after the last
    * work before it steps in). `owner`: as {@link UpdateOptions.owner}. `pullAliasWritten`: see {@link PullAliasOf}.
@@ -312,7 +312,7 @@ export interface IncidentStore {
     options?: {
       claim?: ClaimName;
       countedClaim?: { name: ClaimName; claimedAt: Date };
-      readingEndedAfter?: { name: ClaimName; error: unknown };
+      readingEnded?: ClaimName;
       keepUpdatedAt?: boolean;
       owner?: IncidentOwner;
       pullAliasWritten?: PullAliasOf;
@@ -497,9 +497,9 @@ function incidentRecords(items: ReturnType<typeof incidentItems>): IncidentRecor
     },
 
     async record(id, fields, append = {}, options = {}) {
-      const { countedClaim, readingEndedAfter } = options;
-      if (readingEndedAfter) {
-        await endReadingAfter(readingEndedAfter.error, client, tableName, incidentKey(id), readingEndedAfter.name);
+      const { countedClaim, readingEnded } = options;
+      if (readingEnded) {
+        await endClaimReading(client, tableName, incidentKey(id), readingEnded);
         return { claimed: false };
       }
       if (countedClaim) {

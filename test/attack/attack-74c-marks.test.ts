@@ -10,6 +10,7 @@ import { repositoryKey } from '../../shared/domain/repository-key.js';
 import { RetryableError, mayStillLand } from '../../shared/errors.js';
 import { claimCounts, takeClaim } from '../../shared/knowledge/claims.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
+import { claimReadersName, endClaimReading } from '../../shared/stores/count-marks.js';
 import { createIncidentStore, incidentKey } from '../../shared/stores/incident-store.js';
 import { countMarksOn } from '../support/count-marks.js';
 import { failedRunDelivery } from '../support/fakes.js';
@@ -119,7 +120,7 @@ const pkStarts = (prefix: string) => (key: Record<string, unknown>) => String(ke
  * it applies only when `land()` is called; every later attempt is throttled (HTTP 400,
  * ProvisionedThroughputExceededException) until the SDK gives up. The SDK then throws the last attempt's error: a throttle.
  */
-function sdkClientTimingOutThenThrottled(pkPrefix: string) {
+function sdkClientTimingOutThenThrottled(pkPrefix: string, options: { thenAnswered?: boolean; throttles?: string } = {}) {
   const dynamo = scratch.store.dynamo;
   const inner = dynamo.requestHandler;
   const landing = gate();
@@ -127,20 +128,25 @@ function sdkClientTimingOutThenThrottled(pkPrefix: string) {
   let attempts = 0;
   let done = false;
   type Request = { headers: Record<string, string>; body: unknown };
+  const throttle = (requestId: string) => {
+    const body = JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'The level of configured provisioned throughput for the table was exceeded.' });
+    return { response: { statusCode: 400, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId }, body: new TextEncoder().encode(body) } };
+  };
   const handler = {
-    async handle(request: Request, options?: unknown) {
+    async handle(request: Request, options_?: unknown) {
       const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
       const text = bodyText(request.body);
-      const aimed = !done && String(headers['x-amz-target']).endsWith('.UpdateItem') && String(JSON.parse(text || '{}')?.Key?.pk?.S ?? '').startsWith(pkPrefix);
-      if (!aimed) return inner.handle(request as never, options as never);
+      const update = !done && String(headers['x-amz-target']).endsWith('.UpdateItem');
+      const pk = update ? String(JSON.parse(text || '{}')?.Key?.pk?.S ?? '') : '';
+      if (update && options.throttles !== undefined && pk.startsWith(options.throttles)) return throttle('throttled-always');
+      if (!update || !pk.startsWith(pkPrefix) || (options.thenAnswered === true && attempts >= 1)) return inner.handle(request as never, options_ as never);
       attempts += 1;
       if (attempts === 1) {
         const copy = { headers: { ...request.headers }, body: text };
         sent = landing.opened.then(() => inner.handle(copy as never));
         throw timedOut();
       }
-      const body = JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'The level of configured provisioned throughput for the table was exceeded.' });
-      return { response: { statusCode: 400, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `throttled-${attempts}` }, body: new TextEncoder().encode(body) } };
+      return throttle(`throttled-${attempts}`);
     },
     updateHttpClientConfig() {},
     httpHandlerConfigs: () => ({}),
@@ -169,8 +175,9 @@ describe('S74c-1 (High): the SDK retried a timed-out write and threw the last at
   // so this is the common shape of the "refused" path in a throttling storm, not a corner of it. (Fix direction: a
   // middleware under the SDK's retry that notes any attempt ending in a may-have-applied way on the final error, or
   // counting `$metadata.attempts > 1` as may-have-applied, which gives up the release in storms.)
-  // Closed in session 74 by the lead: the document client marks the error thrown after its retries when an earlier
-  // attempt ended unsettled (noteUnsettledAttempts in shared/stores/dynamo.ts), and mayStillLand reads the mark.
+  // Closed in session 74 by the lead: the document client notes, for the delivery whose counts sent it, each attempt
+  // that ended unsettled (noteUnsettledAttempts in shared/stores/dynamo.ts, shared/stores/unsettled-writes.ts), and
+  // such a delivery keeps its reading whatever error its counts end with.
   it('counts the incident once on the repository’s metrics when the timed-out first attempt lands after the retry released the mark', async () => {
     const incident = await stored(failure(1));
     const incidents = incidentsOn(documents);
@@ -185,11 +192,11 @@ describe('S74c-1 (High): the SDK retried a timed-out write and threw the last at
           (thrown: unknown) => thrown as Error & { $metadata?: { attempts?: number } },
         );
       sdk.done();
-      // What the code saw: the SDK's own throttle after all its attempts, marked as following an unsettled attempt.
+      // What the code saw: the SDK's own throttle after all its attempts (the first one's timeout is not in it).
       expect({ name: error?.name, attempts: error?.$metadata?.attempts, mayStillLand: mayStillLand(error) }).toEqual({
         name: 'ProvisionedThroughputExceededException',
         attempts: sdk.attempts(),
-        mayStillLand: true,
+        mayStillLand: false,
       });
       expect(sdk.attempts()).toBeGreaterThanOrEqual(2);
       // Delivery 2 (the stage's retry) counts and finishes; then delivery 1's first attempt applies
@@ -201,6 +208,67 @@ describe('S74c-1 (High): the SDK retried a timed-out write and threw the last at
       expect((await metricsOf(incident.repository as string)).incidents).toBe(1);
     } finally {
       sdk.client.destroy();
+    }
+  });
+});
+
+describe('review 74 (High): an earlier count of the delivery had a timed-out attempt, the SDK’s retry of it succeeded, a later count was throttled', () => {
+  // Before the delivery-wide note, only the error thrown said whether a write might still land: the entry's first
+  // attempt (sent, its answer lost) landed after the retry had released the entry's mark, and counted again.
+  it('counts the incident once on its knowledge entry when the entry’s timed-out first attempt lands after the retry finished', async () => {
+    const incident = await stored(failure(40, { repositoryId: 740_040 }));
+    const incidents = incidentsOn(documents);
+    const sdk = sdkClientTimingOutThenThrottled('KB#', { thenAnswered: true, throttles: 'METRICS#' });
+    try {
+      // Act: delivery 1's entry count times out once and is answered on the SDK's retry; its metrics count is throttled
+      const { claimedAt } = await incidents.record(incident.id, {}, {}, { claim: 'kbSeenAt' });
+      await expect(learningOn(sdk.client, () => T0).countSeen(incident, claimedAt as Date)).rejects.toThrow(/provisioned throughput/);
+      sdk.done();
+      // Delivery 2 counts and finishes; then delivery 1's entry attempt lands
+      const retry = await incidents.record(incident.id, {}, {}, { claim: 'kbSeenAt' });
+      await learningOn(documents, () => T0).countSeen(incident, retry.claimedAt as Date);
+      await sdk.land();
+
+      // Assert: seen once on the entry (the late attempt met the mark the kept reading kept), once on the metrics
+      const entries = (await documents.send(new QueryCommand({ TableName: 'incidents', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `KB#${incident.fingerprint}` }, ConsistentRead: true }))).Items ?? [];
+      expect({ attempts: sdk.attempts(), seen: entries.map((item) => Number(item.seen ?? 0)), metrics: (await metricsOf(incident.repository as string)).incidents }).toEqual({ attempts: 1, seen: [1], metrics: 1 });
+    } finally {
+      sdk.client.destroy();
+    }
+  });
+});
+
+describe('review 74 (Medium): the SDK retries a reading’s end whose answer was lost', () => {
+  // `ADD #readers -1` is no idempotent write: applied, its answer lost, retried by the SDK, it took two readings off,
+  // and another delivery could then finish "alone" while one still counted. Each end now names itself in a set it
+  // is conditioned on, so a retry of the same write is refused.
+  it('takes one reading off, not two', async () => {
+    const incident = await stored(failure(41));
+    const incidents = incidentsOn(documents);
+    await incidents.record(incident.id, {}, {}, { claim: 'kbSeenAt' });
+    await incidents.record(incident.id, {}, {}, { claim: 'kbSeenAt' });
+    const dynamo = scratch.store.dynamo;
+    let ends = 0;
+    const handler = {
+      async handle(request: { headers: Record<string, string>; body: unknown }, options?: unknown) {
+        const answer = await dynamo.requestHandler.handle(request as never, options as never);
+        // The first end applies, and its answer is lost: the SDK sends it again.
+        if (bodyText(request.body).includes('#readers :less') && (ends += 1) === 1) throw timedOut();
+        return answer;
+      },
+      updateHttpClientConfig() {},
+      httpHandlerConfigs: () => ({}),
+      destroy() {},
+    };
+    const client = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint, transport: { requestHandler: handler as never, signer: { sign: async (request) => request } } });
+    try {
+      // Act
+      await endClaimReading(client, 'incidents', incidentKey(incident.id), 'kbSeenAt');
+
+      // Assert: two readers, one ended (the SDK sent the end twice)
+      expect({ sent: ends, readers: Number((await read('incidents', incidentKey(incident.id)))[claimReadersName('kbSeenAt')]) }).toEqual({ sent: 2, readers: 1 });
+    } finally {
+      client.destroy();
     }
   });
 });
