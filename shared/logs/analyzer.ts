@@ -1527,7 +1527,7 @@ export class LogScanner {
     const task = prefix === 0 ? text : text.slice(prefix);
     if (this.tallyWanted.size > 0) this.takeTally(line, task, text.slice(0, text.length - task.length));
     if (this.tallyListRule !== null) this.followTallyList(line, text, task);
-    if (prefix === 0 && this.readsPassingReports(line, text)) return;
+    if (prefix === 0 && this.skipsPassingReportLine(line, text)) return;
     // Every block this opens is opened at the one call below: V8 throws compiled code away the first time a call it
     // has never seen run runs, and a second call for a line the pre-filter turns down (an `until` block's next
     // headline without a keyword) first ran megabytes into a log.
@@ -1565,11 +1565,13 @@ export class LogScanner {
   /**
    * Whether an unprefixed line is pytest's heading of the tests that passed or stands under it (see
    * PASSING_REPORTS_HEADING_RE): no block opens there. The heading and what ends it are line filter triggers, so both
-   * are read however many skipped lines stand between; a section's end ends it too.
+   * are read however many skipped lines stand between; a section's end ends it too, the lines then read again. pytest
+   * behind a task runner's or container's prefix is read as before (its passed tests' headers reported): one state
+   * for the unprefixed output only.
    */
-  private readsPassingReports(line: number, text: string): boolean {
+  private skipsPassingReportLine(line: number, text: string): boolean {
     if (this.passingReportsIn === this.section) {
-      if (!PASSING_REPORTS_END_RE.test(text) || PASSING_REPORTS_HEADING_RE.test(text) || PASSED_REPORT_PART_RE.test(text)) return true;
+      if (!PASSING_REPORTS_END_RE.test(text) || PASSED_REPORT_PART_RE.test(text)) return true;
       this.passingReportsIn = null;
       return false;
     }
@@ -1589,8 +1591,11 @@ export class LogScanner {
   private rereadUnendedPassingReports(upTo: number): void {
     if (this.passingReportsIn !== this.section) return;
     this.passingReportsIn = null;
+    // Not within another re-read (rescans do not nest): reports a re-read met are left unread, as before.
+    if (this.rereading) return;
     this.rereadingPassingReports = true;
-    this.rescan(Math.max(this.passingReportsFrom + 1, upTo - RING_SIZE + 2), upTo);
+    // What the last line re-read opens stays open: the step's exit line may confirm it (Rule.confirmedByExit).
+    this.rescan(Math.max(this.passingReportsFrom + 1, upTo - RING_SIZE + 2), upTo, false);
     this.rereadingPassingReports = false;
   }
 
@@ -2484,14 +2489,14 @@ export class LogScanner {
    * Scans the ring's lines `from` to `to` again as under no block (the re-reads of {@link rereadUnconfirmed} and
    * {@link readHeldLines}), closes what they open, and gives the line at hand its questions back.
    */
-  private rescan(from: number, to: number): void {
+  private rescan(from: number, to: number, closeAtEnd = true): void {
     this.rereading = true;
     const scanned = this.scannedLine;
     for (let l = from; l <= to; l++) {
       const text = this.ringAt(l);
       if (text !== null) this.scan(l, text, text);
     }
-    this.closeOpen();
+    if (closeAtEnd) this.closeOpen();
     this.rereading = false;
     // The line at hand is asked about again: the questions of the lines read since were the memo's last.
     const current = this.ringAt(scanned);

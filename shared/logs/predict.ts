@@ -49,11 +49,11 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   add(top.lines[0]?.line ?? top.startLine);
   if (top.headingLine !== undefined) add(top.headingLine);
   for (const range of reportRanges(analysis.failures, top)) {
-    if (range.above !== undefined && range.keys === undefined) {
+    if (range.keys !== undefined) for (const l of [range.startLine, ...(range.pick === undefined ? [] : [range.pick]), ...range.keys]) add(l);
+    else if (range.above !== undefined) {
       for (const l of range.above.lines) add(l);
       for (let l = range.above.headLine; l <= range.endLine; l++) add(l);
-    } else if (range.keys === undefined) for (let l = range.startLine; l <= range.endLine; l++) add(l);
-    else for (const l of [range.startLine, ...(range.pick === undefined ? [] : [range.pick]), ...range.keys]) add(l);
+    } else for (let l = range.startLine; l <= range.endLine; l++) add(l);
   }
   if (top.tallyLine !== undefined) add(top.tallyLine);
   for (const beside of besideTops(analysis.failures, top)) {

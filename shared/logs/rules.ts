@@ -584,27 +584,26 @@ export const LANGUAGE_TWINS: readonly Rule[] = uniformRules([
 const BEHAVE_STEP_RE = /^\s+(?:Given|When|Then|And|But|\*) \S.* # \S+:\d+(?: \d+(?:\.\d+)?s)?$/;
 
 /**
- * pytest-timeout's failure of a test it stopped (its signal method): `E   Failed: Timeout >2.0s` in the report, since
- * 2.2 `Failed: Timeout (>2.0s) from pytest-timeout.`, the same message ending the summary's entry.
- */
-/**
  * pytest's report of the tests that passed, under `-rA` or `-rP` (`==== PASSES ====`; `XPASSES` for those expected to
  * fail): each test's header and what it printed (under `---- Captured stdout call ----` and the like), from the run's
  * tests that passed. None of it is a failure's: a passing test may print `Error: …`, and its header has a failed
  * test's shape. It ends where pytest goes on with what it prints after it, and only there (a passing test may print a
- * `==== … ====` banner of its own): its known headings (the short summary, the warnings, the failures and errors, the
- * durations; pytest-cov's), the run's summary line with its rules or bare under `-q` (`2 passed in 0.01s`, where
+ * `==== … ====` banner of its own): its known headings (the short summary, the warnings, the durations;
+ * pytest-cov's), the run's summary line with its rules or bare under `-q` (`2 passed in 0.01s`, where
  * `-rP` prints no short summary), a plugin's titled `----` separator (pytest-cov's report, pytest-benchmark's table,
  * `generated xml file`), pytest-cov's threshold failure alone under `--cov-report=`, and pytest's own crash
- * (`INTERNALERROR>`). Not at FAILURES or ERRORS, which pytest prints above it: only a passing test's own output (an
- * inner run under pytester) has them there. pytest 9 counts subtests in its summary line (`2 subtests passed`).
- * Under `-qq` pytest prints none of these: the step's end, or the next step's start, ends the reports then, and what
- * stood under the heading is read again (see LogScanner.rereadUnendedPassingReports).
+ * (`INTERNALERROR>`); and where another run of pytest starts in the same step (its session's heading, its progress
+ * line `..F.  [100%]`, its FAILURES or ERRORS: pytest prints those above PASSES, so only a passing test's own output,
+ * an inner run under pytester, has them there). pytest 9 counts subtests in its summary line (`2 subtests passed`).
+ * Under `-qq -rP` pytest prints none of these after its reports: the step's end, or the next step's start, ends them
+ * then, and what stood under the heading is read again (see LogScanner.rereadUnendedPassingReports).
  */
 export const PASSING_REPORTS_HEADING_RE = /^=+ X?PASSES =+$/;
 export const PASSING_REPORTS_END_RE = new RegExp(
   [
-    String.raw`={3,} (?:short test summary info|warnings summary(?: \(final\))?|tests coverage|slowest(?: \d+)? (?:test )?durations) ={3,}$`,
+    String.raw`={3,} (?:short test summary info|warnings summary(?: \(final\))?|tests coverage|slowest(?: \d+)? (?:test )?durations|FAILURES|ERRORS|test session starts) ={3,}$`,
+    String.raw`(?:\S+ )?[.FEsxX]+ *\[ *\d+%\]$`,
+    String.raw`\S+::\S.* (?:PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS) +\[ *\d+%\]$`,
     String.raw`={3,} [^=]*\bin \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))? ={3,}$`,
     String.raw`\d+ (?:subtests? )?(?:passed|failed|errors?|skipped|deselected|xfailed|xpassed|warnings?|rerun)(?:, \d+ (?:subtests? )?[a-z]+)* in \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))?$`,
     String.raw`-{3,} \S.* -{3,}$`,
@@ -626,6 +625,10 @@ export const PASSED_REPORT_HEADER_RE = /^_{3,} (?:\[doctest\] )?\S.* _{3,}$/;
  */
 const JEST_TIMEOUT_RE = /^\s*(?:thrown: "Exceeded timeout of \d+ ms for a (?:test|hook)\b|:? ?Timeout - Async callback was not invoked within the \d+ ?ms timeout specified by )/;
 
+/**
+ * pytest-timeout's failure of a test it stopped (its signal method): `E   Failed: Timeout >2.0s` in the report, since
+ * 2.2 `Failed: Timeout (>2.0s) from pytest-timeout.`, the same message ending the summary's entry.
+ */
 const PYTEST_TIMEOUT_LINE_RE = /^(?:E\s+|(?:FAILED|ERROR) \S.* - )Failed: Timeout (?:>\d+(?:\.\d+)?s|\(>\d+(?:\.\d+)?s\) from pytest-timeout\.)$/;
 
 /**

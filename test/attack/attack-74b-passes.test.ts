@@ -233,7 +233,10 @@ describe.each(MODES)("S74b-2 (High, regression of 0d4c4218): pytest 9's bare `-q
 describe.each(MODES)('S74b-3 (Medium, older): a passing pytester test prints an inner run\'s failure, %s', (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
-  it("the inner run's failure (a passed test's captured stdout) is no failure: mypy is the top one", async () => {
+  // Open again since session 74's lead (it passed on 2aea4678): another run's FAILURES ends the reports, for attack
+  // 74d's S74d-1 and S74d-5 (two runs in one step, the second's failure lost), and an inner pytester run's FAILURES in
+  // a passed test's output looks the same. Medium, as before 0d4c4218.
+  it.fails("the inner run's failure (a passed test's captured stdout) is no failure: mypy is the top one", async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('python -m pytest -rA tests && mypy --strict app', PYTESTER_MYPY));
     expect(failures.map(([, line]) => line)).not.toContain('E       assert (1 + 1) == 3');
