@@ -603,7 +603,8 @@ export const PASSING_REPORTS_END_RE = new RegExp(
   [
     String.raw`={3,} (?:short test summary info|warnings summary(?: \(final\))?|tests coverage|slowest(?: \d+)? (?:test )?durations|FAILURES|ERRORS|test session starts) ={3,}$`,
     String.raw`(?:\S+ )?[.FEsxX]+ *\[ *\d+%\]$`,
-    String.raw`\S+::\S.* (?:PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS) +\[ *\d+%\]$`,
+    // A node id split at its first `::` only: `\S+::` on a line of colons tries every split (quadratic).
+    String.raw`[^\s:]+::\S.* (?:PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS) +\[ *\d+%\]$`,
     String.raw`={3,} [^=]*\bin \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))? ={3,}$`,
     String.raw`\d+ (?:subtests? )?(?:passed|failed|errors?|skipped|deselected|xfailed|xpassed|warnings?|rerun)(?:, \d+ (?:subtests? )?[a-z]+)* in \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))?$`,
     String.raw`-{3,} \S.* -{3,}$`,
