@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { setLineFilterUse } from '../../shared/logs/dispatch.js';
 import { analyzeLog } from '../../shared/logs/index.js';
 import { ghaStep } from '../support/gha-step.js';
-import { failedStepLog } from '../support/step-analysis.js';
+import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-analysis.js';
 
 // Attack on session 74's two changes: 0d4c4218 (pytest's `==== PASSES ====` section opens no report down to pytest's
 // next `=== … ===` heading, pytest-cov's report or threshold line, INTERNALERROR, or the step's end) and b3879a7f
@@ -112,30 +112,8 @@ const QRP_UNITTEST = [
   'FAILED (failures=1)',
 ];
 
-/** `python -m pytest -q -rP --benchmark-compare --benchmark-compare-fail=min:5%`: pytest 9.0.3 with pytest-benchmark 5.2.3, the test 18x slower than its saved run. */
-const BENCH_QRP = [
-  'Comparing against benchmarks from: Linux-CPython-3.11-64bit/0001_unversioned_20261130_100729.json',
-  '.                                                                        [100%]',
-  '==================================== PASSES ====================================',
-  '__________________________________ test_work ___________________________________',
-  '----------------------------- Captured stdout call -----------------------------',
-  'benchmarking work',
-  '',
-  '------------------------------------------------------------------------------------- benchmark: 2 tests ------------------------------------------------------------------------------------',
-  'Name (time in ms)                Min                Max               Mean            StdDev             Median               IQR            Outliers       OPS            Rounds  Iterations',
-  '---------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------',
-  'test_work (0001_unversi)      1.0944 (1.0)       1.1097 (1.0)       1.1044 (1.0)      0.0062 (1.0)       1.1043 (1.0)      0.0079 (1.0)           1;0  905.4474 (1.0)           5           1',
-  'test_work (NOW)              20.1201 (18.38)    20.1414 (18.15)    20.1318 (18.23)    0.0088 (1.41)     20.1331 (18.23)    0.0146 (1.84)          2;0   49.6726 (0.05)          5           1',
-  '---------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------',
-  '',
-  'Legend:',
-  '  Outliers: 1 Standard Deviation from Mean; 1.5 IQR (InterQuartile Range) from 1st Quartile and 3rd Quartile.',
-  '  OPS: Operations Per Second, computed as 1 / Mean',
-  '',
-  '--------------------------------------------------------------------------------',
-  'Performance has regressed:',
-  '\ttest_work (0001_unversi) - Field \'min\' has failed PercentageRegressionCheck: 1738.420376011 > 5.000000000',
-  '--------------------------------------------------------------------------------',
+/** pytest-benchmark 5.2.3's regression under pytest 9.0.3: its table, its verdict and the traceback it ends pytest with (no summary line after it). */
+const BENCHMARK_REGRESSION_TAIL = [
   'Traceback (most recent call last):',
   '  File "<frozen runpy>", line 198, in _run_module_as_main',
   '  File "<frozen runpy>", line 88, in _run_code',
@@ -211,6 +189,33 @@ const BENCH_QRP = [
   'pytest_benchmark.session.PerformanceRegression: Performance has regressed.',
 ];
 
+/** `python -m pytest -q -rP --benchmark-compare --benchmark-compare-fail=min:5%`: pytest 9.0.3 with pytest-benchmark 5.2.3, the test 18x slower than its saved run. */
+const BENCH_QRP = [
+  'Comparing against benchmarks from: Linux-CPython-3.11-64bit/0001_unversioned_20261130_100729.json',
+  '.                                                                        [100%]',
+  '==================================== PASSES ====================================',
+  '__________________________________ test_work ___________________________________',
+  '----------------------------- Captured stdout call -----------------------------',
+  'benchmarking work',
+  '',
+  '------------------------------------------------------------------------------------- benchmark: 2 tests ------------------------------------------------------------------------------------',
+  'Name (time in ms)                Min                Max               Mean            StdDev             Median               IQR            Outliers       OPS            Rounds  Iterations',
+  '---------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------',
+  'test_work (0001_unversi)      1.0944 (1.0)       1.1097 (1.0)       1.1044 (1.0)      0.0062 (1.0)       1.1043 (1.0)      0.0079 (1.0)           1;0  905.4474 (1.0)           5           1',
+  'test_work (NOW)              20.1201 (18.38)    20.1414 (18.15)    20.1318 (18.23)    0.0088 (1.41)     20.1331 (18.23)    0.0146 (1.84)          2;0   49.6726 (0.05)          5           1',
+  '---------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------',
+  '',
+  'Legend:',
+  '  Outliers: 1 Standard Deviation from Mean; 1.5 IQR (InterQuartile Range) from 1st Quartile and 3rd Quartile.',
+  '  OPS: Operations Per Second, computed as 1 / Mean',
+  '',
+  '--------------------------------------------------------------------------------',
+  'Performance has regressed:',
+  '\ttest_work (0001_unversi) - Field \'min\' has failed PercentageRegressionCheck: 1738.420376011 > 5.000000000',
+  '--------------------------------------------------------------------------------',
+  ...BENCHMARK_REGRESSION_TAIL,
+];
+
 /** The same run with `-rA` and no `-q`: pytest prints its short summary (a heading) before the traceback. */
 const BENCH_RA = [
   'Comparing against benchmarks from: Linux-CPython-3.11-64bit/0001_unversioned_20261130_100729.json',
@@ -245,79 +250,7 @@ const BENCH_RA = [
   '--------------------------------------------------------------------------------',
   '=========================== short test summary info ============================',
   'PASSED test_b.py::test_work',
-  'Traceback (most recent call last):',
-  '  File "<frozen runpy>", line 198, in _run_module_as_main',
-  '  File "<frozen runpy>", line 88, in _run_code',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pytest/__main__.py", line 9, in <module>',
-  '    raise SystemExit(pytest.console_main())',
-  '                     ^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/_pytest/config/__init__.py", line 223, in console_main',
-  '    code = main()',
-  '           ^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/_pytest/config/__init__.py", line 199, in main',
-  '    ret: ExitCode | int = config.hook.pytest_cmdline_main(config=config)',
-  '                          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pluggy/_hooks.py", line 512, in __call__',
-  '    return self._hookexec(self.name, self._hookimpls.copy(), kwargs, firstresult)',
-  '           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pluggy/_manager.py", line 120, in _hookexec',
-  '    return self._inner_hookexec(hook_name, methods, kwargs, firstresult)',
-  '           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pluggy/_callers.py", line 167, in _multicall',
-  '    raise exception',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pluggy/_callers.py", line 121, in _multicall',
-  '    res = hook_impl.function(*args)',
-  '          ^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/_pytest/main.py", line 365, in pytest_cmdline_main',
-  '    return wrap_session(config, _main)',
-  '           ^^^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/_pytest/main.py", line 353, in wrap_session',
-  '    config.hook.pytest_sessionfinish(',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pluggy/_hooks.py", line 512, in __call__',
-  '    return self._hookexec(self.name, self._hookimpls.copy(), kwargs, firstresult)',
-  '           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pluggy/_manager.py", line 120, in _hookexec',
-  '    return self._inner_hookexec(hook_name, methods, kwargs, firstresult)',
-  '           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pluggy/_callers.py", line 167, in _multicall',
-  '    raise exception',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pluggy/_callers.py", line 139, in _multicall',
-  '    teardown.throw(exception)',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/_pytest/logging.py", line 873, in pytest_sessionfinish',
-  '    return (yield)',
-  '            ^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pluggy/_callers.py", line 152, in _multicall',
-  '    teardown.send(result)',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/_pytest/terminal.py", line 970, in pytest_sessionfinish',
-  '    self.config.hook.pytest_terminal_summary(',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pluggy/_hooks.py", line 512, in __call__',
-  '    return self._hookexec(self.name, self._hookimpls.copy(), kwargs, firstresult)',
-  '           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pluggy/_manager.py", line 120, in _hookexec',
-  '    return self._inner_hookexec(hook_name, methods, kwargs, firstresult)',
-  '           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pluggy/_callers.py", line 167, in _multicall',
-  '    raise exception',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pluggy/_callers.py", line 139, in _multicall',
-  '    teardown.throw(exception)',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/_pytest/terminal.py", line 992, in pytest_terminal_summary',
-  '    return (yield)',
-  '            ^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pluggy/_callers.py", line 139, in _multicall',
-  '    teardown.throw(exception)',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/_pytest/warnings.py", line 109, in pytest_terminal_summary',
-  '    return (yield)',
-  '            ^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pluggy/_callers.py", line 121, in _multicall',
-  '    res = hook_impl.function(*args)',
-  '          ^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pytest_benchmark/plugin.py", line 387, in pytest_terminal_summary',
-  '    terminalreporter.config._benchmarksession.display(terminalreporter)',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pytest_benchmark/session.py", line 234, in display',
-  '    self.check_regressions()',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/pytest_benchmark/session.py", line 246, in check_regressions',
-  '    raise PerformanceRegression(\'Performance has regressed.\')',
-  'pytest_benchmark.session.PerformanceRegression: Performance has regressed.',
+  ...BENCHMARK_REGRESSION_TAIL,
 ];
 
 /** `python -m pytest -rA --cov=app --cov-fail-under=90 tests`: pytest 7.2.1 + pytest-cov 4.0.0; the first passed test prints a `====` banner. */
@@ -536,46 +469,18 @@ const JEST_TWO = [
   'Ran all test suites.',
 ];
 
-/** The failures of one analysis: each one's rule and first line. */
-async function failuresOf(log: string): Promise<Array<[string, string | undefined]>> {
-  const analysis = await analyzeLog(log);
-  return analysis.failures.map((failure) => [failure.rule, failure.lines[0]?.text]);
-}
-
-describe.each([
-  ['every line read', null],
-  ['the line filter from the first byte', true],
-] as const)('S74-1 (High, regression of 0d4c4218): `pytest -q -rP` ends with no heading, %s', (_name, filterUse) => {
+describe.each(LINE_FILTER_MODES)('S74-1 (High, regression of 0d4c4218): `pytest -q -rP` ends with no heading, %s', (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
-  it('mypy after `pytest -q -rP` in one step is the top failure', async () => {
+  it.each([
+    ['mypy after `pytest -q -rP` in one step is the top failure', 'python -m pytest -q -rP tests && mypy --strict app', QRP_MYPY, 1, ['mypy.error', 'app/__init__.py:1: error: Function is missing a type annotation  [no-untyped-def]']],
+    ["tox's second command (mypy) after its `pytest -q -rP` is the top failure", 'tox', TOX_QRP_MYPY, 1, ['mypy.error', 'app/__init__.py:1: error: Function is missing a type annotation  [no-untyped-def]']],
+    ["coverage.py's `fail_under` after `coverage run -m pytest -q -rP` is the top failure", "coverage run -m pytest -q -rP tests && coverage report --include='app/*' --fail-under=90", COVERAGE_RUN_QRP, 2, ['coverage.threshold', 'Coverage failure: total of 50 is less than fail-under=90']],
+    ["unittest's failure after `pytest -q -rP` is the top failure", 'python -m pytest -q -rP tests && python -m unittest discover -s legacy -t .', QRP_UNITTEST, 1, ['unittest.failed', 'AssertionError: 4 != 5']],
+    ["pytest-benchmark's regression (its traceback after PASSES, no heading under -q) is the top failure", 'python -m pytest -q -rP --benchmark-compare --benchmark-compare-fail=min:5%', BENCH_QRP, 1, ['python.traceback', 'pytest_benchmark.session.PerformanceRegression: Performance has regressed.']],
+  ] as const)('%s', async (_title, script, output, exitCode, top) => {
     setLineFilterUse(filterUse);
-    const failures = await failuresOf(failedStepLog('python -m pytest -q -rP tests && mypy --strict app', QRP_MYPY));
-    expect(failures[0]).toEqual(['mypy.error', 'app/__init__.py:1: error: Function is missing a type annotation  [no-untyped-def]']);
-  });
-
-  it("tox's second command (mypy) after its `pytest -q -rP` is the top failure", async () => {
-    setLineFilterUse(filterUse);
-    const failures = await failuresOf(failedStepLog('tox', TOX_QRP_MYPY));
-    expect(failures[0]).toEqual(['mypy.error', 'app/__init__.py:1: error: Function is missing a type annotation  [no-untyped-def]']);
-  });
-
-  it("coverage.py's `fail_under` after `coverage run -m pytest -q -rP` is the top failure", async () => {
-    setLineFilterUse(filterUse);
-    const failures = await failuresOf(failedStepLog("coverage run -m pytest -q -rP tests && coverage report --include='app/*' --fail-under=90", COVERAGE_RUN_QRP, 2));
-    expect(failures[0]).toEqual(['coverage.threshold', 'Coverage failure: total of 50 is less than fail-under=90']);
-  });
-
-  it("unittest's failure after `pytest -q -rP` is the top failure", async () => {
-    setLineFilterUse(filterUse);
-    const failures = await failuresOf(failedStepLog('python -m pytest -q -rP tests && python -m unittest discover -s legacy -t .', QRP_UNITTEST));
-    expect(failures[0]).toEqual(['unittest.failed', 'AssertionError: 4 != 5']);
-  });
-
-  it("pytest-benchmark's regression (its traceback after PASSES, no heading under -q) is the top failure", async () => {
-    setLineFilterUse(filterUse);
-    const failures = await failuresOf(failedStepLog('python -m pytest -q -rP --benchmark-compare --benchmark-compare-fail=min:5%', BENCH_QRP));
-    expect(failures[0]).toEqual(['python.traceback', 'pytest_benchmark.session.PerformanceRegression: Performance has regressed.']);
+    expect((await failuresOf(failedStepLog(script, output, exitCode)))[0]).toEqual(top);
   });
 
   it("guard: `-q -rA` prints the short summary's heading: PASSES ends there, mypy is the top failure", async () => {
@@ -586,10 +491,7 @@ describe.each([
   });
 });
 
-describe.each([
-  ['every line read', null],
-  ['the line filter from the first byte', true],
-] as const)("session 74's PASSES section, other shapes, %s", (_name, filterUse) => {
+describe.each(LINE_FILTER_MODES)("session 74's PASSES section, other shapes, %s", (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
   // S74-2 (Medium, older: before 0d4c4218 both passed tests' headers ranked above the threshold).
@@ -612,16 +514,12 @@ describe.each([
     expect(failures.map(([, line]) => line).filter((line) => /test_migrate|test_lenient/.test(line ?? ''))).toEqual([]);
   });
 
-  it("guard: pytest-benchmark's regression under `-rA` (the short summary's heading above its traceback) is found", async () => {
+  it.each([
+    ["guard: pytest-benchmark's regression under `-rA` (the short summary's heading above its traceback) is found", 'python -m pytest -rA --benchmark-compare --benchmark-compare-fail=min:5%', BENCH_RA, 1, ['python.traceback', 'pytest_benchmark.session.PerformanceRegression: Performance has regressed.']],
+    ['guard: `--color=yes` (the headings in ANSI colours) ends PASSES at the short summary: mypy is the top failure', 'python -m pytest -rA --color=yes tests; mypy --strict app', COLOR_RA_MYPY, 1, ['mypy.error', 'app/__init__.py:1: error: Function is missing a type annotation  [no-untyped-def]']],
+  ] as const)('%s', async (_title, script, output, exitCode, top) => {
     setLineFilterUse(filterUse);
-    const failures = await failuresOf(failedStepLog('python -m pytest -rA --benchmark-compare --benchmark-compare-fail=min:5%', BENCH_RA));
-    expect(failures[0]).toEqual(['python.traceback', 'pytest_benchmark.session.PerformanceRegression: Performance has regressed.']);
-  });
-
-  it('guard: `--color=yes` (the headings in ANSI colours) ends PASSES at the short summary: mypy is the top failure', async () => {
-    setLineFilterUse(filterUse);
-    const failures = await failuresOf(failedStepLog('python -m pytest -rA --color=yes tests; mypy --strict app', COLOR_RA_MYPY));
-    expect(failures[0]).toEqual(['mypy.error', 'app/__init__.py:1: error: Function is missing a type annotation  [no-untyped-def]']);
+    expect((await failuresOf(failedStepLog(script, output, exitCode)))[0]).toEqual(top);
   });
 
   it('guard: the same log with a timestamp on every line (a job log downloaded from GitHub)', async () => {

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setLineFilterUse } from '../../shared/logs/dispatch.js';
-import { analyzeLog } from '../../shared/logs/index.js';
 import { ghaStep } from '../support/gha-step.js';
-import { failedStepLog } from '../support/step-analysis.js';
+import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-analysis.js';
 
 // Attack pass 2 on session 74's pytest PASSES change: 0d4c4218 (pytest's `==== PASSES ====` section opens no report)
 // as ca3493e7 left it (the section ends only at pytest's known `=` headings, the run's summary line with rules or bare
@@ -187,50 +186,31 @@ const MYPY_ONLY = [
 
 const MYPY_TOP: [string, string] = ['mypy.error', 'app/__init__.py:1: error: Function is missing a type annotation  [no-untyped-def]'];
 
-/** The failures of one analysis: each one's rule and first line. */
-async function failuresOf(log: string): Promise<Array<[string, string | undefined]>> {
-  const analysis = await analyzeLog(log);
-  return analysis.failures.map((failure) => [failure.rule, failure.lines[0]?.text]);
-}
-
-const MODES = [
-  ['every line read', null],
-  ['the line filter from the first byte', true],
-] as const;
-
-describe.each(MODES)('S74b-1 (High, regression of 0d4c4218): `pytest -qq -rP` prints no summary line, %s', (_name, filterUse) => {
+describe.each(LINE_FILTER_MODES)('S74b-1 (High, regression of 0d4c4218): `pytest -qq -rP` prints no summary line, %s', (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
-  it('mypy after `pytest -qq -rP` (pytest 7.2.1) in one step is the top failure', async () => {
+  it.each([
+    ['mypy after `pytest -qq -rP` (pytest 7.2.1) in one step is the top failure', 'python -m pytest -qq -rP tests && mypy --strict app', QQ_MYPY, 1, MYPY_TOP],
+    ["tox's second command (mypy) after its `pytest -qq -rP` is the top failure", 'tox', TOX_QQ_MYPY, 1, MYPY_TOP],
+  ] as const)('%s', async (_title, script, output, exitCode, top) => {
     setLineFilterUse(filterUse);
-    const failures = await failuresOf(failedStepLog('python -m pytest -qq -rP tests && mypy --strict app', QQ_MYPY));
-    expect(failures[0]).toEqual(MYPY_TOP);
-  });
-
-  it("tox's second command (mypy) after its `pytest -qq -rP` is the top failure", async () => {
-    setLineFilterUse(filterUse);
-    const failures = await failuresOf(failedStepLog('tox', TOX_QQ_MYPY));
-    expect(failures[0]).toEqual(MYPY_TOP);
+    expect((await failuresOf(failedStepLog(script, output, exitCode)))[0]).toEqual(top);
   });
 });
 
-describe.each(MODES)("S74b-2 (High, regression of 0d4c4218): pytest 9's bare `-q` summary counts subtests, %s", (_name, filterUse) => {
+describe.each(LINE_FILTER_MODES)("S74b-2 (High, regression of 0d4c4218): pytest 9's bare `-q` summary counts subtests, %s", (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
-  it('mypy after `pytest -q -rP` whose test used the `subtests` fixture is the top failure', async () => {
+  it.each([
+    ['mypy after `pytest -q -rP` whose test used the `subtests` fixture is the top failure', 'python -m pytest -q -rP tests && mypy --strict app', SUBTESTS_MYPY, 1, MYPY_TOP],
+    ["mypy after `pytest -q -rP` over a unittest.TestCase's `self.subTest` is the top failure", 'python -m pytest -q -rP tests && mypy --strict app', UNITTEST_SUBTEST_MYPY, 1, MYPY_TOP],
+  ] as const)('%s', async (_title, script, output, exitCode, top) => {
     setLineFilterUse(filterUse);
-    const failures = await failuresOf(failedStepLog('python -m pytest -q -rP tests && mypy --strict app', SUBTESTS_MYPY));
-    expect(failures[0]).toEqual(MYPY_TOP);
-  });
-
-  it("mypy after `pytest -q -rP` over a unittest.TestCase's `self.subTest` is the top failure", async () => {
-    setLineFilterUse(filterUse);
-    const failures = await failuresOf(failedStepLog('python -m pytest -q -rP tests && mypy --strict app', UNITTEST_SUBTEST_MYPY));
-    expect(failures[0]).toEqual(MYPY_TOP);
+    expect((await failuresOf(failedStepLog(script, output, exitCode)))[0]).toEqual(top);
   });
 });
 
-describe.each(MODES)('S74b-3 (Medium, older): a passing pytester test prints an inner run\'s failure, %s', (_name, filterUse) => {
+describe.each(LINE_FILTER_MODES)('S74b-3 (Medium, older): a passing pytester test prints an inner run\'s failure, %s', (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
   // Open again since session 74's lead (it passed on 2aea4678): another run's FAILURES ends the reports, for attack
@@ -244,7 +224,7 @@ describe.each(MODES)('S74b-3 (Medium, older): a passing pytester test prints an 
   });
 });
 
-describe.each(MODES)('guards: what holds after ca3493e7, %s', (_name, filterUse) => {
+describe.each(LINE_FILTER_MODES)('guards: what holds after ca3493e7, %s', (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
   const twoSteps = [

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setLineFilterUse } from '../../shared/logs/dispatch.js';
-import { analyzeLog } from '../../shared/logs/index.js';
 import { ghaStep } from '../support/gha-step.js';
-import { failedStepLog } from '../support/step-analysis.js';
+import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-analysis.js';
 
 // Attack pass 3 on session 74's pytest PASSES change, as 2aea4678 left it: FAILURES and ERRORS no longer end the
 // section, and reports that no pytest line ended when their section ends (the exit marker, the next step, the log's
@@ -178,18 +177,7 @@ const MYPY = ['app/__init__.py:1: error: Function is missing a type annotation  
 
 const PASSED_TEST_ERROR = "KeyError: 'missing'";
 
-/** The failures of one analysis: each one's rule and first line. */
-async function failuresOf(log: string): Promise<Array<[string, string | undefined]>> {
-  const analysis = await analyzeLog(log);
-  return analysis.failures.map((failure) => [failure.rule, failure.lines[0]?.text]);
-}
-
-const MODES = [
-  ['every line read', null],
-  ['the line filter from the first byte', true],
-] as const;
-
-describe.each(MODES)('S74d-1 (High, regression of 2aea4678): a second run\'s FAILURES leaves the ring before the re-read, %s', (_name, filterUse) => {
+describe.each(LINE_FILTER_MODES)('S74d-1 (High, regression of 2aea4678): a second run\'s FAILURES leaves the ring before the re-read, %s', (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
   it('`pytest -qq -rP tests && pytest -qq -rP integ`: the second run\'s failed test is the top failure', async () => {
@@ -205,7 +193,7 @@ describe.each(MODES)('S74d-1 (High, regression of 2aea4678): a second run\'s FAI
   });
 });
 
-describe.each(MODES)("S74d-2 (Medium, regression of 2aea4678): a passed test's captured traceback, read again, ranks above the real failure, %s", (_name, filterUse) => {
+describe.each(LINE_FILTER_MODES)("S74d-2 (Medium, regression of 2aea4678): a passed test's captured traceback, read again, ranks above the real failure, %s", (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
   it.fails("docker compose's container traceback after `pytest -qq -rP` is the top failure", async () => {
@@ -236,7 +224,7 @@ describe.each(MODES)("S74d-2 (Medium, regression of 2aea4678): a passed test's c
   });
 });
 
-describe.each(MODES)("S74d-3 (High, regression of 2aea4678; older vs 770399dd): exit 124 after `pytest -qq -rP` is no timeout, %s", (_name, filterUse) => {
+describe.each(LINE_FILTER_MODES)("S74d-3 (High, regression of 2aea4678; older vs 770399dd): exit 124 after `pytest -qq -rP` is no timeout, %s", (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
   it.fails("`timeout 60` killing the command after a passing `pytest -qq -rP` is the top failure, not a passed test's traceback", async () => {
@@ -258,7 +246,7 @@ describe.each(MODES)("S74d-3 (High, regression of 2aea4678; older vs 770399dd): 
   });
 });
 
-describe.each(MODES)("S74d-4 (High, narrow): the re-read closes TypeDoc's block before the exit marker confirms it, %s", (_name, filterUse) => {
+describe.each(LINE_FILTER_MODES)("S74d-4 (High, narrow): the re-read closes TypeDoc's block before the exit marker confirms it, %s", (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
   it('TypeDoc under --treatWarningsAsErrors after `pytest -qq -rP` (exit 5) is the top failure', async () => {
@@ -274,7 +262,7 @@ describe.each(MODES)("S74d-4 (High, narrow): the re-read closes TypeDoc's block 
   });
 });
 
-describe.each(MODES)("S74d-5 (Low, regression of 2aea4678): a second run's FAILURES is swallowed up to its short summary, %s", (_name, filterUse) => {
+describe.each(LINE_FILTER_MODES)("S74d-5 (Low, regression of 2aea4678): a second run's FAILURES is swallowed up to its short summary, %s", (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
   it("`pytest -qq -rP tests; pytest -qq tests/test_b.py`: the failed test's report (its E line) is the top failure", async () => {
@@ -290,7 +278,7 @@ describe.each(MODES)("S74d-5 (Low, regression of 2aea4678): a second run's FAILU
   });
 });
 
-describe.each(MODES)('guards: what holds after 2aea4678, %s', (_name, filterUse) => {
+describe.each(LINE_FILTER_MODES)('guards: what holds after 2aea4678, %s', (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
   const MYPY_TOP: [string, string] = ['mypy.error', MYPY[0] as string];

@@ -19,3 +19,19 @@ export const PYTEST_TB_NO_FAILED = [
   'FAILED tests/test_model.py::test_wraps_at_sixteen - assert 0 == 16',
   '1 failed, 1 passed in 0.76s',
 ];
+
+/** The failures of one analysis: each one's rule and first line. */
+export async function failuresOf(log: string): Promise<Array<[string, string | undefined]>> {
+  const analysis = await analyzeLog(log);
+  return analysis.failures.map((failure) => [failure.rule, failure.lines[0]?.text]);
+}
+
+/**
+ * The two ways a log is read, for `describe.each` with `setLineFilterUse` (shared/logs/dispatch.ts): every line, and
+ * through the line filter from the first byte (the path a big log takes: a line none of its triggers names is never
+ * scanned).
+ */
+export const LINE_FILTER_MODES = [
+  ['every line read', null],
+  ['the line filter from the first byte', true],
+] as const;

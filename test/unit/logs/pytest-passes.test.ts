@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setLineFilterUse } from '../../../shared/logs/dispatch.js';
-import { analyzeLog } from '../../../shared/logs/index.js';
 import { ghaStep } from '../../support/gha-step.js';
-import { failedStepLog } from '../../support/step-analysis.js';
+import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../../support/step-analysis.js';
 
 // pytest's report of the tests that passed (`-rA`, `==== PASSES ====`): real output of pytest 7.2.1 with pytest-cov
 // 4.0.0 (Debian 12's python3-pytest-cov), paths rewritten to the runner's. Before, each passed test's header was a
@@ -40,17 +39,7 @@ const PASSED_UNDER_COVERAGE = [
   '============================== 2 passed in 0.04s ===============================',
 ];
 
-/** The failures of one analysis: each one's rule and first line. */
-async function failuresOf(log: string): Promise<Array<[string, string | undefined]>> {
-  const analysis = await analyzeLog(log);
-  return analysis.failures.map((failure) => [failure.rule, failure.lines[0]?.text]);
-}
-
-describe.each([
-  ['every line read', null],
-  // The heading and the lines that end its reports are the line filter's triggers: read whatever lines it skips.
-  ['the line filter from the first byte', true],
-] as const)("pytest's PASSES section, %s", (_name, filterUse) => {
+describe.each(LINE_FILTER_MODES)("pytest's PASSES section, %s", (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
   it('reports the coverage threshold that failed the run, nothing of the tests that passed', async () => {
