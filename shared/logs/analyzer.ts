@@ -2486,8 +2486,10 @@ export class LogScanner {
   }
 
   /**
-   * Scans the ring's lines `from` to `to` again as under no block (the re-reads of {@link rereadUnconfirmed} and
-   * {@link readHeldLines}), closes what they open, and gives the line at hand its questions back.
+   * Scans the ring's lines `from` to `to` again as under no block (the re-reads of {@link rereadUnconfirmed},
+   * {@link readHeldLines} and {@link rereadUnendedPassingReports}), closes what they open (unless `closeAtEnd` is
+   * false: the last block stays open for the step's exit line to confirm), and gives the line at hand its questions
+   * back.
    */
   private rescan(from: number, to: number, closeAtEnd = true): void {
     this.rereading = true;
