@@ -2,11 +2,11 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Incident, countedClaimValue, newIncident, readClaimValue } from '../../shared/domain/incident.js';
+import { type Incident, countedClaimValue, readClaimValue } from '../../shared/domain/incident.js';
 import { repositoryKey } from '../../shared/domain/repository-key.js';
 import { createIncidentStore, incidentKey } from '../../shared/stores/incident-store.js';
 import { failedRunDelivery } from '../support/fakes.js';
-import { countMarksOn } from '../support/count-marks.js';
+import { countedFailure, countMarksOn } from '../support/count-marks.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { handledAfter } from '../support/handling-time.js';
 import { learningOn, networkRerunExperiment } from '../support/learning.js';
@@ -53,25 +53,7 @@ function heldAfter(client: DynamoDBDocumentClient, holds: (command: string) => b
 }
 
 function failure(n: number, fields: Partial<Incident> = {}): Incident {
-  const runId = 730_000 + n;
-  return newIncident(
-    {
-      id: `gh-1-${runId}-1`,
-      source: 'github',
-      repository: `acme/attack73-${n}`,
-      workflowName: 'CI',
-      runId,
-      runAttempt: 1,
-      headSha: String(runId).padStart(40, 'c'),
-      branch: 'main',
-      category: 'network',
-      fingerprint: `73a${String(n).padStart(7, '0')}`,
-      fromFork: false,
-      runEvent: 'push',
-      ...fields,
-    },
-    T0,
-  );
+  return countedFailure('attack73', 730_000, n, T0, fields);
 }
 
 async function stored(incident: Incident): Promise<Incident> {

@@ -5,14 +5,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bodyText } from '../../infra/local/in-process-documents.js';
 import { assessFlakiness, failedJobsClaim } from '../../shared/baselines/flaky.js';
 import { baselineKeys, createBaselineStore } from '../../shared/baselines/store.js';
-import { type Incident, type JobFailureSummary, newIncident, readClaimValue } from '../../shared/domain/incident.js';
+import { type Incident, type JobFailureSummary, readClaimValue } from '../../shared/domain/incident.js';
 import { repositoryKey } from '../../shared/domain/repository-key.js';
 import { RetryableError, mayStillLand } from '../../shared/errors.js';
 import { claimCounts, takeClaim } from '../../shared/knowledge/claims.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { claimReadersName, endClaimReading } from '../../shared/stores/count-marks.js';
 import { createIncidentStore, incidentKey } from '../../shared/stores/incident-store.js';
-import { countMarksOn } from '../support/count-marks.js';
+import { countedFailure, countMarksOn } from '../support/count-marks.js';
 import { failedRunDelivery } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { handledAfter } from '../support/handling-time.js';
@@ -37,25 +37,7 @@ beforeAll(() => {
 });
 
 function failure(n: number, fields: Partial<Incident> = {}): Incident {
-  const runId = 741_000 + n;
-  return newIncident(
-    {
-      id: `gh-1-${runId}-1`,
-      source: 'github',
-      repository: `acme/attack74c-${n}`,
-      workflowName: 'CI',
-      runId,
-      runAttempt: 1,
-      headSha: String(runId).padStart(40, 'd'),
-      branch: 'main',
-      category: 'network',
-      fingerprint: `74c${String(n).padStart(7, '0')}`,
-      fromFork: false,
-      runEvent: 'push',
-      ...fields,
-    },
-    T0,
-  );
+  return countedFailure('attack74c', 741_000, n, T0, fields);
 }
 
 async function stored(incident: Incident): Promise<Incident> {
