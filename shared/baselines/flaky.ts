@@ -27,7 +27,7 @@ export const FAILED_JOBS_CLAIM: ClaimName = 'failedJobsRecordedAt';
  * {@link assessFlakiness}'s claim, taken on the incident by a write of its own (classify's comes after the evidence
  * is read), and the mark of the counts it makes, named by when the claim was first taken.
  */
-export function failedJobsClaim(incidents: Pick<IncidentRecords, 'record'>, incidentId: string, clock: Clock): () => Promise<JobCounts | null> {
+export function failedJobsClaim(incidents: Pick<IncidentRecords, 'record' | 'recordClaimCounted' | 'endClaimReading'>, incidentId: string, clock: Clock): () => Promise<JobCounts | null> {
   return async () => {
     const { claimed, claimedAt, counted } = await incidents.record(incidentId, {}, {}, { claim: FAILED_JOBS_CLAIM, keepUpdatedAt: true });
     if (counted) return null;
@@ -40,8 +40,8 @@ export function failedJobsClaim(incidents: Pick<IncidentRecords, 'record'>, inci
       count: (counts) =>
         countThenFinish(
           counts,
-          () => incidents.record(incidentId, {}, {}, { readingEnded: FAILED_JOBS_CLAIM }),
-          () => releaseOnceCounted(async () => (await incidents.record(incidentId, {}, {}, { countedClaim: { name: FAILED_JOBS_CLAIM, claimedAt: at }, keepUpdatedAt: true })).counted === true, releases),
+          () => incidents.endClaimReading(incidentId, FAILED_JOBS_CLAIM),
+          () => releaseOnceCounted(() => incidents.recordClaimCounted(incidentId, FAILED_JOBS_CLAIM, at), releases),
         ),
     };
   };

@@ -296,11 +296,8 @@ export interface IncidentStore {
    * the same write also takes that once-only marker (shared/knowledge/claims.ts) unless it is taken already:
    * `claimed` says whether this write took it (false without `claim`), `claimedAt` when it was taken (by this write
    * or an earlier one), which names the marks of what it counts (shared/stores/count-marks.ts); `counted` when every
-   * count was made already (then none is to be made, and no `claimedAt` is given). `countedClaim` records instead that
-   * the marker taken at `claimedAt` has all its counts made (see finishClaim in shared/knowledge/claims.ts), and writes
-   * nothing else: `counted` says whether it was recorded (not while another delivery that read it still counts).
-   * `readingEnded` ends instead this delivery's reading of that marker, its counts failed (see countThenFinish in
-   * shared/stores/count-marks.ts), and writes nothing else. With `keepUpdatedAt`,
+   * count was made already (then none is to be made, and no `claimedAt` is given): see {@link recordClaimCounted} and
+   * {@link endClaimReading} for how a delivery ends its counts. With `keepUpdatedAt`,
    * `updatedAt` stays as it was: the write is the reconciler's bookkeeping of a try that failed, not work on the
    * incident, and must not make the incident look busy (the reconciler waits `RECONCILE_AFTER_MINUTES` after the last
    * work before it steps in). `owner`: as {@link UpdateOptions.owner}. `pullAliasWritten`: see {@link PullAliasOf}.
@@ -311,13 +308,22 @@ export interface IncidentStore {
     append?: AppendLists,
     options?: {
       claim?: ClaimName;
-      countedClaim?: { name: ClaimName; claimedAt: Date };
-      readingEnded?: ClaimName;
       keepUpdatedAt?: boolean;
       owner?: IncidentOwner;
       pullAliasWritten?: PullAliasOf;
     },
   ): Promise<{ claimed: boolean; claimedAt?: Date; counted?: boolean }>;
+  /**
+   * Records that the marker `claim` taken (by {@link record}) at `claimedAt` has all its counts made (see finishClaim in
+   * shared/knowledge/claims.ts), and writes nothing else: true when recorded, false while another delivery that read
+   * the marker uncounted still counts (shared/stores/count-marks.ts).
+   */
+  recordClaimCounted(id: string, claim: ClaimName, claimedAt: Date): Promise<boolean>;
+  /**
+   * Ends this delivery's reading of the marker `claim`, its counts having failed with nothing that may still land (see
+   * countThenFinish in shared/stores/count-marks.ts), and writes nothing else; ending it again changes nothing.
+   */
+  endClaimReading(id: string, claim: ClaimName): Promise<void>;
   /**
    * Writes the incident's approval (and appends) only while its approval is still `expected`: the same status, task
    * token, decision time and resume take. One conditional write: a `/guard` handler that read the approval a while ago
@@ -388,7 +394,7 @@ export type ApprovalCompanions = Pick<Partial<Incident>, 'decision'>;
  * own incident's creation, reads and records, and an alarm's latest OK. Not the execution attempt's claim, the stored
  * trigger's read, the approval's replacement or the OK mark's write, which neither stage makes, nor the index queries.
  */
-export type IncidentRecords = Pick<IncidentStore, 'create' | 'get' | 'update' | 'updateIfStatusMoves' | 'record' | 'latestAlarmOk'>;
+export type IncidentRecords = Pick<IncidentStore, 'create' | 'get' | 'update' | 'updateIfStatusMoves' | 'record' | 'recordClaimCounted' | 'endClaimReading' | 'latestAlarmOk'>;
 
 /** Of {@link IncidentRecords}, what remediate reads and writes: its own incident, and its alarm's latest OK. */
 export type OwnIncidentRecords = Pick<IncidentStore, 'get' | 'update' | 'latestAlarmOk'>;
@@ -497,16 +503,6 @@ function incidentRecords(items: ReturnType<typeof incidentItems>): IncidentRecor
     },
 
     async record(id, fields, append = {}, options = {}) {
-      const { countedClaim, readingEnded } = options;
-      if (readingEnded) {
-        await endClaimReading(client, tableName, incidentKey(id), readingEnded);
-        return { claimed: false };
-      }
-      if (countedClaim) {
-        // Only the claim: recorded counted once no other delivery that read it uncounted is still counting.
-        const counted = await recordCountedUnlessRead(client, tableName, incidentKey(id), countedClaim.name, countedClaimValue(countedClaim.claimedAt));
-        return { claimed: false, counted };
-      }
       const claim = options.claim ? { name: options.claim, at: clock().toISOString() } : undefined;
       const old = await updateOrKeepStatus(id, options.keepUpdatedAt ? { ...fields, updatedAt: undefined } : fields, append, 'nothing', { claim, owner: options.owner });
       // The lists as this write left them: as they were, and what it appended.
@@ -514,6 +510,13 @@ function incidentRecords(items: ReturnType<typeof incidentItems>): IncidentRecor
       const before = readClaimValue(old?.[claim?.name ?? '']);
       const recorded = !claim ? { claimed: false } : before?.counted ? { claimed: false, counted: true } : { claimed: before === null, claimedAt: before?.at ?? new Date(claim.at) };
       return aliasAfter(id, fields, fields.repositoryId ?? options.owner?.repositoryId, recorded, false, options.pullAliasWritten);
+    },
+    recordClaimCounted(id, claim, claimedAt) {
+      // Only the claim: recorded counted once no other delivery that read it uncounted is still counting.
+      return recordCountedUnlessRead(client, tableName, incidentKey(id), claim, countedClaimValue(claimedAt));
+    },
+    async endClaimReading(id, claim) {
+      await endClaimReading(client, tableName, incidentKey(id), claim);
     },
   };
 }

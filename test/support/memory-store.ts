@@ -1,4 +1,4 @@
-import { APPROVAL_FIELDS, type ClaimName, type Incident, isDueForReconciler, mayMoveTo, outsiderCanRepeat } from '../../shared/domain/incident.js';
+import { APPROVAL_FIELDS, type ClaimName, type Incident, countedClaimValue, isDueForReconciler, mayMoveTo, outsiderCanRepeat, readClaimValue } from '../../shared/domain/incident.js';
 import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../../shared/domain/incident-lists.js';
 import type { GreenRunNote } from '../../shared/domain/recovery.js';
 import type { GreenRunNotes } from '../../shared/stores/green-run-notes.js';
@@ -107,11 +107,20 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
       if (options.keepUpdatedAt && updatedAt !== undefined) item.incident.updatedAt = updatedAt;
       const marks = item.incident as unknown as Record<string, unknown>;
       if (!options.claim) return { claimed: false };
-      const before = marks[options.claim];
-      if (typeof before === 'string') return { claimed: false, claimedAt: new Date(before) };
+      const before = readClaimValue(marks[options.claim]);
+      if (before?.counted) return { claimed: false, counted: true };
+      if (before) return { claimed: false, claimedAt: before.at };
       marks[options.claim] = clock().toISOString();
       return { claimed: true, claimedAt: new Date(marks[options.claim] as string) };
     },
+    // One process, no retried writes: no other delivery reads a claim while this one counts, so nothing to wait for.
+    async recordClaimCounted(id, claim, claimedAt) {
+      const item = items.get(id);
+      if (!item) return false;
+      (item.incident as unknown as Record<string, unknown>)[claim] = countedClaimValue(claimedAt);
+      return true;
+    },
+    async endClaimReading() {},
     async listRecent(limit) {
       return [...items.values()].map((i) => i.incident).sort(byNewest).slice(0, limit);
     },
