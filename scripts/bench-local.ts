@@ -29,7 +29,9 @@ import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OUTSIDE_FUNCTIONS } from '../infra/local/function-grants.js';
 import { type RecordedWebhook, loadWebhook, signWebhook } from '../infra/local/replay.js';
+import { CALLS_LINE, callsByFunctionOf } from '../infra/local/start-messages.js';
 
 const root = resolve(process.env.BENCH_ROOT ?? fileURLToPath(new URL('..', import.meta.url)));
 const SECRET = 'bench-secret';
@@ -192,13 +194,27 @@ function startChild(dataDir: string, onLine: (line: string) => void): Promise<{ 
   });
 }
 
+/**
+ * The runtime's calls by function, per incident notified: the functions' sum first (what the pipeline makes in AWS),
+ * then each function's share, then the local stand-ins' own (not DynamoDB calls in AWS).
+ */
+function callsPerIncident(byFunction: Record<string, number>, incidents: number): string {
+  const per = (n: number) => (n / Math.max(1, incidents)).toFixed(1);
+  const functions = Object.entries(byFunction).filter(([name]) => name !== OUTSIDE_FUNCTIONS);
+  const inFunctions = functions.reduce((sum, [, n]) => sum + n, 0);
+  const shares = functions.sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${per(n)}`);
+  return `${per(inFunctions)} in functions, as in AWS (${shares.join(', ')}); ${per(byFunction[OUTSIDE_FUNCTIONS] ?? 0)} the local stand-ins' own`;
+}
+
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'guard-bench-local-'));
   const sentAt = new Map<number, number>();
   const notifiedAt = new Map<number, number>();
   let dynamoCalls = null as string | null;
+  let callsByFunction = null as Record<string, number> | null;
   const { child, url } = await startChild(dataDir, (line) => {
-    if (line.startsWith('DynamoDB calls since start:')) dynamoCalls = line;
+    if (line.startsWith(CALLS_LINE)) dynamoCalls = line;
+    callsByFunction = callsByFunctionOf(line) ?? callsByFunction;
     const m = /\[outbox\] github_comment: \S*#(\d+)/.exec(line);
     if (m) {
       const pr = Number(m[1]);
@@ -285,6 +301,7 @@ async function main(): Promise<void> {
   console.log(`  by thread                ${threadBreakdown(pid, threadsAtStart, threadsAtEnd, notifiedAt.size)}`);
   const totalCalls = Number(/since start: (\d+)/.exec(dynamoCalls ?? '')?.[1] ?? Number.NaN);
   console.log(`DynamoDB calls             ${(totalCalls / Math.max(1, notifiedAt.size)).toFixed(1)} per incident ${dynamoCalls?.replace(/^.*?\(/, '(') ?? '(not reported)'}`);
+  console.log(`  by function              ${callsByFunction ? callsPerIncident(callsByFunction, notifiedAt.size) : '(not reported)'}`);
   console.log(`machine load average       ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] as number).toFixed(1)} at the end (${availableParallelism()} cores)`);
   console.log(`largest stored items       ${largest}`);
   console.log('\nwhen                 sent   notified   RSS MB   data dir MB');

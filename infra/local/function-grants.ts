@@ -75,19 +75,28 @@ function accessDenied(fn: FunctionName, denied: TableAction) {
   };
 }
 
+/** What {@link enforcingFunctionGrants} calls for each call it sees: made in `fn`'s invocation, or outside any. */
+export type CallSeen = (fn: FunctionName | undefined, operation: string) => void;
+
 /**
  * `handler`, refusing a call made in a function's invocation that its grants do not allow, and telling `onRefused`.
  * `tables` names the local tables (logical name → table name); a table outside them is refused to every function, as
- * an ungranted one is.
+ * an ungranted one is. `onCall` hears of every call, refused or not, with the function whose invocation made it.
  */
-export function enforcingFunctionGrants(handler: StoreRequestHandler, tables: Record<TableName, string>, onRefused: (line: string) => void = () => {}): StoreRequestHandler {
+export function enforcingFunctionGrants(
+  handler: StoreRequestHandler,
+  tables: Record<TableName, string>,
+  onRefused: (line: string) => void = () => {},
+  onCall: CallSeen = () => {},
+): StoreRequestHandler {
   const logicalNames = new Map(Object.entries(tables).map(([logical, table]) => [table, logical as TableName]));
   return {
     async handle(request, options) {
       const fn = invokedFunction.getStore();
-      if (fn === undefined) return handler.handle(request, options);
       const target = request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '';
       const operation = target.slice(target.indexOf('.') + 1);
+      onCall(fn, operation);
+      if (fn === undefined) return handler.handle(request, options);
       // The in-process document client hands over the object it serialised the body from; the SDK's calls only the body.
       const parsed = request.input ?? (JSON.parse(bodyText(request.body) || '{}') as Record<string, unknown>);
       const actions = tableActions(operation, parsed);
@@ -172,6 +181,12 @@ export function heldToServiceGrants<T extends object>(
     },
   });
 }
+
+/**
+ * The name the local runtime counts calls made outside any function's invocation under: its stand-ins' (Step
+ * Functions' executions, GitHub's comments, Lambda's queue), which are not a function's DynamoDB calls in AWS.
+ */
+export const OUTSIDE_FUNCTIONS = 'local stand-ins';
 
 /**
  * `port` with every method run outside any function's invocation: a local stand-in for a system other than DynamoDB

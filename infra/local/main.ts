@@ -1,6 +1,6 @@
 import { ConfigError } from '../../shared/errors.js';
 import { startLocalRuntime } from './runtime.js';
-import { startBanner, startFailure } from './start-messages.js';
+import { startBanner, startFailure, stopLines } from './start-messages.js';
 import { type StartSettings, startSettings } from './start-settings.js';
 
 /** `npm start`: the local runtime on PORT (default 3000), data under GUARD_DATA_DIR (default .guard-data). */
@@ -20,9 +20,7 @@ try {
   for (const line of banner) console.log(line);
   const stop = async () => {
     console.log('stopping…');
-    const calls = await runtime.dynamoCalls();
-    const total = Object.values(calls).reduce((sum, n) => sum + n, 0);
-    console.log(`DynamoDB calls since start: ${total} (${Object.entries(calls).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n}`).join(', ')})`);
+    for (const line of stopLines(await runtime.dynamoCalls(), runtime.dynamoCallsByFunction())) console.log(line);
     await runtime.close();
     process.exit(0);
   };

@@ -26,6 +26,7 @@ import {
   SNS_REFUSAL,
   SSM_REFUSAL,
   enforcingFunctionGrants,
+  OUTSIDE_FUNCTIONS,
   heldToServiceGrants,
   holdStepFunctionsToGrants,
   outsideFunctionGrants,
@@ -36,6 +37,7 @@ import { type BackAtWait, type ExecutionRecord, type ExecutionRegistry, type Loc
 import { LOCAL_ACCOUNT, type LambdaHandler, invokeWithTimeout, lambdaContext } from './lambda-invocation.js';
 import { callsRefusedOnceAborted, startReconcilerTimer } from './reconciler-timer.js';
 import { FUNCTION_TIMEOUT_SECONDS, type TimedFunction } from '../function-timeouts.js';
+import type { FunctionName } from '../table-access.js';
 import { namedByLoopback } from './loopback-requests.js';
 import { bodyTooLargeMessage } from '../../shared/ingest/verify.js';
 import { dashboardContentSecurityPolicy } from '../constructs/dashboard-headers.js';
@@ -124,6 +126,12 @@ export interface LocalRuntime {
   idle(): Promise<void>;
   /** DynamoDB calls the embedded store served since start, by operation. */
   dynamoCalls(): Promise<Record<string, number>>;
+  /**
+   * This process's DynamoDB calls since start by the function whose invocation made them, and under
+   * `OUTSIDE_FUNCTIONS` (function-grants.ts) those made outside any (the stand-ins of Step Functions, GitHub and Lambda's queue keep
+   * their state in the store: not DynamoDB calls in AWS).
+   */
+  dynamoCallsByFunction(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -287,7 +295,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // Every DynamoDB client in this process (the handlers' too: they build theirs in the composition root) talks to
   // the store's thread by message; the HTTP endpoint stays for `guard` commands in other processes. A call made in a
   // function's invocation is held to that function's grants in the stack (function-grants.ts).
-  const transport = inProcessTransport({ requestHandler: enforcingFunctionGrants(dynamo.requestHandler, tableNames, log) });
+  const callsByFunction: Record<string, number> = {};
+  const countCall = (fn: FunctionName | undefined) => {
+    const name = fn ?? OUTSIDE_FUNCTIONS;
+    callsByFunction[name] = (callsByFunction[name] ?? 0) + 1;
+  };
+  const transport = inProcessTransport({ requestHandler: enforcingFunctionGrants(dynamo.requestHandler, tableNames, log, countCall) });
   const stopServingInProcess = serveDynamoInProcess(dynamo.endpoint, transport);
   // The handlers' composition root wires these wherever OUTBOX_PATH, RECORDED_RUNS_FILE and METRICS_EMF_PATH (set above) name them.
   // GitHub's and Lambda's stand-ins keep their state in the embedded store: not a function's DynamoDB calls in AWS.
@@ -638,6 +651,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await workflow.idle();
     },
     dynamoCalls: () => dynamo.calls(),
+    dynamoCallsByFunction: () => ({ ...callsByFunction }),
     async close() {
       await reconcileTimer.stop();
       await rm(runtimeFile, { force: true });

@@ -45,3 +45,32 @@ export function startFailure(error: unknown, ports: { port: number; sfnPort: num
   }
   return `could not start: ${reason}`;
 }
+
+/** How `npm start`'s stop lines start (`npm run bench:local` reads them). */
+export const CALLS_LINE = 'DynamoDB calls since start:';
+export const CALLS_BY_FUNCTION_LINE = 'DynamoDB calls by function since start:';
+
+/**
+ * What `npm start` prints when stopped: the store's calls since start by operation, then this process's by the
+ * function that made them (`name=n, …`, most first; see LocalRuntime.dynamoCallsByFunction).
+ */
+export function stopLines(byOperation: Record<string, number>, byFunction: Record<string, number>): string[] {
+  const total = Object.values(byOperation).reduce((sum, n) => sum + n, 0);
+  const listed = (counts: Record<string, number>, join: string) =>
+    Object.entries(counts)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, n]) => `${name}${join}${n}`)
+      .join(', ');
+  return [`${CALLS_LINE} ${total} (${listed(byOperation, ' ')})`, `${CALLS_BY_FUNCTION_LINE} ${listed(byFunction, '=')}`];
+}
+
+/** {@link stopLines}' line of calls by function read back; null for any other line. */
+export function callsByFunctionOf(line: string): Record<string, number> | null {
+  if (!line.startsWith(CALLS_BY_FUNCTION_LINE)) return null;
+  const counts: Record<string, number> = {};
+  for (const part of line.slice(CALLS_BY_FUNCTION_LINE.length).split(',')) {
+    const at = part.lastIndexOf('=');
+    if (at > 0) counts[part.slice(0, at).trim()] = Number(part.slice(at + 1));
+  }
+  return counts;
+}

@@ -23,10 +23,11 @@ function storeStub() {
 
 function clientsOver(store: ReturnType<typeof storeStub>) {
   const refused: string[] = [];
-  const handler = enforcingFunctionGrants(store, TABLES, (line) => refused.push(line));
+  const seen: Array<[string | undefined, string]> = [];
+  const handler = enforcingFunctionGrants(store, TABLES, (line) => refused.push(line), (fn, operation) => seen.push([fn, operation]));
   const sdk = new DynamoDBClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, requestHandler: asRequestHandler(handler) });
   const documents = new InProcessDocumentClient(sdk, undefined, handler);
-  return { sdk, documents, refused };
+  return { sdk, documents, refused, seen };
 }
 
 const refusal = (work: Promise<unknown>) => work.then(() => null, (error: Error) => error);
@@ -72,5 +73,23 @@ describe('the grants on the in-process document client', () => {
     expect(tableless?.name).toBe('AccessDeniedException');
     expect(ungranted?.message).toContain('dynamodb:GetItem on resource: baselines');
     expect(store.handle).not.toHaveBeenCalled();
+  });
+
+  it('tells of every call the function whose invocation made it, refused ones too, and of a call outside any', async () => {
+    const store = storeStub();
+    const { sdk, documents, seen } = clientsOver(store);
+    const get = () => documents.send(new GetCommand({ TableName: 'incidents', Key: { pk: 'a', sk: 'b' } }));
+
+    await runAsFunction('analyze', get);
+    await refusal(runAsFunction('read-api', () => documents.send(new PutCommand({ TableName: 'incidents', Item: { pk: 'a', sk: 'b' } }))));
+    await get();
+    await refusal(runAsFunction('reconcile', () => sdk.send(new ListTablesCommand({}))));
+
+    expect(seen).toEqual([
+      ['analyze', 'GetItem'],
+      ['read-api', 'PutItem'],
+      [undefined, 'GetItem'],
+      ['reconcile', 'ListTables'],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startBanner, startFailure } from '../../../infra/local/start-messages.js';
+import { callsByFunctionOf, startBanner, startFailure, stopLines } from '../../../infra/local/start-messages.js';
 
 const runtime = {
   url: 'http://127.0.0.1:3000',
@@ -84,5 +84,17 @@ describe('npm start failure', () => {
     expect(byDefault).toMatch(new RegExp(`another npm start on PORT=${sfnPort - 1}\\?.*set PORT to another port \\(the Step Functions API moves with it to PORT \\+ 1\\), or set SFN_PORT`));
     expect(chosen).not.toContain('PORT + 1');
     expect(chosen).toMatch(/set SFN_PORT to another port/);
+  });
+});
+
+describe('npm start stop lines', () => {
+  it('print the calls by operation with their total, and by function, which bench:local reads back', () => {
+    const byFunction = { classify: 540, 'knowledge-lookup': 732, 'local stand-ins': 180 };
+    const [byOperation, functions] = stopLines({ GetItem: 3, UpdateItem: 10 }, byFunction);
+
+    expect(byOperation).toBe('DynamoDB calls since start: 13 (UpdateItem 10, GetItem 3)');
+    expect(functions).toBe('DynamoDB calls by function since start: knowledge-lookup=732, classify=540, local stand-ins=180');
+    expect(callsByFunctionOf(functions as string)).toEqual(byFunction);
+    expect(callsByFunctionOf(byOperation as string)).toBeNull();
   });
 });
