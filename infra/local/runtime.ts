@@ -23,10 +23,10 @@ import { type Learning, createLearning } from '../../shared/knowledge/learning.j
 import { inProcessTransport, startEmbeddedDynamo } from './embedded-dynamo.js';
 import {
   LAMBDA_REFUSAL,
+  OUTSIDE_FUNCTIONS,
   SNS_REFUSAL,
   SSM_REFUSAL,
   enforcingFunctionGrants,
-  OUTSIDE_FUNCTIONS,
   heldToServiceGrants,
   holdStepFunctionsToGrants,
   outsideFunctionGrants,
@@ -128,8 +128,8 @@ export interface LocalRuntime {
   dynamoCalls(): Promise<Record<string, number>>;
   /**
    * This process's DynamoDB calls since start by the function whose invocation made them, and under
-   * `OUTSIDE_FUNCTIONS` (function-grants.ts) those made outside any (the stand-ins of Step Functions, GitHub and Lambda's queue keep
-   * their state in the store: not DynamoDB calls in AWS).
+   * `OUTSIDE_FUNCTIONS` (function-grants.ts) those made outside any: the stand-ins of Step Functions, GitHub and
+   * Lambda's queue keep their state in the store, which are not DynamoDB calls in AWS.
    */
   dynamoCallsByFunction(): Record<string, number>;
   close(): Promise<void>;
