@@ -161,6 +161,77 @@ function commonStart(a: string, b: string): string {
   return a.slice(0, n);
 }
 
+/** Letters A–Z, the only characters the index folds (as `requiredLiterals` folds a literal's). */
+const ASCII_UPPER_RUN = /[A-Z]+/g;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** `text` with its ASCII letters in lower case and every other character as it is: the index's folding. */
+export function foldAscii(text: string): string {
+  // On ASCII text `toLowerCase` is that folding; past ASCII it may change other characters (a final sigma by place).
+  return NON_ASCII.test(text) ? text.replace(ASCII_UPPER_RUN, (run) => run.toLowerCase()) : text.toLowerCase();
+}
+
+/**
+ * A {@link LiteralIndex}'s answers without its automaton: whether one of an expression's literals (cut as the index
+ * cuts them, folded as it folds them) occurs in the text read, looked for with `includes` when the expression is
+ * asked. The same answers as an index reading digits exactly, for any well-formed text (a unit test compares the
+ * two), so the same "maybe": an expression it rules out cannot match.
+ *
+ * For the texts a process reads before an automaton pays for its building (15–20 ms): nothing to build, and an
+ * expression it rules out is neither run nor, if it never ran, compiled (V8 compiles an expression the first time it
+ * runs). See the redaction's pattern gate (redaction/pattern-gate.ts), the one user.
+ */
+export class LiteralGate {
+  private readonly known: KnownLiterals;
+  private readonly maxLength: number;
+  /** Each expression's literals as the index keeps them, or null for none known: read when first asked. */
+  private readonly kept: Array<readonly string[] | null | undefined>;
+  /** What was answered of the text read, by expression: 0 not asked yet, 1 no, 2 maybe (an expression asked again). */
+  private readonly answers: Uint8Array;
+  private text = '';
+  private folded: string | null = '';
+
+  constructor(known: KnownLiterals, maxLength = LITERAL_PREFIX_CHARS) {
+    this.known = known;
+    this.maxLength = maxLength;
+    this.kept = new Array<readonly string[] | null | undefined>(known.length);
+    this.answers = new Uint8Array(known.length);
+  }
+
+  /** Reads `text`; until the next read, {@link may} answers for it. */
+  read(text: string): void {
+    if (text === this.text) return;
+    this.text = text;
+    this.folded = null;
+    this.answers.fill(0);
+  }
+
+  /** After {@link read}: can expression `index` match the text read (or a part of it)? */
+  may(index: number): boolean {
+    const known = this.answers[index];
+    if (known !== 0) return known === 2;
+    const may = this.holdsOne(this.keptAt(index));
+    this.answers[index] = may ? 2 : 1;
+    return may;
+  }
+
+  private holdsOne(lits: readonly string[] | null): boolean {
+    if (lits === null) return true;
+    const folded = (this.folded ??= foldAscii(this.text));
+    for (let i = 0; i < lits.length; i++) if (folded.includes(lits[i] as string)) return true;
+    return false;
+  }
+
+  private keptAt(at: number): readonly string[] | null {
+    let kept = this.kept[at];
+    if (kept === undefined) {
+      const lits = this.known[at]?.map((whole) => foldAscii(keptLiteral(whole, this.maxLength)));
+      kept = this.kept[at] = !lits || lits.includes('') ? null : [...new Set(lits)];
+    }
+    return kept;
+  }
+}
+
 /** Names a list of expressions: stored literals are used only for exactly the expressions they were read from. */
 export function expressionsKey(expressions: readonly RegExp[]): string {
   return inputsKey(expressions.map((re) => [re.source, re.flags]));

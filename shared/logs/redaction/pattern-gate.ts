@@ -11,7 +11,7 @@
  * the gate; the other bundles run every pattern, as before.
  */
 import { REDACTION_PATTERN_LITERALS } from '../line-filter.generated.js';
-import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, readLiterals, type KnownLiterals } from '../literal-index.js';
+import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralGate, LiteralIndex, readLiterals, type KnownLiterals } from '../literal-index.js';
 import { storedData, storedDataStale } from '../stored.js';
 import { LINE_PATTERNS } from './patterns.js';
 
@@ -27,19 +27,34 @@ export interface PatternGate {
 }
 
 /**
- * Characters of text a process redacts before the gate is built: building it takes 15–20 ms of CPU (the automaton
- * of ~650 literals, its WebAssembly pass compiled), and it saves ~0.25 µs a character, so it pays from about 64K
- * characters. A one-line log's analysis (`guard analyze`, a cold Lambda's first small log) never builds it; a warm
- * process builds it during its third job log or so, as the line filter waits for 2 MB of log (dispatch.ts).
+ * Characters of text a process redacts before the automaton is built: building it takes 15–20 ms of CPU (~650
+ * literals, its WebAssembly pass compiled), and against running every pattern it saved ~0.25 µs a character (session
+ * 55), so it paid from about 64K characters; looking for the literals with `includes` first (below) only makes the
+ * texts before it cheaper. A one-line log's analysis (`guard analyze`, a cold Lambda's first small log) never builds
+ * it; a warm process builds it during its third job log or so, as the line filter waits for 2 MB of log (dispatch.ts).
  */
 export const GATE_AFTER_CHARS = 65_536;
 
 /**
+ * The longest text whose patterns' literals are looked for with `includes` before the automaton is built: each pattern
+ * asked reads the text once per literal, ~650 readings in all, where the automaton reads it once; past an excerpt's
+ * usual size every pattern is run instead, as before the gate. (Without this bound the attack suites' hostile lines
+ * of up to a megabyte, run through this gate, cost time growing with the text's size to the power 1.8–2.2, where
+ * running the patterns stays linear; why was not found. Excerpts are 20 lines.)
+ */
+const LITERALS_ASKED_UP_TO = 4096;
+
+/**
  * The gate over the literal index, built from the literals the generated module stores once the process has read
- * `afterChars` characters through it; until then it rules out nothing.
+ * `afterChars` characters through it; until then the same literals looked for with `includes` (LiteralGate): a
+ * pattern that is never run is never compiled either, and V8 compiles each the first time it runs (146 of them on a
+ * one-line log's excerpt, ~15 ms).
  */
 export class LiteralPatternGate implements PatternGate {
   private index: LiteralIndex | null = null;
+  private literalGate: LiteralGate | null = null;
+  /** Whether the text read is short enough for {@link literalGate} (see {@link LITERALS_ASKED_UP_TO}). */
+  private asksLiterals = false;
   private charsRead = 0;
 
   constructor(private readonly afterChars = GATE_AFTER_CHARS) {}
@@ -47,22 +62,30 @@ export class LiteralPatternGate implements PatternGate {
   read(text: string): void {
     if (this.index === null) {
       this.charsRead += text.length;
-      if (this.charsRead <= this.afterChars) return;
-      this.index = buildIndex();
+      if (this.charsRead <= this.afterChars) {
+        this.asksLiterals = text.length <= LITERALS_ASKED_UP_TO;
+        if (this.asksLiterals) (this.literalGate ??= new LiteralGate(patternLiterals())).read(text);
+        return;
+      }
+      this.index = new LiteralIndex(LINE_PATTERN_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', patternLiterals());
+      this.literalGate = null;
     }
     this.index.scan(text);
   }
 
   may(index: number): boolean {
-    return this.index === null || this.index.may(index);
+    if (this.index !== null) return this.index.may(index);
+    return !this.asksLiterals || this.literalGate === null || this.literalGate.may(index);
   }
 }
 
-/** The index over {@link LINE_PATTERN_EXPRESSIONS}, from the stored literals when they were read from these very expressions. */
-function buildIndex(): LiteralIndex {
+/** The literals of {@link LINE_PATTERN_EXPRESSIONS}: stored when read from these very expressions, else read here; once a process. */
+let knownLiterals: KnownLiterals | null = null;
+
+function patternLiterals(): KnownLiterals {
+  if (knownLiterals !== null) return knownLiterals;
   const stored = storedData(REDACTION_PATTERN_LITERALS, expressionsKey(LINE_PATTERN_EXPRESSIONS));
-  let known: KnownLiterals;
-  if (stored !== null) known = JSON.parse(stored.toString('utf8')) as KnownLiterals;
-  else known = typeof GUARD_STORED_DATA_FRESH !== 'undefined' && GUARD_STORED_DATA_FRESH ? storedDataStale('the redaction\'s pattern gate') : readLiterals(LINE_PATTERN_EXPRESSIONS);
-  return new LiteralIndex(LINE_PATTERN_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', known);
+  if (stored !== null) knownLiterals = JSON.parse(stored.toString('utf8')) as KnownLiterals;
+  else knownLiterals = typeof GUARD_STORED_DATA_FRESH !== 'undefined' && GUARD_STORED_DATA_FRESH ? storedDataStale('the redaction\'s pattern gate') : readLiterals(LINE_PATTERN_EXPRESSIONS);
+  return knownLiterals;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sameShape } from '../../../shared/logs/fingerprint.js';
 import { INDEX_EXPRESSIONS } from '../../../shared/logs/dispatch.js';
 import { LITERAL_INDEX_LITERALS, REDACTION_PATTERN_LITERALS } from '../../../shared/logs/line-filter.generated.js';
-import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, nextCandidate, readLiterals, type KnownLiterals } from '../../../shared/logs/literal-index.js';
+import { expressionsKey, foldAscii, LITERAL_PREFIX_CHARS, LiteralGate, LiteralIndex, NEW_SHAPE, nextCandidate, readLiterals, type KnownLiterals } from '../../../shared/logs/literal-index.js';
 import { requiredLiterals } from '../../../shared/logs/literals.js';
 import { LINE_PATTERN_EXPRESSIONS } from '../../../shared/logs/redaction/pattern-gate.js';
 import { storedData } from '../../../shared/logs/stored.js';
@@ -229,6 +229,62 @@ describe('LiteralIndex passes', () => {
     expect(marks(wasm, 'added 612 packages in 9s')).toEqual(expectedMarks('added 612 packages in 9s'));
     wasm.scan('a line ending in tra');
     expect(marks(wasm, 'ceback')).toEqual(expectedMarks('ceback'));
+  });
+});
+
+describe('LiteralGate (the index\'s answers without its automaton, before one is built)', () => {
+  const storedOf = (stored: typeof LITERAL_INDEX_LITERALS): KnownLiterals => JSON.parse((storedData(stored, stored.key) as Buffer).toString('utf8')) as KnownLiterals;
+  const lists = [
+    ['the scanner\'s expressions', INDEX_EXPRESSIONS, storedOf(LITERAL_INDEX_LITERALS)],
+    ['the redaction\'s line patterns', LINE_PATTERN_EXPRESSIONS, storedOf(REDACTION_PATTERN_LITERALS)],
+  ] as const;
+
+  it.each(lists)('answers as an index reading digits exactly, for %s, on the sample lines, their cases and random mixes', (_name, expressions, known) => {
+    // Prepare
+    const index = new LiteralIndex(expressions, LITERAL_PREFIX_CHARS, 'js', known);
+    const gate = new LiteralGate(known);
+    const random = seededRandom(11);
+    const pieces = ['error', 'ERR', 'Fail', ': erro', 'TOKEN', 'xoxb-', 'Σ', 'ΑΣ ', 'İ', 'é', 'É', '😀', 'Traceback', 'exit code 1', ' ', '\t', 'x', '42'];
+    const mixes = Array.from({ length: 3000 }, () => Array.from({ length: 1 + Math.floor(random() * 8) }, () => pieces[Math.floor(random() * pieces.length)]).join(''));
+    const lines = sampleLines();
+    const wrong: string[] = [];
+    let ruledOut = 0;
+    // Act, Assert: each text once (an answer is of the text read last alone).
+    for (const text of new Set([...lines, ...lines.map((l) => l.toUpperCase()), ...mixes])) {
+      index.scan(text);
+      gate.read(text);
+      for (let i = 0; i < expressions.length; i++) {
+        if (gate.may(i) !== index.may(i)) wrong.push(`${expressions[i]?.source.slice(0, 40)} on ${JSON.stringify(text)}: gate ${gate.may(i)}`);
+        if (!gate.may(i)) ruledOut++;
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(ruledOut).toBeGreaterThan(10_000);
+  });
+
+  it('never rules out an expression that matches (every sample line and its cases, every scanner expression)', () => {
+    const gate = new LiteralGate(storedOf(LITERAL_INDEX_LITERALS));
+    const lines = sampleLines();
+    const missed: string[] = [];
+    let checked = 0;
+    for (const text of new Set([...lines, ...lines.map((l) => l.toUpperCase()), ...lines.map((l) => l.toLowerCase())])) {
+      gate.read(text);
+      INDEX_EXPRESSIONS.forEach((re, i) => {
+        if (!re.test(text)) return;
+        checked++;
+        if (!gate.may(i)) missed.push(`${re.source.slice(0, 60)} on ${JSON.stringify(text)}`);
+      });
+    }
+    expect(missed.slice(0, 5)).toEqual([]);
+    expect(checked).toBeGreaterThan(500);
+  });
+
+  it('folds ASCII letters alone, as the index does: no other character changes, not a final sigma by its place', () => {
+    expect(foldAscii('Error: ΑΣ İx')).toBe('error: ΑΣ İx');
+    expect(foldAscii('FAIL 42')).toBe('fail 42');
+    const gate = new LiteralGate([['σ'], ['error']]);
+    gate.read('ΑΣ ERROR');
+    expect([gate.may(0), gate.may(1)]).toEqual([false, true]);
   });
 });
 

@@ -7,6 +7,8 @@ import { LINE_PATTERNS } from '../../../shared/logs/redaction/patterns.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures');
 const gated = redactorWith(new LiteralPatternGate(0));
+/** The gate before its automaton is built: each pattern's literals looked for with `includes`. */
+const gatedByIncludes = redactorWith(new LiteralPatternGate(Number.POSITIVE_INFINITY));
 
 function logsUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -20,16 +22,27 @@ describe('the redaction pattern gate', () => {
     expect(LINE_PATTERN_EXPRESSIONS).toEqual(LINE_PATTERNS.map((pattern) => pattern.re));
   });
 
-  it('rules out nothing until the process has read enough text to pay for building it', () => {
+  it('looks for the same literals with includes until the process has read enough text to pay for the automaton', () => {
+    // Prepare
     const slack = LINE_PATTERNS.findIndex((pattern) => pattern.id === 'slack-token');
     const gate = new LiteralPatternGate(100);
-    gate.read('x'.repeat(100));
-    expect(gate.may(slack)).toBe(true);
+    const answers = (): boolean[] => ['x'.repeat(60), 'xoxb-1234567890-abcdefghijkl', 'plain text without any of its literals'].map((text) => {
+      gate.read(text);
+      return gate.may(slack);
+    });
+    // Act, Assert: 60 + 28 characters are read before the automaton is built, 38 more after it.
+    expect(answers()).toEqual([false, true, false]);
+    expect(answers()).toEqual([false, true, false]);
+    expect(GATE_AFTER_CHARS).toBeGreaterThan(20 * 200);
+  });
+
+  it('runs every pattern on a text past an excerpt\'s size until the automaton is built (asking the literals of a long text did not stay linear)', () => {
+    const slack = LINE_PATTERNS.findIndex((pattern) => pattern.id === 'slack-token');
+    const gate = new LiteralPatternGate(Number.POSITIVE_INFINITY);
     gate.read('plain text without any of its literals');
     expect(gate.may(slack)).toBe(false);
-    gate.read('xoxb-1234567890-abcdefghijkl');
+    gate.read('plain text '.repeat(400));
     expect(gate.may(slack)).toBe(true);
-    expect(GATE_AFTER_CHARS).toBeGreaterThan(20 * 200);
   });
 
   // A replacement's marker can hold the literal a later pattern needs: the token's marker ends in `token]`, and the
@@ -43,7 +56,7 @@ describe('the redaction pattern gate', () => {
     expect(gated(text)).toBe(expected);
   });
 
-  it('redacts every 20-line excerpt of every fixture log as redactSecrets does, cut ends and all', () => {
+  it('redacts every 20-line excerpt of every fixture log as redactSecrets does, cut ends and all, before and after its automaton is built', () => {
     const logs = logsUnder(FIXTURES);
     expect(logs.length).toBeGreaterThan(200);
     let excerpts = 0;
@@ -52,7 +65,9 @@ describe('the redaction pattern gate', () => {
       for (let from = 0; from < lines.length; from += 20) {
         const text = lines.slice(from, from + 20).join('\n');
         const cut = { atStart: from > 0, atEnd: from + 20 < lines.length };
-        if (gated(text, cut) !== redactSecrets(text, cut)) expect.fail(`${log}, lines ${from + 1}-${from + 20}: the gate changed the redaction`);
+        const expected = redactSecrets(text, cut);
+        if (gated(text, cut) !== expected) expect.fail(`${log}, lines ${from + 1}-${from + 20}: the gate changed the redaction`);
+        if (gatedByIncludes(text, cut) !== expected) expect.fail(`${log}, lines ${from + 1}-${from + 20}: the gate before its automaton changed the redaction`);
         excerpts += 1;
       }
     }
