@@ -242,18 +242,27 @@ async function tellCommand(
   if (!told) return false;
   const { owner, repo, commands } = told;
   const command = `/guard ${decision === 'approved' ? 'approve' : 'reject'}`;
+  // Given up is not final: the command repeated may still carry the decision out, and its reply says so.
+  const final = end.kind !== 'carried_out' && end.kind !== 'given_up';
   let retryable: unknown = null;
+  const failed = (error: unknown, commentId: number) => {
+    deps.logger.warn('could not tell a /guard command on its pull request how the reconciler ended its decision', { incidentId: incident.id, commentId, error: errorMessage(error) });
+    // GitHub's refusal (a locked pull request, a deleted comment) is for good: only what may pass is tried again.
+    if (!(error instanceof GitHubRequestError)) retryable ??= error;
+  };
+  // Every final text is kept before the first edit: a run that stops between two edits (its Lambda timed out while
+  // GitHub hung) leaves the replies not edited yet to the next run, which writes the texts kept (writePendingFinals).
+  if (final) {
+    for (const { commentId, by, key } of commands) await deps.answers.keepFinal(key, decisionEnded(by, command, end)).catch((error: unknown) => failed(error, commentId));
+  }
   for (const { commentId, by, key } of commands) {
     try {
       const github = (await deps.githubWriter()).forInstallation(incident.installationId);
       if (!github) return false;
       if (end.kind === 'carried_out') await replyCarriedOut(github, { owner, repo }, key, carriedOut(by, command), deps.answers);
-      // Given up is not final: the command repeated may still carry the decision out, and its reply says so.
-      else await writeCommandReply(github, { owner, repo }, key, decisionEnded(by, command, end), deps.answers, { final: end.kind !== 'given_up' });
+      else await writeCommandReply(github, { owner, repo }, key, decisionEnded(by, command, end), deps.answers, { final });
     } catch (error) {
-      deps.logger.warn('could not tell a /guard command on its pull request how the reconciler ended its decision', { incidentId: incident.id, commentId, error: errorMessage(error) });
-      // GitHub's refusal (a locked pull request, a deleted comment) is for good: only what may pass is tried again.
-      if (!(error instanceof GitHubRequestError)) retryable ??= error;
+      failed(error, commentId);
     }
   }
   if (orThrow && retryable !== null) throw retryable;

@@ -17,7 +17,9 @@
  * rejected by e-mail, nothing left to resume) is final too: its claim keeps that text (`finalBody`), a refusal's claim
  * no longer takes the reply (a redelivery found nothing waiting and wrote "nothing is waiting" over the outcome), and a
  * refusal that claimed it before writes the final text again once its record finds it. Marked `finalWritten` once the
- * edit is recorded, the reply is edited once, whatever the runs that meet its decision again.
+ * edit is recorded, the reply is edited once, whatever the runs that meet its decision again. The reconciler keeps the
+ * final text of every command of a decision (`keepFinal`) before it edits the first reply: a run stopped between two
+ * edits leaves each unwritten text for the next run (`pendingFinal`).
  *
  * Every write is an UpdateItem of the attributes it owns, none a put of the whole record: an attribute a newer version
  * keeps on it (as `finalBody` was new to the version before) outlives this version's writes during a deploy.
@@ -66,6 +68,12 @@ export interface CommandAnswers {
   release(key: CommandAnswerKey, holder: string): Promise<void>;
   /** The command was carried out: the reply to edit, if one was recorded. */
   markDone(key: CommandAnswerKey): Promise<{ replyId: number | null }>;
+  /**
+   * Keeps `final` as the reply's final text before it is written, without claiming the reply: a writer about to edit
+   * several commands' replies keeps every text first, so a run stopped after some edits leaves the others' texts to
+   * {@link pendingFinal}. Nothing once the command was carried out or its final reply recorded written.
+   */
+  keepFinal(key: CommandAnswerKey, final: string): Promise<void>;
   /**
    * The final text claimed for the reply and not recorded written (its writer found the reply being created, and that
    * delivery may have died or failed to post), or null: none claimed, written already, or the command carried out.
@@ -177,6 +185,20 @@ export function createDynamoCommandAnswers(options: { client: DynamoDBDocumentCl
 
     async markDone(key) {
       return { replyId: numberOr((await setAndRead(key, 'done', true)).replyId) };
+    },
+
+    async keepFinal(key, final) {
+      await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keyOf(key),
+            UpdateExpression: 'SET finalBody = :final, expiresAt = if_not_exists(expiresAt, :expires)',
+            ConditionExpression: 'attribute_not_exists(done) AND attribute_not_exists(finalWritten)',
+            ExpressionAttributeValues: { ':final': final, ':expires': expiresAt(clock()) },
+          }),
+        ),
+      );
     },
 
     async pendingFinal(key) {

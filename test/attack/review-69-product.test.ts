@@ -13,7 +13,9 @@ import { scratchStoreForFile } from '../support/harness.js';
  * found another delivery creating it (CommandAnswers.pendingFinal), on the embedded DynamoDB where the claims'
  * conditions are what matter.
  *
- * Open: the second row (a command the stopped run never reached stays untold; Medium, see its comment).
+ * The second row was open (Medium) until session 76: a command the stopped run never reached kept no final text, so
+ * the run listed again, which writes only the texts claims kept (writePendingFinals), told it nothing. The reconciler
+ * now keeps every command's final text before its first edit (CommandAnswers.keepFinal).
  */
 const scratch = scratchStoreForFile('review-69-product');
 const SECRET = 'review-69';
@@ -82,10 +84,9 @@ describe('the reconciler ends a decision (token spent) and its Lambda times out 
     expect(gh.reply(701)).toEqual([expect.stringMatching(NEEDS_NOTHING_MORE)]);
     expect(made.approvalResumes.entries.size).toBe(0);
   });
-  // Open (Medium): a command the stopped run never reached (its reply never claimed final) keeps no final text, and
-  // the run listed again only writes the texts claims kept (writePendingFinals); the gone branch cannot tell a spent
-  // approve from one carried out, so it tells it nothing. Fixing it needs the end kept with the entry or the approval.
-  it.fails('a second command kept with the decision, which the stopped run never reached, is told too (OPEN)', async () => {
+  // The gone branch cannot tell a spent approve from one carried out: the text the stopped run kept for each command
+  // before its first edit is what tells the second one.
+  it('a second command kept with the decision, which the stopped run never reached, is told too', async () => {
     // Prepare, Act: the first command's and a second maintainer's same command's; the run stops on the first's edit.
     const { gh } = await runStoppedMidEdit([['maintainer', 731], ['second', 732]]);
 

@@ -479,6 +479,10 @@ export function createMemoryCommandAnswers(): CommandAnswers & { items: Map<stri
       item.done = true;
       return { replyId: item.replyId ?? null };
     },
+    async keepFinal(key, final) {
+      const item = itemOf(key);
+      if (!item.done && !item.finalWritten) item.finalBody = final;
+    },
     async pendingFinal(key) {
       const item = items.get(keyOf(key));
       return !item || item.done || item.finalWritten ? null : (item.finalBody ?? null);

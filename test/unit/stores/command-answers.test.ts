@@ -142,6 +142,27 @@ describe('command answers (DynamoDB)', () => {
     expect(recorded).toEqual({ done: false, final: 'not carried out: overtaken' });
   });
 
+  it('keeps a final text before any claim, as pending until written, and not over a command carried out or a final reply written', async () => {
+    // Prepare: a command never answered, one whose reply said "not carried out yet", one carried out, one told already.
+    const [unanswered, answered, carried, told] = [freshKey(), freshKey(), freshKey(), freshKey()];
+    await answers().claim(answered);
+    await answers().record(answered, 603);
+    await answers().markDone(carried);
+    await answers().claim(told, { final: 'not carried out: spent' });
+    await answers().record(told, 604, { final: true });
+
+    // Act
+    for (const key of [unanswered, answered, carried, told]) await answers().keepFinal(key, 'not carried out: overtaken');
+    const pending = await Promise.all([unanswered, answered, carried, told].map((key) => answers().pendingFinal(key)));
+    const unansweredClaim = await answers().claim(unanswered, { final: 'not carried out: overtaken' });
+    const refusal = await answers().claim(answered);
+
+    // Assert: the kept text is pending, takes no claim (its writer creates the reply), and refuses a refusal's claim.
+    expect(pending).toEqual(['not carried out: overtaken', 'not carried out: overtaken', null, null]);
+    expect(unansweredClaim).toEqual({ kind: 'create', holder: expect.any(String) });
+    expect(refusal).toEqual({ kind: 'done' });
+  });
+
   it('writes only the attributes each call owns: a field a newer version keeps on the record outlives every write', async () => {
     // Prepare: the record as a newer version wrote it (as `finalBody` was new to the version before it).
     const key = freshKey();
