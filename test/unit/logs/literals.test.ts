@@ -282,6 +282,13 @@ describe('LiteralGate (the index\'s answers without its automaton, before one is
   it('folds ASCII letters alone, as the index does: no other character changes, not a final sigma by its place', () => {
     expect(foldAscii('Error: ΑΣ İx')).toBe('error: ΑΣ İx');
     expect(foldAscii('FAIL 42')).toBe('fail 42');
+    // Against a replace of each run of capitals, on texts of any length, lone surrogates and all.
+    const random = seededRandom(17);
+    const pieces = ['A', 'Z', 'a', '@', '[', 'É', 'é', 'Σ', 'ς', 'İ', '\u212a', 'ſ', '😀', '\ud83d', '\ude00', ' ', 'TOKEN', 'ß'];
+    for (const length of [0, 1, 7, 8191, 8192, 8193, 20_000]) {
+      const text = Array.from({ length }, () => pieces[Math.floor(random() * pieces.length)]).join('').slice(0, length);
+      expect(foldAscii(text)).toBe(text.replace(/[A-Z]+/g, (run) => run.toLowerCase()));
+    }
     const gate = new LiteralGate([['σ'], ['error']]);
     gate.read('ΑΣ ERROR');
     expect([gate.may(0), gate.may(1)]).toEqual([false, true]);
