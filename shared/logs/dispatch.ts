@@ -8,7 +8,7 @@ import { isDigitBlind } from './digit-blind.js';
 import { PATH_HINT_RE } from './fingerprint.js';
 import { DIGIT_BLIND_SLOTS, LITERAL_INDEX_LITERALS } from './line-filter.generated.js';
 import { LineFilter } from './line-filter.js';
-import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, readLiterals, SHAPE_SLOTS, type KnownLiterals } from './literal-index.js';
+import { knownLiteralsOf, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, SHAPE_SLOTS } from './literal-index.js';
 import type { LineGate } from './reader.js';
 import { PRIVATE_KEY_BEGIN_RE } from './redaction/private-key-filter.js';
 import { inputsKey, storedData, storedDataStale } from './stored.js';
@@ -76,11 +76,7 @@ export const INDEX_EXPRESSIONS: readonly RegExp[] = [...TABLE.map((r) => r.re), 
  * generated module stores when they were read from these very expressions, else read here.
  */
 function buildIndex(): LiteralIndex {
-  const stored = storedData(LITERAL_INDEX_LITERALS, expressionsKey(INDEX_EXPRESSIONS));
-  let known: KnownLiterals;
-  if (stored !== null) known = JSON.parse(stored.toString('utf8')) as KnownLiterals;
-  else known = typeof GUARD_STORED_DATA_FRESH !== 'undefined' && GUARD_STORED_DATA_FRESH ? storedDataStale('the literal index') : readLiterals(INDEX_EXPRESSIONS);
-  return new LiteralIndex(INDEX_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', known, 'shape');
+  return new LiteralIndex(INDEX_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', knownLiteralsOf(LITERAL_INDEX_LITERALS, INDEX_EXPRESSIONS, 'the literal index'), 'shape');
 }
 
 /**

@@ -21,7 +21,7 @@
  */
 import { LITERAL_INDEX_WASM } from './line-filter.generated.js';
 import { requiredLiterals } from './literals.js';
-import { inputsKey, storedDataStale } from './stored.js';
+import { inputsKey, storedData, storedDataStale, type StoredData } from './stored.js';
 import { isHighSurrogate, isLowSurrogate, pairSafeEnd } from '../utf16.js';
 import { ensureMemory, instantiate, type WasmMemory } from './wasm.js';
 
@@ -241,6 +241,16 @@ export class LiteralGate {
     }
     return kept;
   }
+}
+
+/**
+ * The literals of `expressions` as `stored` keeps them, when they were read from these very expressions; else read
+ * here, or in a bundle built without the reader a stale-data error naming `what` (see stored.ts).
+ */
+export function knownLiteralsOf(stored: StoredData, expressions: readonly RegExp[], what: string): KnownLiterals {
+  const bytes = storedData(stored, expressionsKey(expressions));
+  if (bytes !== null) return JSON.parse(bytes.toString('utf8')) as KnownLiterals;
+  return typeof GUARD_STORED_DATA_FRESH !== 'undefined' && GUARD_STORED_DATA_FRESH ? storedDataStale(what) : readLiterals(expressions);
 }
 
 /** Names a list of expressions: stored literals are used only for exactly the expressions they were read from. */

@@ -11,8 +11,7 @@
  * the gate; the other bundles run every pattern, as before.
  */
 import { REDACTION_PATTERN_LITERALS } from '../line-filter.generated.js';
-import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralGate, LiteralIndex, readLiterals, type KnownLiterals } from '../literal-index.js';
-import { storedData, storedDataStale } from '../stored.js';
+import { knownLiteralsOf, LITERAL_PREFIX_CHARS, LiteralGate, LiteralIndex, type KnownLiterals } from '../literal-index.js';
 import { LINE_PATTERNS } from './patterns.js';
 
 /** The expressions the gate reads, by position in {@link LINE_PATTERNS}. */
@@ -80,13 +79,9 @@ export class LiteralPatternGate implements PatternGate {
   }
 }
 
-/** The literals of {@link LINE_PATTERN_EXPRESSIONS}: stored when read from these very expressions, else read here; once a process. */
+/** The literals of {@link LINE_PATTERN_EXPRESSIONS} (see knownLiteralsOf), read once a process. */
 let knownLiterals: KnownLiterals | null = null;
 
 function patternLiterals(): KnownLiterals {
-  if (knownLiterals !== null) return knownLiterals;
-  const stored = storedData(REDACTION_PATTERN_LITERALS, expressionsKey(LINE_PATTERN_EXPRESSIONS));
-  if (stored !== null) knownLiterals = JSON.parse(stored.toString('utf8')) as KnownLiterals;
-  else knownLiterals = typeof GUARD_STORED_DATA_FRESH !== 'undefined' && GUARD_STORED_DATA_FRESH ? storedDataStale('the redaction\'s pattern gate') : readLiterals(LINE_PATTERN_EXPRESSIONS);
-  return knownLiterals;
+  return (knownLiterals ??= knownLiteralsOf(REDACTION_PATTERN_LITERALS, LINE_PATTERN_EXPRESSIONS, 'the redaction\'s pattern gate'));
 }

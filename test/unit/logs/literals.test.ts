@@ -16,6 +16,9 @@ import { sampleLines } from '../../support/sample-lines.js';
 
 const EXPRESSIONS = [...[...RULES, ...CASCADE_RULES, ...GENERIC_RULES].map((r) => r.re), NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, WARNING_RE, FAILURE_LIST_RE, WRAPPER_RE];
 
+/** Literals a generated module stores, whatever expressions they were read from. */
+const storedOf = (stored: typeof LITERAL_INDEX_LITERALS): KnownLiterals => JSON.parse((storedData(stored, stored.key) as Buffer).toString('utf8')) as KnownLiterals;
+
 describe('requiredLiterals', () => {
   it('names the text every match must contain, case-folded', () => {
     expect(requiredLiterals(/^\s*Traceback \(most recent call last\):/)).toEqual(new Set(['traceback (most recent call last):']));
@@ -233,7 +236,6 @@ describe('LiteralIndex passes', () => {
 });
 
 describe('LiteralGate (the index\'s answers without its automaton, before one is built)', () => {
-  const storedOf = (stored: typeof LITERAL_INDEX_LITERALS): KnownLiterals => JSON.parse((storedData(stored, stored.key) as Buffer).toString('utf8')) as KnownLiterals;
   const lists = [
     ['the scanner\'s expressions', INDEX_EXPRESSIONS, storedOf(LITERAL_INDEX_LITERALS)],
     ['the redaction\'s line patterns', LINE_PATTERN_EXPRESSIONS, storedOf(REDACTION_PATTERN_LITERALS)],
@@ -296,7 +298,7 @@ describe('LiteralGate (the index\'s answers without its automaton, before one is
 });
 
 describe('stored literals', () => {
-  const storedLiterals = (): KnownLiterals => JSON.parse((storedData(LITERAL_INDEX_LITERALS, LITERAL_INDEX_LITERALS.key) as Buffer).toString('utf8')) as KnownLiterals;
+  const storedLiterals = (): KnownLiterals => storedOf(LITERAL_INDEX_LITERALS);
 
   it('are those the expressions read to, cut as the index keeps them, for exactly the analyzer\'s expressions', () => {
     expect(LITERAL_INDEX_LITERALS.key).toBe(expressionsKey(INDEX_EXPRESSIONS));
