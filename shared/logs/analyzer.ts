@@ -19,6 +19,7 @@ import { redactLines, redactorWith, WITHHELD_TEXT, type Redact } from './redact.
 import { LiteralPatternGate } from './redaction/pattern-gate.js';
 import { ANNOUNCES_TASK, isLearntPrefix, npmPrefixEnding, npmPrefixLength, prefixOrAnnouncement, TaskNames, taskPrefixLength } from './task-prefix.js';
 import {
+  CAPTURED_LOG_RECORD_RE,
   CASCADE_RULES,
   FAILURE_LIST_ITEM_RULE,
   GENERIC_RULES,
@@ -30,6 +31,10 @@ import {
   PASSED_REPORT_PART_RE,
   PASSING_REPORTS_END_RE,
   PASSING_REPORTS_HEADING_RE,
+  PY_CHAIN_LINES,
+  PY_GROUP_TRACEBACK_HEAD_RE,
+  PY_PROGRAM_FRAME_RE,
+  PY_TRACEBACK_HEAD,
   RULES,
   mayStartSection,
   SECTION_START_RE,
@@ -679,6 +684,18 @@ function indentOf(text: string, from = 0): number {
   return i - from;
 }
 
+/**
+ * Where the re-read of passed tests' reports stands in a captured log record (LogScanner.skipsRereadReportLine): on no
+ * record; right under one (its traceback may start); in its traceback, or in an exception group's; past the
+ * exception's line (a chained one's line may follow); under that line (the chained traceback starts).
+ */
+const NOT_IN_RECORD = 0;
+const UNDER_RECORD = 1;
+const IN_TRACEBACK = 2;
+const IN_GROUP_TRACEBACK = 3;
+const PAST_EXCEPTION = 4;
+const UNDER_CHAIN_LINE = 5;
+
 /** `line` without `prefix` when it is a line of that task (it carries exactly that prefix), else null. */
 function taskBody(prefix: string, line: string): string | null {
   return line.startsWith(prefix) && carriesOwnPrefix(prefix, line) ? line.slice(prefix.length) : null;
@@ -1099,8 +1116,13 @@ export class LogScanner {
   private passingReportsIn: Section | null = null;
   /** The line of the heading of {@link passingReportsIn}'s reports. */
   private passingReportsFrom = 0;
-  /** While reports no pytest line ended are read again: only their headers open nothing (see rereadUnendedPassingReports). */
+  /**
+   * While reports no pytest line ended are read again: only their headers and their captured log records with the
+   * tracebacks those carry open nothing (see rereadUnendedPassingReports, skipsRereadReportLine).
+   */
   private rereadingPassingReports = false;
+  /** Where that re-read stands in a captured log record and the traceback under it (see skipsRereadReportLine). */
+  private recordTraceback = NOT_IN_RECORD;
   /**
    * The open `until` block ended on a headline of its own rule (Composer's next `- Root composer.json requires …`):
    * that line opens the rule's next block whether or not the line filter passes it, as it would have gone on in it.
@@ -1575,11 +1597,52 @@ export class LogScanner {
       this.passingReportsIn = null;
       return false;
     }
-    if (this.rereadingPassingReports) return PASSED_REPORT_HEADER_RE.test(text);
+    if (this.rereadingPassingReports) return this.skipsRereadReportLine(line, text);
     if (text.charCodeAt(0) !== 61 || !PASSING_REPORTS_HEADING_RE.test(text)) return false;
     this.passingReportsIn = this.section;
     this.passingReportsFrom = line;
     return true;
+  }
+
+  /**
+   * In the re-read of passed tests' reports no pytest line ended (see rereadUnendedPassingReports): whether `text` is
+   * theirs and opens nothing, the rest being read as any output. A passed test's header; and a record of its captured
+   * log in pytest's format (CAPTURED_LOG_RECORD_RE) with the traceback the record carries, through the exception's
+   * line and the tracebacks chained to it: a handled exception a passing test logged (`log.exception`) ranked first
+   * above the failure of the command the step ran next, or, alone, hid a `timeout`'s exit 124 as what failed (attack
+   * 74d, S74d-2 and S74d-3). A traceback is told from what follows it by its own form: its frames are indented and
+   * its exception's line is not (an exception group's lines are all indented). One that no record stands right above
+   * is read, and so is one whose first frame is a program's outermost (PY_PROGRAM_FRAME_RE): the next command's crash
+   * under a record logged without its exception. Blank lines keep the state: they open nothing either way.
+   */
+  private skipsRereadReportLine(line: number, text: string): boolean {
+    const at = this.recordTraceback;
+    if (!isNonBlank(text)) return false;
+    this.recordTraceback = NOT_IN_RECORD;
+    if (CAPTURED_LOG_RECORD_RE.test(text)) {
+      this.recordTraceback = UNDER_RECORD;
+      return true;
+    }
+    if (at === UNDER_RECORD || at === UNDER_CHAIN_LINE) {
+      if (text === PY_TRACEBACK_HEAD) this.recordTraceback = IN_TRACEBACK;
+      else if (PY_GROUP_TRACEBACK_HEAD_RE.test(text)) this.recordTraceback = IN_GROUP_TRACEBACK;
+      // The ring holds the lines the re-read reads next: a chained traceback is the record's as its first one was.
+      if (at === UNDER_RECORD && PY_PROGRAM_FRAME_RE.test(this.ringAt(line + 1) ?? '')) this.recordTraceback = NOT_IN_RECORD;
+      if (this.recordTraceback !== NOT_IN_RECORD) return true;
+    } else if (at === IN_TRACEBACK) {
+      // A frame, or the exception's line that ends the traceback.
+      this.recordTraceback = indentOf(text) > 0 ? IN_TRACEBACK : PAST_EXCEPTION;
+      return true;
+    } else if (at === IN_GROUP_TRACEBACK) {
+      if (indentOf(text) > 0) {
+        this.recordTraceback = IN_GROUP_TRACEBACK;
+        return true;
+      }
+    } else if (at === PAST_EXCEPTION && PY_CHAIN_LINES.has(text)) {
+      this.recordTraceback = UNDER_CHAIN_LINE;
+      return true;
+    }
+    return PASSED_REPORT_HEADER_RE.test(text);
   }
 
   /**
@@ -1594,6 +1657,7 @@ export class LogScanner {
     // Not within another re-read (rescans do not nest): reports a re-read met are left unread, as before.
     if (this.rereading) return;
     this.rereadingPassingReports = true;
+    this.recordTraceback = NOT_IN_RECORD;
     // What the last line re-read opens stays open: the step's exit line may confirm it (Rule.confirmedByExit).
     this.rescan(Math.max(this.passingReportsFrom + 1, upTo - RING_SIZE + 2), upTo, false);
     this.rereadingPassingReports = false;

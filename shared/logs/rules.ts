@@ -617,6 +617,29 @@ export const PASSED_REPORT_PART_RE = /^-{3,} Captured (?:stdout|stderr|log) (?:s
 export const PASSED_REPORT_HEADER_RE = /^_{3,} (?:\[doctest\] )?\S.* _{3,}$/;
 
 /**
+ * A log record as pytest captures it (`---- Captured log call ----`), in its default format, `%(levelname)-8s
+ * %(name)s:%(filename)s:%(lineno)d %(message)s`: `ERROR    app.worker:test_a.py:15 lookup failed, falling back`. A
+ * record logged with its exception (`log.exception`, `exc_info=True`) carries the exception's traceback on the
+ * lines right under it: a handled exception the test logged, however a failure it looks.
+ */
+export const CAPTURED_LOG_RECORD_RE = /^(?:DEBUG {4}|INFO {5}|WARNING {2}|ERROR {4}|CRITICAL )\S+:[^\s:]+:\d+(?: |$)/;
+/** The first line of a Python traceback (`logging`'s formatter prints the exception as `traceback` does). */
+export const PY_TRACEBACK_HEAD = 'Traceback (most recent call last):';
+/**
+ * A traceback's frame in a program's outermost code: a script's module (`File "…/check.py", line 9, in <module>`), or
+ * runpy's under `python -m`. An exception that ends a program has it as its first frame; one a test caught and logged
+ * has the test's, or the code's that caught it.
+ */
+export const PY_PROGRAM_FRAME_RE = /^[\s|]*File "[^"]*", line \d+, in (?:<module>|_run_module_as_main)$/;
+/** The first line of an exception group's traceback (Python 3.11+), whose every line is indented. */
+export const PY_GROUP_TRACEBACK_HEAD_RE = /^\s*\+ Exception Group Traceback \(most recent call last\):$/;
+/** The lines that join a chained exception's traceback to the one before it (`raise … from …`, or raised while handling). */
+export const PY_CHAIN_LINES: ReadonlySet<string> = new Set([
+  'The above exception was the direct cause of the following exception:',
+  'During handling of the above exception, another exception occurred:',
+]);
+
+/**
  * Jest's failure of a test or hook that ran past its timeout: jest-circus's `thrown: "Exceeded timeout of 5000 ms
  * for a test.` (Jest 27 to 30; `… while waiting for \`done()\` to be called.` for a callback: circus throws the
  * message as a string, printed after `thrown:`, which a test's own console output does not start with),

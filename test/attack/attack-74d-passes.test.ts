@@ -40,9 +40,10 @@ import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-an
 // took 1.5–1.9× 770399dd's time (e.g. 690 vs 430 ms, 620 vs 370 ms with the line filter): under 2×, no finding.
 // Session 74's lead, after this attack: S74d-1, S74d-4 and S74d-5 closed (another run's progress line, session heading,
 // FAILURES or ERRORS end the reports; the re-read leaves its last block open for the exit line to confirm). S74d-2's
-// rows after a `-qq -rP` run whose passed test logged a traceback, and S74d-3, stay open (`it.fails`): under `-qq -rP`
-// nothing pytest prints tells its last passed test's captured log from what the step runs next; the re-read reads
-// that log as output, as the code before 0d4c4218 read it.
+// rows after a `-qq -rP` run whose passed test logged a traceback, and S74d-3, stayed open then: under `-qq -rP`
+// nothing pytest prints tells its last passed test's captured log from what the step runs next. Session 77 closed
+// them by the captured log's own form: the re-read leaves a record in pytest's log format unread, with the traceback
+// the record carries (LogScanner.skipsRereadReportLine); what follows the traceback's exception line is read.
 
 /** pytest's `sep` line (TerminalWriter.sep, 80 columns), as it prints headings and test headers. */
 function sep(char: string, title: string): string {
@@ -196,21 +197,21 @@ describe.each(LINE_FILTER_MODES)('S74d-1 (High, regression of 2aea4678): a secon
 describe.each(LINE_FILTER_MODES)("S74d-2 (Medium, regression of 2aea4678): a passed test's captured traceback, read again, ranks above the real failure, %s", (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
-  it.fails("docker compose's container traceback after `pytest -qq -rP` is the top failure", async () => {
+  it("docker compose's container traceback after `pytest -qq -rP` is the top failure", async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('python -m pytest -qq -rP tests && docker compose up --abort-on-container-exit worker', [...QQ_LOGGED, ...COMPOSE_CRASH]));
     expect(failures[0]).toEqual(['python.traceback', "worker-1  | ModuleNotFoundError: No module named 'psycopg'"]);
     expect(failures.map(([, line]) => line)).not.toContain(PASSED_TEST_ERROR);
   });
 
-  it.fails("Turborepo's ESLint error after `pytest -qq -rP` is the top failure", async () => {
+  it("Turborepo's ESLint error after `pytest -qq -rP` is the top failure", async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('python -m pytest -qq -rP tests && npx turbo run lint', [...QQ_LOGGED, ...TURBO_LINT]));
     expect(failures[0]?.[0]).toBe('eslint.error');
     expect(failures.map(([, line]) => line)).not.toContain(PASSED_TEST_ERROR);
   });
 
-  it.fails("a script's traceback after `pytest -qq -rP` is the top failure", async () => {
+  it("a script's traceback after `pytest -qq -rP` is the top failure", async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('python -m pytest -qq -rP tests && python scripts/check_migrations.py', [...QQ_LOGGED, ...SCRIPT_TRACEBACK]));
     expect(failures[0]).toEqual(['python.traceback', "RuntimeError: 1 migration(s) not applied: ['0007_add_index']"]);
@@ -227,7 +228,7 @@ describe.each(LINE_FILTER_MODES)("S74d-2 (Medium, regression of 2aea4678): a pas
 describe.each(LINE_FILTER_MODES)("S74d-3 (High, regression of 2aea4678; older vs 770399dd): exit 124 after `pytest -qq -rP` is no timeout, %s", (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
-  it.fails("`timeout 60` killing the command after a passing `pytest -qq -rP` is the top failure, not a passed test's traceback", async () => {
+  it("`timeout 60` killing the command after a passing `pytest -qq -rP` is the top failure, not a passed test's traceback", async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('python -m pytest -qq -rP tests && timeout 60 python scripts/smoke.py', QQ_LOGGED, 124));
     expect(failures[0]?.[0]).toBe('exit.timeout-124');
