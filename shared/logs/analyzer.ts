@@ -684,18 +684,6 @@ function indentOf(text: string, from = 0): number {
   return i - from;
 }
 
-/**
- * Where the re-read of passed tests' reports stands in a captured log record (LogScanner.skipsRereadReportLine): on no
- * record; right under one (its traceback may start); in its traceback, or in an exception group's; past the
- * exception's line (a chained one's line may follow); under that line (the chained traceback starts).
- */
-const NOT_IN_RECORD = 0;
-const UNDER_RECORD = 1;
-const IN_TRACEBACK = 2;
-const IN_GROUP_TRACEBACK = 3;
-const PAST_EXCEPTION = 4;
-const UNDER_CHAIN_LINE = 5;
-
 /** `line` without `prefix` when it is a line of that task (it carries exactly that prefix), else null. */
 function taskBody(prefix: string, line: string): string | null {
   return line.startsWith(prefix) && carriesOwnPrefix(prefix, line) ? line.slice(prefix.length) : null;
@@ -1121,8 +1109,10 @@ export class LogScanner {
    * tracebacks those carry open nothing (see rereadUnendedPassingReports, skipsRereadReportLine).
    */
   private rereadingPassingReports = false;
-  /** Where that re-read stands in a captured log record and the traceback under it (see skipsRereadReportLine). */
-  private recordTraceback = NOT_IN_RECORD;
+  /** In that re-read: the line above was a captured log record that may carry a traceback (see skipsRereadReportLine). */
+  private underCarryingRecord = false;
+  /** In that re-read: the last line of the traceback a captured log record carries, being left unread (0: none). */
+  private recordTracebackEnd = 0;
   /**
    * The open `until` block ended on a headline of its own rule (Composer's next `- Root composer.json requires …`):
    * that line opens the rule's next block whether or not the line filter passes it, as it would have gone on in it.
@@ -1606,43 +1596,68 @@ export class LogScanner {
 
   /**
    * In the re-read of passed tests' reports no pytest line ended (see rereadUnendedPassingReports): whether `text` is
-   * theirs and opens nothing, the rest being read as any output. A passed test's header; and a record of its captured
-   * log in pytest's format (CAPTURED_LOG_RECORD_RE) with the traceback the record carries, through the exception's
-   * line and the tracebacks chained to it: a handled exception a passing test logged (`log.exception`) ranked first
-   * above the failure of the command the step ran next, or, alone, hid a `timeout`'s exit 124 as what failed (attack
-   * 74d, S74d-2 and S74d-3). A traceback is told from what follows it by its own form: its frames are indented and
-   * its exception's line is not (an exception group's lines are all indented). One that no record stands right above
-   * is read, and so is one whose first frame is a program's outermost (PY_PROGRAM_FRAME_RE): the next command's crash
-   * under a record logged without its exception. Blank lines keep the state: they open nothing either way.
+   * theirs and opens nothing, the rest being read as any output. A passed test's header; a record of its captured log
+   * in pytest's format (CAPTURED_LOG_RECORD_RE); and the traceback right under an ERROR or CRITICAL record, with those
+   * chained to it, which the record carries (`log.exception`, `exc_info=True`): a handled exception a passing test
+   * logged ranked first above the failure of the command the step ran next, or, alone, hid a `timeout`'s exit 124 as
+   * what failed (attack 74d, S74d-2 and S74d-3). The traceback is read when the last of its chain starts in a
+   * program's outermost code (PY_PROGRAM_FRAME_RE): the next command's crash, under a record logged without its
+   * exception (attack 77, A77-1). Under a record of a lower level (a warning, which seldom carries one) it is read too:
+   * a traceback the next program prints itself (`traceback.print_exc()`) has a logged one's form (A77-2).
    */
   private skipsRereadReportLine(line: number, text: string): boolean {
-    const at = this.recordTraceback;
-    if (!isNonBlank(text)) return false;
-    this.recordTraceback = NOT_IN_RECORD;
+    if (line <= this.recordTracebackEnd) return true;
+    const underRecord = this.underCarryingRecord;
+    this.underCarryingRecord = false;
     if (CAPTURED_LOG_RECORD_RE.test(text)) {
-      this.recordTraceback = UNDER_RECORD;
+      this.underCarryingRecord = text.startsWith('ERROR') || text.startsWith('CRITICAL');
       return true;
     }
-    if (at === UNDER_RECORD || at === UNDER_CHAIN_LINE) {
-      if (text === PY_TRACEBACK_HEAD) this.recordTraceback = IN_TRACEBACK;
-      else if (PY_GROUP_TRACEBACK_HEAD_RE.test(text)) this.recordTraceback = IN_GROUP_TRACEBACK;
-      // The ring holds the lines the re-read reads next: a chained traceback is the record's as its first one was.
-      if (at === UNDER_RECORD && PY_PROGRAM_FRAME_RE.test(this.ringAt(line + 1) ?? '')) this.recordTraceback = NOT_IN_RECORD;
-      if (this.recordTraceback !== NOT_IN_RECORD) return true;
-    } else if (at === IN_TRACEBACK) {
-      // A frame, or the exception's line that ends the traceback.
-      this.recordTraceback = indentOf(text) > 0 ? IN_TRACEBACK : PAST_EXCEPTION;
-      return true;
-    } else if (at === IN_GROUP_TRACEBACK) {
-      if (indentOf(text) > 0) {
-        this.recordTraceback = IN_GROUP_TRACEBACK;
+    if (underRecord && (text === PY_TRACEBACK_HEAD || PY_GROUP_TRACEBACK_HEAD_RE.test(text))) {
+      const chain = this.tracebackChainAt(line);
+      if (!PY_PROGRAM_FRAME_RE.test(chain.lastFirstFrame)) {
+        this.recordTracebackEnd = chain.end;
         return true;
       }
-    } else if (at === PAST_EXCEPTION && PY_CHAIN_LINES.has(text)) {
-      this.recordTraceback = UNDER_CHAIN_LINE;
-      return true;
     }
     return PASSED_REPORT_HEADER_RE.test(text);
+  }
+
+  /**
+   * The Python traceback whose first line (`Traceback (most recent call last):`, or an exception group's) is the ring's
+   * line `head`, with the tracebacks chained to it (`The above exception was the direct cause …`): its last line, and
+   * the first frame of the last traceback, the one of the exception that was raised last. Read by form from the ring
+   * (the lines the re-read reads next): a traceback's frames are indented and its exception's line is not; every line
+   * of an exception group's is indented, up to the next group's first line. Cold path: a re-read only.
+   */
+  private tracebackChainAt(head: number): { end: number; lastFirstFrame: string } {
+    for (let at = head; ; ) {
+      const group = this.ringAt(at) !== PY_TRACEBACK_HEAD;
+      const firstFrame = this.ringAt(at + 1) ?? '';
+      let end = at;
+      for (let l = at + 1; ; l++) {
+        const text = this.ringAt(l);
+        if (text === null || !isNonBlank(text) || (group && PY_GROUP_TRACEBACK_HEAD_RE.test(text))) break;
+        if (indentOf(text) === 0) {
+          if (!group) end = l;
+          break;
+        }
+        end = l;
+      }
+      let next = this.afterBlankRingLines(end + 1);
+      if (!PY_CHAIN_LINES.has(this.ringAt(next) ?? '')) return { end, lastFirstFrame: firstFrame };
+      next = this.afterBlankRingLines(next + 1);
+      const chained = this.ringAt(next) ?? '';
+      if (chained !== PY_TRACEBACK_HEAD && !PY_GROUP_TRACEBACK_HEAD_RE.test(chained)) return { end, lastFirstFrame: firstFrame };
+      at = next;
+    }
+  }
+
+  /** The first ring line from `line` on that is not blank (or past the ring's last line). */
+  private afterBlankRingLines(line: number): number {
+    let l = line;
+    for (let text = this.ringAt(l); text !== null && !isNonBlank(text); text = this.ringAt(l)) l++;
+    return l;
   }
 
   /**
@@ -1657,7 +1672,8 @@ export class LogScanner {
     // Not within another re-read (rescans do not nest): reports a re-read met are left unread, as before.
     if (this.rereading) return;
     this.rereadingPassingReports = true;
-    this.recordTraceback = NOT_IN_RECORD;
+    this.underCarryingRecord = false;
+    this.recordTracebackEnd = 0;
     // What the last line re-read opens stays open: the step's exit line may confirm it (Rule.confirmedByExit).
     this.rescan(Math.max(this.passingReportsFrom + 1, upTo - RING_SIZE + 2), upTo, false);
     this.rereadingPassingReports = false;
