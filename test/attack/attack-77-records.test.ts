@@ -64,8 +64,11 @@ const QQ_RP_WARNING = [
   'WARNING  app.sync:test_sync.py:5 upstream slow, retrying in 1s',
 ];
 
-/** `python scripts/smoke.py` (`requests.get` of a service that is not up), exit 1: four chained tracebacks; the first starts in urllib3, not at the script's module. */
-const SMOKE_CRASH = [
+/**
+ * requests' refused connection as Python prints it, real: urllib3's three chained tracebacks up to its MaxRetryError,
+ * and the line that joins requests' own ConnectionError to them (each program below prints it from there on).
+ */
+const URLLIB3_REFUSED_CHAIN = [
   'Traceback (most recent call last):',
   '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/urllib3/connection.py", line 204, in _new_conn',
   '    sock = connection.create_connection(',
@@ -116,11 +119,10 @@ const SMOKE_CRASH = [
   'During handling of the above exception, another exception occurred:',
   '',
   'Traceback (most recent call last):',
-  '  File "/home/runner/work/ledger/ledger/scripts/smoke.py", line 9, in <module>',
-  '    main()',
-  '  File "/home/runner/work/ledger/ledger/scripts/smoke.py", line 4, in main',
-  '    r = requests.get("http://127.0.0.1:9/health", timeout=5)',
-  '        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
+];
+
+/** requests.get's own frames down to the ConnectionError it raises, and that error's line (real, as above). */
+const REQUESTS_GET_FRAMES = [
   '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/requests/api.py", line 87, in get',
   '    return request("get", url, params=params, **kwargs)',
   '           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
@@ -136,6 +138,17 @@ const SMOKE_CRASH = [
   '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/requests/adapters.py", line 729, in send',
   '    raise ConnectionError(e, request=request)',
   "requests.exceptions.ConnectionError: HTTPConnectionPool(host='127.0.0.1', port=9): Max retries exceeded with url: /health (Caused by NewConnectionError(\"HTTPConnection(host='127.0.0.1', port=9): Failed to establish a new connection: [Errno 111] Connection refused\"))",
+];
+
+/** `python scripts/smoke.py` (`requests.get` of a service that is not up), exit 1: four chained tracebacks; the first starts in urllib3, not at the script's module. */
+const SMOKE_CRASH = [
+  ...URLLIB3_REFUSED_CHAIN,
+  '  File "/home/runner/work/ledger/ledger/scripts/smoke.py", line 9, in <module>',
+  '    main()',
+  '  File "/home/runner/work/ledger/ledger/scripts/smoke.py", line 4, in main',
+  '    r = requests.get("http://127.0.0.1:9/health", timeout=5)',
+  '        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
+  ...REQUESTS_GET_FRAMES,
 ];
 
 /** `python scripts/fetch_fixtures.py`, exit 1: `raise RuntimeError(...) from e`; the cause's traceback starts in `load`. */
@@ -234,85 +247,16 @@ const QQ_RP_RING_HEAD = [
   '_______________________ test_health_falls_back_to_cache ________________________',
   '------------------------------ Captured log call -------------------------------',
   'ERROR    app.client:test_client.py:9 health check failed, using cached status',
-  'Traceback (most recent call last):',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/urllib3/connection.py", line 204, in _new_conn',
-  '    sock = connection.create_connection(',
-  '           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/urllib3/util/connection.py", line 85, in create_connection',
-  '    raise err',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/urllib3/util/connection.py", line 73, in create_connection',
-  '    sock.connect(sa)',
-  'ConnectionRefusedError: [Errno 111] Connection refused',
-  '',
-  'The above exception was the direct cause of the following exception:',
-  '',
-  'Traceback (most recent call last):',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/urllib3/connectionpool.py", line 788, in urlopen',
-  '    response = self._make_request(',
-  '               ^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/urllib3/connectionpool.py", line 493, in _make_request',
-  '    conn.request(',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/urllib3/connection.py", line 500, in request',
-  '    self.endheaders()',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/http/client.py", line 1289, in endheaders',
-  '    self._send_output(message_body, encode_chunked=encode_chunked)',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/http/client.py", line 1048, in _send_output',
-  '    self.send(msg)',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/http/client.py", line 986, in send',
-  '    self.connect()',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/urllib3/connection.py", line 331, in connect',
-  '    self.sock = self._new_conn()',
-  '                ^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/urllib3/connection.py", line 219, in _new_conn',
-  '    raise NewConnectionError(',
-  "urllib3.exceptions.NewConnectionError: HTTPConnection(host='127.0.0.1', port=9): Failed to establish a new connection: [Errno 111] Connection refused",
-  '',
-  'The above exception was the direct cause of the following exception:',
-  '',
-  'Traceback (most recent call last):',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/requests/adapters.py", line 696, in send',
-  '    resp = conn.urlopen(',
-  '           ^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/urllib3/connectionpool.py", line 842, in urlopen',
-  '    retries = retries.increment(',
-  '              ^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/urllib3/util/retry.py", line 543, in increment',
-  '    raise MaxRetryError(_pool, url, reason) from reason  # type: ignore[arg-type]',
-  '    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
-  "urllib3.exceptions.MaxRetryError: HTTPConnectionPool(host='127.0.0.1', port=9): Max retries exceeded with url: /health (Caused by NewConnectionError(\"HTTPConnection(host='127.0.0.1', port=9): Failed to establish a new connection: [Errno 111] Connection refused\"))",
-  '',
-  'During handling of the above exception, another exception occurred:',
-  '',
-  'Traceback (most recent call last):',
+  ...URLLIB3_REFUSED_CHAIN,
   '  File "/home/runner/work/ledger/ledger/t3/test_client.py", line 7, in test_health_falls_back_to_cache',
   '    requests.get("http://127.0.0.1:9/health", timeout=2)',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/requests/api.py", line 87, in get',
-  '    return request("get", url, params=params, **kwargs)',
-  '           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/requests/api.py", line 71, in request',
-  '    return session.request(method=method, url=url, **kwargs)',
-  '           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/requests/sessions.py", line 651, in request',
-  '    resp = self.send(prep, **send_kwargs)',
-  '           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/requests/sessions.py", line 784, in send',
-  '    r = adapter.send(request, **kwargs)',
-  '        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/site-packages/requests/adapters.py", line 729, in send',
-  '    raise ConnectionError(e, request=request)',
-  "requests.exceptions.ConnectionError: HTTPConnectionPool(host='127.0.0.1', port=9): Max retries exceeded with url: /health (Caused by NewConnectionError(\"HTTPConnection(host='127.0.0.1', port=9): Failed to establish a new connection: [Errno 111] Connection refused\"))",
+  ...REQUESTS_GET_FRAMES,
   '_______________________________ test_bulk_report _______________________________',
   '----------------------------- Captured stdout call -----------------------------',
 ];
 
-/** `python -m pytest -qq -rP t2/test_more.py::test_multiline_message_logged`, exit 0: `log.exception` with a message of two lines. */
-const QQ_RP_MULTILINE = [
-  '.                                                                        [100%]',
-  '==================================== PASSES ====================================',
-  '________________________ test_multiline_message_logged _________________________',
-  '------------------------------ Captured log call -------------------------------',
-  'ERROR    app.importer:test_more.py:11 import of batch 7 failed',
-  'source=s3://bucket/batch-7.json',
+/** The traceback `log.exception` prints under its record in t2/test_more.py (real: `json.loads` of a single-quoted object). */
+const LOGGED_JSON_TRACEBACK = [
   'Traceback (most recent call last):',
   '  File "/home/runner/work/ledger/ledger/t2/test_more.py", line 9, in test_multiline_message_logged',
   "    parse(\"{'a': 1}\")",
@@ -329,6 +273,17 @@ const QQ_RP_MULTILINE = [
   '    obj, end = self.scan_once(s, idx)',
   '               ^^^^^^^^^^^^^^^^^^^^^^',
   'json.decoder.JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)',
+];
+
+/** `python -m pytest -qq -rP t2/test_more.py::test_multiline_message_logged`, exit 0: `log.exception` with a message of two lines. */
+const QQ_RP_MULTILINE = [
+  '.                                                                        [100%]',
+  '==================================== PASSES ====================================',
+  '________________________ test_multiline_message_logged _________________________',
+  '------------------------------ Captured log call -------------------------------',
+  'ERROR    app.importer:test_more.py:11 import of batch 7 failed',
+  'source=s3://bucket/batch-7.json',
+  ...LOGGED_JSON_TRACEBACK,
 ];
 
 /** `python -m pytest -qq -rP t5`, exit 0: the code under test adds its own stderr handler, so the logged exception is printed twice: under `Captured stderr call` in that handler's format, under `Captured log call` in pytest's. */
@@ -406,22 +361,7 @@ const QQ_RP_LOG_FORMAT = [
   '------------------------------ Captured log call -------------------------------',
   '17:12:03 ERROR [app.importer] import of batch 7 failed',
   'source=s3://bucket/batch-7.json',
-  'Traceback (most recent call last):',
-  '  File "/home/runner/work/ledger/ledger/t2/test_more.py", line 9, in test_multiline_message_logged',
-  "    parse(\"{'a': 1}\")",
-  '  File "/home/runner/work/ledger/ledger/t2/test_more.py", line 5, in parse',
-  '    return json.loads(raw)',
-  '           ^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/json/__init__.py", line 346, in loads',
-  '    return _default_decoder.decode(s)',
-  '           ^^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/json/decoder.py", line 337, in decode',
-  '    obj, end = self.raw_decode(s, idx=_w(s, 0).end())',
-  '               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
-  '  File "/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/json/decoder.py", line 353, in raw_decode',
-  '    obj, end = self.scan_once(s, idx)',
-  '               ^^^^^^^^^^^^^^^^^^^^^^',
-  'json.decoder.JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)',
+  ...LOGGED_JSON_TRACEBACK,
 ];
 
 /** `python -m pytest -qq -rP --color=yes t2/test_rec.py`, exit 0: a passed test logs a chained exception (`exc_info=True`), ANSI colours as printed. */
