@@ -91,11 +91,19 @@ describe.each(LINE_FILTER_MODES)("a passed test's captured log records, read aga
     expect(failures.map(([, line]) => line)).toContain('RuntimeError: wrapped');
   });
 
-  it("a program's traceback right under a record logged without its exception is read: its first frame is the script's module", async () => {
+  it("a program's traceback right under a warning record is read: a warning seldom carries one", async () => {
     setLineFilterUse(filterUse);
     const plain = QQ_RP_LOGGED.slice(0, QQ_RP_LOGGED.indexOf('WARNING  app.sync:test_records.py:14 after the failure') + 1);
     const failures = await failuresOf(failedStepLog('python -m pytest -qq -rP tests && python scripts/check_schema.py', [...plain, ...SCHEMA_SCRIPT]));
     expect(failures[0]?.[0]).toBe('python.traceback');
     expect(failures[0]?.[1]).toMatch(/^json\.decoder\.JSONDecodeError: /);
+  });
+
+  it("a program's crash right under an ERROR record logged without its exception is read: its traceback starts in the script's module", async () => {
+    setLineFilterUse(filterUse);
+    // pytest prints the same record line for `log.error("batch failed")` as for `log.exception`, without the traceback.
+    const record = QQ_RP_LOGGED.slice(0, QQ_RP_LOGGED.indexOf('ERROR    app.sync:test_records.py:21 batch failed') + 1);
+    const failures = await failuresOf(failedStepLog('python -m pytest -qq -rP tests && python scripts/check_schema.py', [...record, ...SCHEMA_SCRIPT]));
+    expect(failures[0]).toEqual(['python.traceback', 'json.decoder.JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)']);
   });
 });
