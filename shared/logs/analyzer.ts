@@ -32,6 +32,7 @@ import {
   PASSING_REPORTS_END_RE,
   PASSING_REPORTS_HEADING_RE,
   PY_CHAIN_LINES,
+  PY_GROUP_FRAME_LINE_RE,
   PY_GROUP_TRACEBACK_HEAD_RE,
   PY_PROGRAM_FRAME_RE,
   PY_TRACEBACK_HEAD,
@@ -1109,8 +1110,8 @@ export class LogScanner {
    * tracebacks those carry open nothing (see rereadUnendedPassingReports, skipsRereadReportLine).
    */
   private rereadingPassingReports = false;
-  /** In that re-read: the line above was a captured log record that may carry a traceback (see skipsRereadReportLine). */
-  private underCarryingRecord = false;
+  /** In that re-read: the line of the last captured log record that may carry a traceback (0: none; see skipsRereadReportLine). */
+  private carryingRecordLine = 0;
   /** In that re-read: the last line of the traceback a captured log record carries, being left unread (0: none). */
   private recordTracebackEnd = 0;
   /**
@@ -1597,22 +1598,24 @@ export class LogScanner {
   /**
    * In the re-read of passed tests' reports no pytest line ended (see rereadUnendedPassingReports): whether `text` is
    * theirs and opens nothing, the rest being read as any output. A passed test's header; a record of its captured log
-   * in pytest's format (CAPTURED_LOG_RECORD_RE); and the traceback right under an ERROR or CRITICAL record, with those
-   * chained to it, which the record carries (`log.exception`, `exc_info=True`): a handled exception a passing test
-   * logged ranked first above the failure of the command the step ran next, or, alone, hid a `timeout`'s exit 124 as
-   * what failed (attack 74d, S74d-2 and S74d-3). The traceback is read when the last of its chain starts in a
-   * program's outermost code (PY_PROGRAM_FRAME_RE): the next command's crash, under a record logged without its
-   * exception (attack 77, A77-1). Under a record of a lower level (a warning, which seldom carries one) it is read too:
-   * a traceback the next program prints itself (`traceback.print_exc()`) has a logged one's form (A77-2).
+   * in pytest's format (CAPTURED_LOG_RECORD_RE); and the traceback right under an ERROR or CRITICAL record (blank
+   * lines aside), with those chained to it, which the record carries (`log.exception`, `exc_info=True`): a handled
+   * exception a passing test logged ranked first above the failure of the command the step ran next, or, alone, hid a
+   * `timeout`'s exit 124 as what failed (attack 74d, S74d-2 and S74d-3). The traceback is read when the last of its
+   * chain starts in a program's outermost code (PY_PROGRAM_FRAME_RE): the next command's crash, under a record logged
+   * without its exception (attack 77, A77-1). Under a record of a lower level (a warning, which seldom carries one) it
+   * is read too: a traceback the next program prints itself (`traceback.print_exc()`) has a logged one's form (A77-2).
    */
   private skipsRereadReportLine(line: number, text: string): boolean {
     if (line <= this.recordTracebackEnd) return true;
-    const underRecord = this.underCarryingRecord;
-    this.underCarryingRecord = false;
     if (CAPTURED_LOG_RECORD_RE.test(text)) {
-      this.underCarryingRecord = text.startsWith('ERROR') || text.startsWith('CRITICAL');
+      this.carryingRecordLine = text.startsWith('ERROR') || text.startsWith('CRITICAL') ? line : 0;
       return true;
     }
+    // Right under the record: only blank lines between (a message that ends in a newline prints one). The ring is
+    // asked, as a line a block or a task's prefix took never comes here.
+    const underRecord = this.carryingRecordLine > 0 && this.nextNonBlankRingLine(this.carryingRecordLine + 1) === line;
+    this.carryingRecordLine = 0;
     if (underRecord && (text === PY_TRACEBACK_HEAD || PY_GROUP_TRACEBACK_HEAD_RE.test(text))) {
       const chain = this.tracebackChainAt(line);
       if (!PY_PROGRAM_FRAME_RE.test(chain.lastFirstFrame)) {
@@ -1628,7 +1631,9 @@ export class LogScanner {
    * line `head`, with the tracebacks chained to it (`The above exception was the direct cause …`): its last line, and
    * the first frame of the last traceback, the one of the exception that was raised last. Read by form from the ring
    * (the lines the re-read reads next): a traceback's frames are indented and its exception's line is not; every line
-   * of an exception group's is indented, up to the next group's first line. Cold path: a re-read only.
+   * of an exception group's starts, past its indent, with the `|` or `+` of the group's frame, up to the next group's
+   * first line (an indented line without one, a test runner's ` FAIL  src/a.test.js`, is what came next). Cold path:
+   * a re-read only.
    */
   private tracebackChainAt(head: number): { end: number; lastFirstFrame: string } {
     for (let at = head; ; ) {
@@ -1637,24 +1642,24 @@ export class LogScanner {
       let end = at;
       for (let l = at + 1; ; l++) {
         const text = this.ringAt(l);
-        if (text === null || !isNonBlank(text) || (group && PY_GROUP_TRACEBACK_HEAD_RE.test(text))) break;
+        if (text === null || !isNonBlank(text) || (group && (!PY_GROUP_FRAME_LINE_RE.test(text) || PY_GROUP_TRACEBACK_HEAD_RE.test(text)))) break;
         if (indentOf(text) === 0) {
           if (!group) end = l;
           break;
         }
         end = l;
       }
-      let next = this.afterBlankRingLines(end + 1);
+      let next = this.nextNonBlankRingLine(end + 1);
       if (!PY_CHAIN_LINES.has(this.ringAt(next) ?? '')) return { end, lastFirstFrame: firstFrame };
-      next = this.afterBlankRingLines(next + 1);
+      next = this.nextNonBlankRingLine(next + 1);
       const chained = this.ringAt(next) ?? '';
       if (chained !== PY_TRACEBACK_HEAD && !PY_GROUP_TRACEBACK_HEAD_RE.test(chained)) return { end, lastFirstFrame: firstFrame };
       at = next;
     }
   }
 
-  /** The first ring line from `line` on that is not blank (or past the ring's last line). */
-  private afterBlankRingLines(line: number): number {
+  /** The number of the first ring line from `line` on that is not blank (or of the first past the ring's last line). */
+  private nextNonBlankRingLine(line: number): number {
     let l = line;
     for (let text = this.ringAt(l); text !== null && !isNonBlank(text); text = this.ringAt(l)) l++;
     return l;
@@ -1672,7 +1677,7 @@ export class LogScanner {
     // Not within another re-read (rescans do not nest): reports a re-read met are left unread, as before.
     if (this.rereading) return;
     this.rereadingPassingReports = true;
-    this.underCarryingRecord = false;
+    this.carryingRecordLine = 0;
     this.recordTracebackEnd = 0;
     // What the last line re-read opens stays open: the step's exit line may confirm it (Rule.confirmedByExit).
     this.rescan(Math.max(this.passingReportsFrom + 1, upTo - RING_SIZE + 2), upTo, false);

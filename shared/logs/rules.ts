@@ -618,11 +618,13 @@ export const PASSED_REPORT_HEADER_RE = /^_{3,} (?:\[doctest\] )?\S.* _{3,}$/;
 
 /**
  * A log record as pytest captures it (`---- Captured log call ----`), in its default format, `%(levelname)-8s
- * %(name)s:%(filename)s:%(lineno)d %(message)s`: `ERROR    app.worker:test_a.py:15 lookup failed, falling back`. A
+ * %(name)s:%(filename)s:%(lineno)d %(message)s`: `ERROR    app.worker:test_a.py:15 lookup failed, falling back`. The
+ * file is a module's base name (`<stdin>` for code without one), which keeps a linter's `ERROR    src/a.py:12:3 E501`
+ * out. A
  * record logged with its exception (`log.exception`, `exc_info=True`) carries the exception's traceback on the
  * lines right under it: a handled exception the test logged, however a failure it looks.
  */
-export const CAPTURED_LOG_RECORD_RE = /^(?:DEBUG {4}|INFO {5}|WARNING {2}|ERROR {4}|CRITICAL )\S+:[^\s:]+:\d+(?: |$)/;
+export const CAPTURED_LOG_RECORD_RE = /^(?:DEBUG {4}|INFO {5}|WARNING {2}|ERROR {4}|CRITICAL )[^\s:]+:(?:[^\s:/\\]+\.pyw?|<[\w ]+>):\d+(?: |$)/;
 /** The first line of a Python traceback (`logging`'s formatter prints the exception as `traceback` does). */
 export const PY_TRACEBACK_HEAD = 'Traceback (most recent call last):';
 /**
@@ -633,6 +635,8 @@ export const PY_TRACEBACK_HEAD = 'Traceback (most recent call last):';
 export const PY_PROGRAM_FRAME_RE = /^[\s|]*File "[^"]*", line \d+, in (?:<module>|_run_module_as_main)$/;
 /** The first line of an exception group's traceback (Python 3.11+), whose every line is indented. */
 export const PY_GROUP_TRACEBACK_HEAD_RE = /^\s*\+ Exception Group Traceback \(most recent call last\):$/;
+/** A line of an exception group's traceback: past its indent, the `|` or `+` of the frame Python draws around it. */
+export const PY_GROUP_FRAME_LINE_RE = /^\s*[|+]/;
 /** The lines that join a chained exception's traceback to the one before it (`raise … from …`, or raised while handling). */
 export const PY_CHAIN_LINES: ReadonlySet<string> = new Set([
   'The above exception was the direct cause of the following exception:',

@@ -42,8 +42,9 @@ import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-an
 // FAILURES or ERRORS end the reports; the re-read leaves its last block open for the exit line to confirm). S74d-2's
 // rows after a `-qq -rP` run whose passed test logged a traceback, and S74d-3, stayed open then: under `-qq -rP`
 // nothing pytest prints tells its last passed test's captured log from what the step runs next. Session 77 closed
-// them by the captured log's own form: the re-read leaves a record in pytest's log format unread, with the traceback
-// the record carries (LogScanner.skipsRereadReportLine); what follows the traceback's exception line is read.
+// them by the captured log's own form: the re-read leaves a record in pytest's log format unread, and under an ERROR or
+// CRITICAL record the traceback chain it carries, unless the chain's last traceback starts in a program's outermost
+// code (LogScanner.skipsRereadReportLine; attack 77 and its review have the cases).
 
 /** pytest's `sep` line (TerminalWriter.sep, 80 columns), as it prints headings and test headers. */
 function sep(char: string, title: string): string {

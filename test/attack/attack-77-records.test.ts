@@ -14,7 +14,7 @@ import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-an
 // without its exception (`WARNING  app.sync:… retrying`). A chained traceback's first block is the cause's, whose first
 // frame is where it was caught (urllib3's `_new_conn`, the script's `load`), never `<module>`: the program-frame check
 // does not fire, the first traceback is skipped as the record's, and every chained one after it
-// (UNDER_CHAIN_LINE takes no frame check). Any `raise … from e` or a requests/urllib/Django-DB connection failure
+// (a chained traceback took no frame check). Any `raise … from e` or a requests/urllib/Django-DB connection failure
 // (`pytest -qq -rP && python manage.py migrate`) has this shape. The step's failure drops from python.traceback (whole
 // traceback) to generic.step-output's five-line tail; for the `raise … from` script the category moves from
 // configuration to test_failure. d7d37f29 ranked the python.traceback first: right.
@@ -23,13 +23,13 @@ import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-an
 // failure is generic.step-output whose first line is a frame (`  File "…/check_env.py", line 4, in check`).
 // d7d37f29: python.traceback `KeyError: 'DATABASE_URL'`, right.
 // A77-3 (Medium, not fixed; d7d37f29 also wrong): a passed test logs an asyncio.TaskGroup's ExceptionGroup, then the next
-// script dies of its own TaskGroup's ExceptionGroup. IN_GROUP_TRACEBACK skips every indented line, and the script's
+// script dies of its own TaskGroup's ExceptionGroup. The logged group's state took every indented line, and the script's
 // group traceback is all indented (`  + Exception Group Traceback`, `  |   File …`): it is taken as the logged group's
 // and skipped whole. Top failure: generic.step-output `    | Traceback (most recent call last):`, no
 // python.exception-group. d7d37f29 ranked the passed test's record (generic.error) first, over 36 lines.
 // A77-4 (Medium, not fixed; d7d37f29 the same): the re-read reads only the ring's last 255 lines. When a passed test's
 // logged chained traceback straddles the window's start (its record outside it; here a 289-line PASSES whose second test
-// prints 215 lines), the state is NOT_IN_RECORD at the first traceback head it meets: the passed test's
+// prints 215 lines), no record stands above the first traceback head the re-read meets: the passed test's
 // requests.exceptions.ConnectionError is the top failure and `timeout`'s exit 124 is not reported (S74d-3's shape).
 // A77-5 (Medium, not fixed; d7d37f29 the same): `log.exception("import of batch 7 failed\nsource=…")`, a message of two
 // lines: the traceback is under the message's second line, not under the record, so it is read; exit 124 hidden under
@@ -49,7 +49,7 @@ import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-an
 // start in a program's outermost code; only an ERROR or CRITICAL record is taken to carry one; an exception group's
 // traceback ends where another group's starts. Left open: A77-2 under an ERROR record logged without its exception (a
 // row of its own), A77-4 to A77-8.
-// Held (guards below): a chained crash after a record that carried its traceback (PAST_EXCEPTION reads it);
+// Held (guards below): a chained crash after a record that carried its traceback (read past the logged exception's line);
 // `--color=yes` output (ANSI levels) with exit 124; a SyntaxError script after a logged exception group; pydantic's
 // multi-line message with exit 124; the crash alone. Also `gh run view --log`'s layout and timestamped lines behave as
 // the plain rows (checked by hand, A77-1 reproduces there too). Cost: a 32.7 MB log of 1,500 `-qq -rP` steps of
@@ -396,14 +396,14 @@ const OUTPUT_FROM = 5;
 describe.each(LINE_FILTER_MODES)('attack 77: captured log records in the re-read of `pytest -qq -rP`, %s', (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
-  // A77-1 (High, regression; d7d37f29 right)
+  // A77-1 (High, regression; d7d37f29 right): closed by d034b728
   it("A77-1: requests' chained ConnectionError of the next command, right under a record without exc_info, is the top python.traceback", async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('python -m pytest -qq -rP tests && python scripts/smoke.py', [...QQ_RP_WARNING, ...SMOKE_CRASH]));
     expect(failures[0]).toEqual(['python.traceback', SMOKE_CRASH[SMOKE_CRASH.length - 1]]);
   });
 
-  // A77-1 (High, regression; d7d37f29 right)
+  // A77-1 (High, regression; d7d37f29 right): closed by d034b728
   it('A77-1: a script\'s `raise … from e` crash right under a record without exc_info is the top python.traceback, category configuration', async () => {
     setLineFilterUse(filterUse);
     const analysis = await analyzeLog(failedStepLog('python -m pytest -qq -rP tests && python scripts/fetch_fixtures.py', [...QQ_RP_WARNING, ...FIXTURES_CRASH]));
@@ -411,7 +411,7 @@ describe.each(LINE_FILTER_MODES)('attack 77: captured log records in the re-read
     expect(analysis.category).toBe('configuration');
   });
 
-  // A77-2 (Medium, regression; d7d37f29 right)
+  // A77-2 (Medium, regression; d7d37f29 right): closed by d034b728
   it("A77-2: a traceback the next program prints itself (print_exc in main) right under a record is the top python.traceback", async () => {
     setLineFilterUse(filterUse);
     const failures = await failuresOf(failedStepLog('python -m pytest -qq -rP tests && python scripts/check_env.py', [...QQ_RP_WARNING, ...ENV_CHECK_PRINTED]));
@@ -428,7 +428,7 @@ describe.each(LINE_FILTER_MODES)('attack 77: captured log records in the re-read
     expect(failures[0]).toEqual(['python.traceback', "KeyError: 'DATABASE_URL'"]);
   });
 
-  // A77-3 (Medium, not fixed; d7d37f29 also wrong)
+  // A77-3 (Medium; d7d37f29 also wrong): closed by d034b728
   it("A77-3: the next script's ExceptionGroup crash after a passed test's logged ExceptionGroup is the top python.exception-group", async () => {
     setLineFilterUse(filterUse);
     const analysis = await analyzeLog(failedStepLog('python -m pytest -qq -rP tg && python scripts/sync_shards.py', [...QQ_RP_GROUP, ...SHARDS_CRASH]));
@@ -506,5 +506,51 @@ describe.each(LINE_FILTER_MODES)('attack 77: captured log records in the re-read
     expect((await failuresOf(failedStepLog('python scripts/smoke.py', SMOKE_CRASH)))[0]).toEqual(['python.traceback', SMOKE_CRASH[SMOKE_CRASH.length - 1]]);
     expect((await failuresOf(failedStepLog('python scripts/check_env.py', ENV_CHECK_PRINTED)))[0]).toEqual(['python.traceback', "KeyError: 'DATABASE_URL'"]);
     expect((await failuresOf(failedStepLog('python scripts/sync_shards.py', SHARDS_CRASH)))[0]?.[0]).toBe('python.exception-group');
+  });
+});
+
+// Review of session 77 (after d034b728), two findings, closed by the lead's follow-up (rows written first, failing):
+// R77-1 (Medium): an exception group's traceback ran on through any indented line, so the next command's output that
+// starts indented (Jest's ` FAIL  src/sum.test.js`, `  ● sum › adds two numbers`) was taken as the logged group's and
+// left unread. A group's lines start, past their indent, with the `|` or `+` of the frame Python draws.
+// R77-2 (Low): the record expression took a linter's `ERROR    src/app/models.py:12:3 E501 …` for a captured record
+// (its `\S+` reached past a colon). A record's file is a module's base name.
+
+/** `npx jest` (Jest 29's default reporter), one failed test, exit 1: Jest's documented layout. */
+const JEST_FAILED = [
+  ' FAIL  src/sum.test.js',
+  '  ● sum › adds two numbers',
+  '',
+  '    expect(received).toBe(expected) // Object.is equality',
+  '',
+  '    Expected: 4',
+  '    Received: 5',
+  '',
+  '      3 | test(\'adds two numbers\', () => {',
+  '    > 4 |   expect(sum(2, 2)).toBe(4);',
+  '        |                     ^',
+  '      5 | });',
+  '',
+  '      at Object.toBe (src/sum.test.js:4:21)',
+  '',
+  'Tests:       1 failed, 1 total',
+];
+
+describe.each(LINE_FILTER_MODES)('review 77: the re-read of `pytest -qq -rP` after d034b728, %s', (_name, filterUse) => {
+  afterEach(() => setLineFilterUse(null));
+
+  it("R77-1: Jest's failure right after a passed test's logged exception group is a Jest failure, the group not reported", async () => {
+    setLineFilterUse(filterUse);
+    const failures = await failuresOf(failedStepLog('python -m pytest -qq -rP tg && npx jest', [...QQ_RP_GROUP, ...JEST_FAILED]));
+    expect(failures[0]?.[0]).toMatch(/^jest\./);
+    expect(failures.map(([, line]) => line)).not.toContain('ERROR    app.tasks:test_tasks.py:16 some shards failed, serving cached data');
+  });
+
+  it("R77-2: a linter's `ERROR    path:line:col` line after the reports is read, not taken for a captured record", async () => {
+    setLineFilterUse(filterUse);
+    const lint = 'ERROR    src/app/models.py:12:3 E501 line too long (101 > 100 characters)';
+    const failures = await failuresOf(failedStepLog('python -m pytest -qq -rP tests && ./lint.sh', [...QQ_RP_WARNING, lint]));
+    // Read as the line it is (d7d37f29 read it so), not only in the step's last lines (generic.step-output).
+    expect(failures).toEqual([['generic.error', lint]]);
   });
 });

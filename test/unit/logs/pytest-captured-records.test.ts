@@ -61,6 +61,21 @@ const SCHEMA_SCRIPT = [
   'json.decoder.JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)',
 ];
 
+/**
+ * `python scripts/check_env.py`, exit 1 (real, Python 3.11.7): `main` catches the KeyError, prints it with
+ * `traceback.print_exc()` and returns 1, so the traceback starts in `main`, not at the script's module.
+ */
+const ENV_CHECK_PRINTED = [
+  'Traceback (most recent call last):',
+  '  File "/home/runner/work/ledger/ledger/scripts/check_env.py", line 12, in main',
+  '    check()',
+  '  File "/home/runner/work/ledger/ledger/scripts/check_env.py", line 7, in check',
+  '    return os.environ["DATABASE_URL"]',
+  '           ~~~~~~~~~~^^^^^^^^^^^^^^^^',
+  '  File "<frozen os>", line 679, in __getitem__',
+  "KeyError: 'DATABASE_URL'",
+];
+
 /** Lines of `failures` that are a passed test's captured log: a record, or a line of a traceback one carries. */
 function loggedLinesAmong(failures: ReadonlyArray<[string, string | undefined]>): string[] {
   const logged = new Set(QQ_RP_LOGGED.slice(QQ_RP_LOGGED.indexOf('------------------------------ Captured log call -------------------------------')));
@@ -84,19 +99,18 @@ describe.each(LINE_FILTER_MODES)("a passed test's captured log records, read aga
     expect(loggedLinesAmong(failures)).toEqual([]);
   });
 
-  it('guard: the same records and tracebacks printed by a program the step ran (no pytest reports) are read as ever', async () => {
+  it('guard: the same record and chained traceback printed by a program the step ran (no pytest reports) is its failure', async () => {
     setLineFilterUse(filterUse);
     const records = QQ_RP_LOGGED.slice(QQ_RP_LOGGED.indexOf('ERROR    app.sync:test_records.py:13 conversion failed'), QQ_RP_LOGGED.indexOf('WARNING  app.sync:test_records.py:14 after the failure'));
     const failures = await failuresOf(failedStepLog('python worker.py', records));
-    expect(failures.map(([, line]) => line)).toContain('RuntimeError: wrapped');
+    expect(failures[0]).toEqual(['python.traceback', 'RuntimeError: wrapped']);
   });
 
-  it("a program's traceback right under a warning record is read: a warning seldom carries one", async () => {
+  it("a traceback the next program prints itself, right under a warning record, is read: a warning seldom carries one", async () => {
     setLineFilterUse(filterUse);
     const plain = QQ_RP_LOGGED.slice(0, QQ_RP_LOGGED.indexOf('WARNING  app.sync:test_records.py:14 after the failure') + 1);
-    const failures = await failuresOf(failedStepLog('python -m pytest -qq -rP tests && python scripts/check_schema.py', [...plain, ...SCHEMA_SCRIPT]));
-    expect(failures[0]?.[0]).toBe('python.traceback');
-    expect(failures[0]?.[1]).toMatch(/^json\.decoder\.JSONDecodeError: /);
+    const failures = await failuresOf(failedStepLog('python -m pytest -qq -rP tests && python scripts/check_env.py', [...plain, ...ENV_CHECK_PRINTED]));
+    expect(failures[0]).toEqual(['python.traceback', "KeyError: 'DATABASE_URL'"]);
   });
 
   it("a program's crash right under an ERROR record logged without its exception is read: its traceback starts in the script's module", async () => {
