@@ -633,9 +633,15 @@ export const PY_TRACEBACK_HEAD = 'Traceback (most recent call last):';
  * has the test's, or the code's that caught it.
  */
 export const PY_PROGRAM_FRAME_RE = /^[\s|]*File "[^"]*", line \d+, in (?:<module>|_run_module_as_main)$/;
-/** The first line of an exception group's traceback (Python 3.11+), whose every line is indented. */
+/**
+ * The first line of an exception group's traceback (Python 3.11+), whose every line is indented:
+ * python.exception-group's headline.
+ */
 export const PY_GROUP_TRACEBACK_HEAD_RE = /^\s*\+ Exception Group Traceback \(most recent call last\):$/;
-/** A line of an exception group's traceback: past its indent, the `|` or `+` of the frame Python draws around it. */
+/**
+ * A line of an exception group's traceback: past its indent, the `|` or `+` of the frame Python draws around it
+ * (python.exception-group's `cont`).
+ */
 export const PY_GROUP_FRAME_LINE_RE = /^\s*[|+]/;
 /** The lines that join a chained exception's traceback to the one before it (`raise … from …`, or raised while handling). */
 export const PY_CHAIN_LINES: ReadonlySet<string> = new Set([
@@ -847,7 +853,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // and `+` rails: the group's own traceback and exception, then each sub-exception's under `+-+---- 1 ----`, down
   // to the closing `+------`. The group's line says what failed; its sub-exceptions under it, why.
   { id: 'python.exception-group', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
-    re: /^\s*\+ Exception Group Traceback \(most recent call last\):$/, cont: /^\s*[|+]/,
+    re: PY_GROUP_TRACEBACK_HEAD_RE, cont: PY_GROUP_FRAME_LINE_RE,
     pick: [{ re: PY_EXCEPTION_GROUP_LINE_RE }] },
   // Django's system checks (`manage.py check`, and every command that runs them first: `test`, `migrate`) stop the
   // command with `SystemCheckError: System check identified some issues:`, the `ERRORS:` and `WARNINGS:` found, each
