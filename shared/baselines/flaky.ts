@@ -49,7 +49,7 @@ export function failedJobsClaim(incidents: Pick<IncidentRecords, 'record' | 'rec
 
 /**
  * The mark the failed jobs' counts carry, and how they are made: `counts`, then the record of the claim counted and
- * the mark's release (see ClaimCounts.count in shared/knowledge/claims.ts).
+ * the mark's release (see ClaimCounts.count in shared/stores/incident-claims.ts).
  */
 export interface JobCounts {
   mark: CountMark;

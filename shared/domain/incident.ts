@@ -637,7 +637,7 @@ export interface Incident {
 
 /**
  * Once-only markers an incident item can carry, each set by the first write that takes it (the knowledge base's
- * counters, experiment outcomes, metrics: see shared/knowledge/claims.ts and `IncidentStore.record`).
+ * counters, experiment outcomes, metrics: see shared/stores/incident-claims.ts and `IncidentStore.record`).
  */
 export type ClaimName =
   | 'kbSeenAt'

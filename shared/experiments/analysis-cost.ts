@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Incident } from '../domain/incident.js';
-import { claimCounts, takeClaim } from '../knowledge/claims.js';
+import { claimCounts, takeClaim } from '../stores/incident-claims.js';
 import type { Clock } from '../ports.js';
 import { addVariantCounters } from './counters.js';
 

@@ -402,7 +402,7 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       // Claimed first, counted after, by every call: the unit's marks keep its attempt once, so a call that died in
       // between loses nothing. A unit created before it was claimed with a time was counted then; one whose claim is
       // recorded counted, too. Then the marks leave the variant's and the bucket's counters, which every unit of the
-      // experiment writes (see finishClaim in shared/knowledge/claims.ts).
+      // experiment writes (see finishClaim in shared/stores/incident-claims.ts).
       const claimed = readClaimValue(unit[UNIT_CLAIM]);
       const marks = claimed && !claimed.counted ? marksOfClaim(item.sk, { at: claimed.at, first: created }, at) : null;
       if (marks && claimed) {

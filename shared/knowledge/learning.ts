@@ -14,7 +14,7 @@ import type { Clock } from '../ports.js';
 import type { StepLogger } from '../ports.js';
 import type { ClaimName } from '../domain/incident.js';
 import { ConfigError } from '../errors.js';
-import { type ClaimCounts, claimCounts, takeClaim } from './claims.js';
+import { type ClaimCounts, claimCounts, takeClaim } from '../stores/incident-claims.js';
 import { type FixVerdicts, createFixVerdicts } from './fix-verdict.js';
 import { AUTOMATIC_ACTIONS, type Votes, createVotes } from './votes.js';
 import type { LearnedDescription } from './store.js';
@@ -112,7 +112,7 @@ function outsideExperiment(incident: Incident, action: RemediationAction): Remed
   return incident.experiment ? null : action;
 }
 
-/** The outcome claims on incidents (shared/knowledge/claims.ts) and the marks of their counts. */
+/** The outcome claims on incidents (shared/stores/incident-claims.ts) and the marks of their counts. */
 function outcomeClaims(client: DynamoDBDocumentClient, incidentsTable: string, clock: Clock) {
   /**
    * Takes the event's claim on the incident, and the marks of its counts (one per counter item: `step`), named by

@@ -36,7 +36,7 @@ import type { Clock, StepLogger } from '../ports.js';
 import { marksOfClaim } from '../stores/count-marks.js';
 import { type DueKey, createDueIndex, storedDueKey } from '../stores/due-index.js';
 import { VOTE_TALLY_MARK_PREFIX, incidentKey } from '../stores/incident-store.js';
-import { moveClaimForChange } from './claims.js';
+import { moveClaimForChange } from '../stores/incident-claims.js';
 import { type FeedbackSource, REACTION_FEEDBACK_COMMENT } from './feedback-source.js';
 import { type FixVerdicts, type VoteCounts, votedFixOutcome } from './fix-verdict.js';
 import type { KnowledgeStore } from './store.js';

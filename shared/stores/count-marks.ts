@@ -31,7 +31,7 @@ export interface CountMark {
   claimedAt: Date;
   /**
    * Where a store that wrote this mark notes the write that takes it off its item again ({@link noteRelease}), for
-   * an event that records on its incident when all its counts are made (shared/knowledge/claims.ts, `finishClaim`):
+   * an event that records on its incident when all its counts are made (shared/stores/incident-claims.ts, `finishClaim`):
    * after that record no delivery needs the marks. Without it the mark stays for the mark window.
    */
   releases?: MarkRelease[];

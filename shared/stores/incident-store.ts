@@ -293,7 +293,7 @@ export interface IncidentStore {
   ): Promise<Incident | null>;
   /**
    * {@link update} for a caller that does not need the incident back (DynamoDB returns none of it). With `claim`,
-   * the same write also takes that once-only marker (shared/knowledge/claims.ts) unless it is taken already:
+   * the same write also takes that once-only marker (shared/stores/incident-claims.ts) unless it is taken already:
    * `claimed` says whether this write took it (false without `claim`), `claimedAt` when it was taken (by this write
    * or an earlier one), which names the marks of what it counts (shared/stores/count-marks.ts); `counted` when every
    * count was made already (then none is to be made, and no `claimedAt` is given): see {@link recordClaimCounted} and
@@ -315,7 +315,7 @@ export interface IncidentStore {
   ): Promise<{ claimed: boolean; claimedAt?: Date; counted?: boolean }>;
   /**
    * Records that the marker `claim` taken (by {@link record}) at `claimedAt` has all its counts made (see finishClaim in
-   * shared/knowledge/claims.ts), and writes nothing else: true when recorded, false while another delivery that read
+   * shared/stores/incident-claims.ts), and writes nothing else: true when recorded, false while another delivery that read
    * the marker uncounted still counts (shared/stores/count-marks.ts).
    */
   recordClaimCounted(id: string, claim: ClaimName, claimedAt: Date): Promise<boolean>;

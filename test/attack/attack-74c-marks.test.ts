@@ -8,7 +8,7 @@ import { baselineKeys, createBaselineStore } from '../../shared/baselines/store.
 import { type Incident, type JobFailureSummary, readClaimValue } from '../../shared/domain/incident.js';
 import { repositoryKey } from '../../shared/domain/repository-key.js';
 import { RetryableError, mayStillLand } from '../../shared/errors.js';
-import { claimCounts, takeClaim } from '../../shared/knowledge/claims.js';
+import { claimCounts, takeClaim } from '../../shared/stores/incident-claims.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { claimReadersName, endClaimReading } from '../../shared/stores/count-marks.js';
 import { createIncidentStore, incidentKey } from '../../shared/stores/incident-store.js';

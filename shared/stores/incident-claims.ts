@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ClaimName, countedClaimValue, readClaimValue } from '../domain/incident.js';
-import { type CountMark, type MarkRelease, claimReadersName, countThenFinish, endClaimReading, marksOfClaim, recordCountedUnlessRead, releasableMarks, releaseOnceCounted } from '../stores/count-marks.js';
-import { incidentKey } from '../stores/incident-store.js';
+import { type CountMark, type MarkRelease, claimReadersName, countThenFinish, endClaimReading, marksOfClaim, recordCountedUnlessRead, releasableMarks, releaseOnceCounted } from './count-marks.js';
+import { incidentKey } from './incident-store.js';
 
 /**
  * Once-only markers on the incident item (their names are `ClaimName`, domain/incident.ts). Without transactions
