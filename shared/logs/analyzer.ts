@@ -496,6 +496,14 @@ const ACTIONS_EXEC_RE = /^The process '.+' failed with exit code/;
 const ACTIONS_EXEC_RULE: Rule = uniformRule({ id: 'cascade.actions-exec', category: 'unknown', weight: 30, re: /$^/, extend: 'line', closing: { through: /$^/ } });
 /** xargs (GNU's, BusyBox's) exits 124 too, when a command it ran exited 255: it says so as it stops, right above the marker. */
 const XARGS_255_RE = /^xargs: .+: exited with status 255; aborting$/;
+
+/**
+ * rake's status line for a command its `sh` ran that failed (`Command failed with status (1): [ruby tests/yaml.rb...]`):
+ * what rake raises when the Rakefile lets it, and prints when the Rakefile catches it to decide for itself.
+ */
+const RAKE_COMMAND_FAILED_RE = /^Command failed with status \(\d+\)/;
+/** The `rake aborted!` rule, whose report follows such a status line in either order (see `demoteRakeVerdictAbove`). */
+const RAKE_ABORTED_RULE = RULES.find((rule) => rule.id === 'rake.aborted') as Rule;
 const TIMEOUT_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-124', category: 'timeout', weight: 40, re: /$^/, extend: 'line', statusOnly: true });
 /**
  * Exit 137 when bash named no command it killed (one inside a command substitution, `out=$(timeout -s KILL 60 ./slow)`,
@@ -2137,6 +2145,28 @@ export class LogScanner {
     }
   }
 
+  /**
+   * rake's status line for a failed command (`status`, a cascade) right under a `rake aborted!` report and its closing
+   * lines: the Rakefile caught the command's failure, printed its status and aborted with a verdict of its own (`Failed
+   * 1 tests!!`), and Ruby held what it printed until it exited, behind the report on standard error (Ruby buffers
+   * standard output into a pipe, as in a GitHub Actions step). The report is then a wrapper, as when the status line
+   * comes first (see {@link closeOpen}), once the step said what failed. Cold path, apart from {@link closeOpen}.
+   */
+  private demoteRakeVerdictAbove(status: Block): void {
+    const verdict = this.blocks[this.blocks.length - 1];
+    if (verdict === undefined || verdict.rule !== RAKE_ABORTED_RULE || verdict.wrapper || verdict.section !== status.section || status.startLine - verdict.endLine > 3) return;
+    // Only rake's closing lines between (`Tasks: TOP => default`, `(See full trace by running task with --trace)`).
+    for (let l = verdict.endLine + 1; l < status.startLine; l++) if (!(RAKE_ABORTED_RULE.end as RegExp).test(this.ringAt(l) ?? '')) return;
+    // Asked with the report set aside: it must not count as what the step said.
+    verdict.wrapper = true;
+    if (!this.saidWhatFailed(verdict.section, verdict.startLine)) {
+      verdict.wrapper = false;
+      return;
+    }
+    verdict.section.findings--;
+    verdict.section.lastFinding = this.lastFindingOf(verdict.section);
+  }
+
   /** Whether `block` (a Python traceback read at most {@link RUNNER_QUOTE_LINES} lines ago) ends on a runner's exception. */
   private quotesBelow(block: Block): boolean {
     const last = this.ringAt(block.endLine) ?? '';
@@ -2503,13 +2533,18 @@ export class LogScanner {
     // A script's error record after a failure its step printed (PowerShell 7's `throw "Packaging failed"` under the
     // tool's own error) says that the script stopped, whatever its message: it closes that failure's report, below it.
     if (!block.wrapper && block.rule.closing !== undefined && !block.rule.statusOnly && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
+    // A `rake aborted!` right under rake's status line for a command that failed carries the Rakefile's own verdict on it
+    // (`Failed 1 tests!!`): it says that the command failed, and the command's output above it says why. (Where the
+    // Rakefile lets the command's failure through, the verdict is that status line itself, a cascade line.) The block
+    // starts at the line after the announcing one (Rule.headNext, with no gap), so the status line is two above.
+    if (!block.wrapper && block.rule === RAKE_ABORTED_RULE && RAKE_COMMAND_FAILED_RE.test(this.ringAt(block.startLine - 2) ?? '') && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
     // An action or problem matcher reporting an error fails its step even without an exit-code line.
     if (this.gha && block.annotated && this.failedCount === 0 && block.section.kind === 'step') this.markFailed(block.section, block.headLine, false);
     const isCascade = block.rule.weight < 20 || block.wrapper;
     if (!isCascade) {
       block.section.findings++;
       block.section.lastFinding = block;
-    }
+    } else if (block.rule !== RAKE_ABORTED_RULE && RAKE_COMMAND_FAILED_RE.test(block.headText)) this.demoteRakeVerdictAbove(block);
     // Once the scanner prunes, a block behind MAX_BLOCKS kept ones of its rank class is dropped unless it repeats a
     // kept block (see keepCandidate): a word of its head that no kept template holds says it does not.
     if (
