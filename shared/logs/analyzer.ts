@@ -502,8 +502,10 @@ const XARGS_255_RE = /^xargs: .+: exited with status 255; aborting$/;
  * what rake raises when the Rakefile lets it, and prints when the Rakefile catches it to decide for itself.
  */
 const RAKE_COMMAND_FAILED_RE = /^Command failed with status \(\d+\)/;
-/** The `rake aborted!` rule, whose report follows such a status line in either order (see `demoteRakeVerdictAbove`). */
+/** The `rake aborted!` rule, whose report follows such a status line in either order (see `readRakeVerdict`). */
 const RAKE_ABORTED_RULE = RULES.find((rule) => rule.id === 'rake.aborted') as Rule;
+/** The cascade rule whose lines include rake's status line for a failed command (see `readRakeVerdict`). */
+const BUILD_FAILED_RULE = CASCADE_RULES.find((rule) => rule.id === 'cascade.build-failed') as Rule;
 const TIMEOUT_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-124', category: 'timeout', weight: 40, re: /$^/, extend: 'line', statusOnly: true });
 /**
  * Exit 137 when bash named no command it killed (one inside a command substitution, `out=$(timeout -s KILL 60 ./slow)`,
@@ -2146,17 +2148,26 @@ export class LogScanner {
   }
 
   /**
-   * rake's status line for a failed command (`status`, a cascade) right under a `rake aborted!` report and its closing
-   * lines: the Rakefile caught the command's failure, printed its status and aborted with a verdict of its own (`Failed
-   * 1 tests!!`), and Ruby held what it printed until it exited, behind the report on standard error (Ruby buffers
-   * standard output into a pipe, as in a GitHub Actions step). The report is then a wrapper, as when the status line
-   * comes first (see {@link closeOpen}), once the step said what failed. Cold path, apart from {@link closeOpen}.
+   * A Rakefile that catches a failed command prints rake's status line for it (`Command failed with status (1):
+   * [...]`) and aborts with a verdict of its own (`rake aborted!`, `Failed 1 tests!!`): the verdict says that the
+   * command failed, and the command's output above says why. So a `rake aborted!` report next to such a line is a
+   * wrapper once the step said what failed: right under it (`block` is the report, which starts at the line after the
+   * announcing one, Rule.headNext with no gap: the status line is two above), or right under the report's closing
+   * lines (`block` is the status line's, a cascade): Ruby holds what the Rakefile prints until it exits, behind the
+   * report on standard error, when its standard output is a pipe, as in a GitHub Actions step. (Where the Rakefile
+   * lets the failure through, the status line is the report's own message, a cascade line.) Cold path, apart from
+   * {@link closeOpen}, before the block counts as a finding or not.
    */
-  private demoteRakeVerdictAbove(status: Block): void {
+  private readRakeVerdict(block: Block): void {
+    if (block.rule === RAKE_ABORTED_RULE) {
+      if (!block.wrapper && RAKE_COMMAND_FAILED_RE.test(this.ringAt(block.startLine - 2) ?? '') && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
+      return;
+    }
     const verdict = this.blocks[this.blocks.length - 1];
-    if (verdict === undefined || verdict.rule !== RAKE_ABORTED_RULE || verdict.wrapper || verdict.section !== status.section || status.startLine - verdict.endLine > 3) return;
+    if (!RAKE_COMMAND_FAILED_RE.test(block.headText) || verdict === undefined || verdict.rule !== RAKE_ABORTED_RULE || verdict.wrapper) return;
+    if (verdict.section !== block.section || block.startLine - verdict.endLine > 3) return;
     // Only rake's closing lines between (`Tasks: TOP => default`, `(See full trace by running task with --trace)`).
-    for (let l = verdict.endLine + 1; l < status.startLine; l++) if (!(RAKE_ABORTED_RULE.end as RegExp).test(this.ringAt(l) ?? '')) return;
+    for (let l = verdict.endLine + 1; l < block.startLine; l++) if (!(RAKE_ABORTED_RULE.end as RegExp).test(this.ringAt(l) ?? '')) return;
     // Asked with the report set aside: it must not count as what the step said.
     verdict.wrapper = true;
     if (!this.saidWhatFailed(verdict.section, verdict.startLine)) {
@@ -2533,18 +2544,15 @@ export class LogScanner {
     // A script's error record after a failure its step printed (PowerShell 7's `throw "Packaging failed"` under the
     // tool's own error) says that the script stopped, whatever its message: it closes that failure's report, below it.
     if (!block.wrapper && block.rule.closing !== undefined && !block.rule.statusOnly && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
-    // A `rake aborted!` right under rake's status line for a command that failed carries the Rakefile's own verdict on it
-    // (`Failed 1 tests!!`): it says that the command failed, and the command's output above it says why. (Where the
-    // Rakefile lets the command's failure through, the verdict is that status line itself, a cascade line.) The block
-    // starts at the line after the announcing one (Rule.headNext, with no gap), so the status line is two above.
-    if (!block.wrapper && block.rule === RAKE_ABORTED_RULE && RAKE_COMMAND_FAILED_RE.test(this.ringAt(block.startLine - 2) ?? '') && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
+    // rake's report and its status line for a failed command, in either order: see readRakeVerdict.
+    if (block.rule === RAKE_ABORTED_RULE || block.rule === BUILD_FAILED_RULE) this.readRakeVerdict(block);
     // An action or problem matcher reporting an error fails its step even without an exit-code line.
     if (this.gha && block.annotated && this.failedCount === 0 && block.section.kind === 'step') this.markFailed(block.section, block.headLine, false);
     const isCascade = block.rule.weight < 20 || block.wrapper;
     if (!isCascade) {
       block.section.findings++;
       block.section.lastFinding = block;
-    } else if (block.rule !== RAKE_ABORTED_RULE && RAKE_COMMAND_FAILED_RE.test(block.headText)) this.demoteRakeVerdictAbove(block);
+    }
     // Once the scanner prunes, a block behind MAX_BLOCKS kept ones of its rank class is dropped unless it repeats a
     // kept block (see keepCandidate): a word of its head that no kept template holds says it does not.
     if (
