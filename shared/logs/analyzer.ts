@@ -502,6 +502,13 @@ const XARGS_255_RE = /^xargs: .+: exited with status 255; aborting$/;
  * what rake raises when the Rakefile lets it, and prints when the Rakefile catches it to decide for itself.
  */
 const RAKE_COMMAND_FAILED_RE = /^Command failed with status \(\d+\)/;
+/**
+ * The message of a `rake aborted!` report that is no Rakefile's verdict of its own: rake prints a RuntimeError (`raise
+ * "Failed 1 tests!!"`) bare, any other exception behind its class (`KeyError: key not found: "DEPLOY_TOKEN"`,
+ * `Errno::ENOENT: …`), a command the Rakefile let fail as its status line, and a task it does not know as `Don't know
+ * how to build task 'x'`. Those are failures of their own, not a verdict on a command whose status the Rakefile printed.
+ */
+const RAKE_NOT_A_VERDICT_RE = /^(?:(?:[A-Z]\w*::)+[A-Z]\w*: |[A-Z]\w*(?:Error|Exception): |Interrupt\b|Command failed with status \(|Don't know how to build task )/;
 /** The `rake aborted!` rule, whose report follows such a status line in either order (see `readRakeVerdict`). */
 const RAKE_ABORTED_RULE = RULES.find((rule) => rule.id === 'rake.aborted') as Rule;
 /** The cascade rule whose lines include rake's status line for a failed command (see `readRakeVerdict`). */
@@ -2155,16 +2162,21 @@ export class LogScanner {
    * announcing one, Rule.headNext with no gap: the status line is two above), or right under the report's closing
    * lines (`block` is the status line's, a cascade): Ruby holds what the Rakefile prints until it exits, behind the
    * report on standard error, when its standard output is a pipe, as in a GitHub Actions step. (Where the Rakefile
-   * lets the failure through, the status line is the report's own message, a cascade line.) Cold path, apart from
-   * {@link closeOpen}, before the block counts as a finding or not.
+   * lets the failure through, the status line is the report's own message, a cascade line.) Only a verdict rake prints
+   * bare, a RuntimeError's message (`raise "…"`): a Rakefile that goes on past a command it caught prints the status
+   * line all the same, and the failure it then stops on, printed otherwise (see {@link RAKE_NOT_A_VERDICT_RE}: the next
+   * task's KeyError, a command it let fail), is one of its own. Cold path, apart from {@link closeOpen}, before the
+   * block counts as a finding or not.
    */
   private readRakeVerdict(block: Block): void {
     if (block.rule === RAKE_ABORTED_RULE) {
-      if (!block.wrapper && RAKE_COMMAND_FAILED_RE.test(this.ringAt(block.startLine - 2) ?? '') && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
+      if (block.wrapper || RAKE_NOT_A_VERDICT_RE.test(bodyOf(block, block.headText))) return;
+      if (RAKE_COMMAND_FAILED_RE.test(this.ringAt(block.startLine - 2) ?? '') && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
       return;
     }
     const verdict = this.blocks[this.blocks.length - 1];
     if (!RAKE_COMMAND_FAILED_RE.test(block.headText) || verdict === undefined || verdict.rule !== RAKE_ABORTED_RULE || verdict.wrapper) return;
+    if (RAKE_NOT_A_VERDICT_RE.test(bodyOf(verdict, verdict.headText))) return;
     if (verdict.section !== block.section || block.startLine - verdict.endLine > 3) return;
     // Only rake's closing lines between (`Tasks: TOP => default`, `(See full trace by running task with --trace)`).
     for (let l = verdict.endLine + 1; l < block.startLine; l++) if (!(RAKE_ABORTED_RULE.end as RegExp).test(this.ringAt(l) ?? '')) return;

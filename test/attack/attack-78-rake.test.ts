@@ -52,6 +52,9 @@ import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-an
 // in keptByRankClass under its non-wrapper class (rankClass reads `wrapper`): the count stays on the old class (pruning
 // and unkeep then decrement the other one). Path one reads the line two above `startLine` as the one above `rake
 // aborted!`; true while dropAnnouncingLine takes lines[1] as the next line, which it is with `gap: 0`.
+// Fixed in this pass: A78-1 to A78-4 (rows now `it`): only a verdict rake prints bare, a RuntimeError's message (`raise
+// "…"`), is read as the Rakefile's verdict on the command whose status it printed; not an exception printed behind its
+// class, rake's status line as the report's own message, nor `Don't know how to build task` (RAKE_NOT_A_VERDICT_RE).
 // Held (guards): several rescued failures (both orders), multitask (both orders), `--trace` through a pipe, the status line
 // kept from the verdict by another line of the Rakefile's, the NameError through a pipe, the prefixed NameError.
 
@@ -612,8 +615,8 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, guards, %
 describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, defects, %s', (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
-  // A78-1 (High, regression): the next task's crash is hidden under a rescued advisory lint's status line.
-  it.fails.each([
+  // A78-1 (High, regression; fixed): the next task's crash is hidden under a rescued advisory lint's status line.
+  it.each([
     ['piped', KEYERROR_PIPED],
     ['terminal', KEYERROR_TTY],
   ])('A78-1: the next task’s KeyError (%s) stays first', async (_order, output) => {
@@ -621,20 +624,20 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, defects, 
     expect((await failuresOf(failedStepLog('rake', output)))[0]).toEqual(['rake.aborted', 'KeyError: key not found: "DEPLOY_TOKEN"']);
   });
 
-  // A78-1 (High, regression), as Travis CI logs the terminal run.
-  it.fails('A78-1: the next task’s KeyError stays first in a Travis CI log', async () => {
+  // A78-1 (High, regression; fixed), as Travis CI logs the terminal run.
+  it('A78-1: the next task’s KeyError stays first in a Travis CI log', async () => {
     setLineFilterUse(filterUse);
     expect((await failuresOf(travis(KEYERROR_TTY)))[0]).toEqual(['rake.aborted', 'KeyError: key not found: "DEPLOY_TOKEN"']);
   });
 
-  // A78-2 (High, regression): a NameError (error_highlight, did_you_mean) right under the status line is hidden.
-  it.fails('A78-2: the next task’s NameError (terminal) stays first', async () => {
+  // A78-2 (High, regression; fixed): a NameError (error_highlight, did_you_mean) right under the status line is hidden.
+  it('A78-2: the next task’s NameError (terminal) stays first', async () => {
     setLineFilterUse(filterUse);
     expect((await failuresOf(failedStepLog('rake', NAMEERROR_TTY)))[0]).toEqual(['rake.aborted', "NameError: undefined local variable or method `targt' for main:Object"]);
   });
 
-  // A78-3 (High, regression): rake's report of an unrescued command's failure is taken for the Rakefile's verdict.
-  it.fails.each([
+  // A78-3 (High, regression; fixed): rake's report of an unrescued command's failure is taken for the Rakefile's verdict.
+  it.each([
     ['piped', QUIET_SH_PIPED],
     ['terminal', QUIET_SH_TTY],
   ])('A78-3: an unrescued command’s own report (%s) stays first', async (_order, output) => {
@@ -642,8 +645,8 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, defects, 
     expect((await failuresOf(failedStepLog('rake', output)))[0]).toEqual(['rake.aborted', 'Command failed with status (1): [test -f config/deploy.yml...]']);
   });
 
-  // A78-4 (Medium, regression): rake's own error for an unknown task is hidden.
-  it.fails.each([
+  // A78-4 (Medium, regression; fixed): rake's own error for an unknown task is hidden.
+  it.each([
     ['piped', UNKNOWN_TASK_PIPED],
     ['terminal', UNKNOWN_TASK_TTY],
   ])('A78-4: `Don’t know how to build task` (%s) stays first', async (_order, output) => {
