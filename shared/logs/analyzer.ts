@@ -2181,6 +2181,7 @@ export class LogScanner {
     // Only rake's closing lines between (`Tasks: TOP => default`, `(See full trace by running task with --trace)`).
     for (let l = verdict.endLine + 1; l < block.startLine; l++) if (!(RAKE_ABORTED_RULE.end as RegExp).test(this.ringAt(l) ?? '')) return;
     // Asked with the report set aside: it must not count as what the step said.
+    const keptAs = this.rankClass(verdict);
     verdict.wrapper = true;
     if (!this.saidWhatFailed(verdict.section, verdict.startLine)) {
       verdict.wrapper = false;
@@ -2188,6 +2189,12 @@ export class LogScanner {
     }
     verdict.section.findings--;
     verdict.section.lastFinding = this.lastFindingOf(verdict.section);
+    // keepCandidate counted it in the rank class of a finding (rankClass reads `wrapper`): it is kept as a wrapper now,
+    // and a prune or absorbReported takes it out of that class.
+    const counts = verdict.section.keptByRankClass;
+    const keptNow = this.rankClass(verdict);
+    counts.set(keptAs, (counts.get(keptAs) ?? 1) - 1);
+    counts.set(keptNow, (counts.get(keptNow) ?? 0) + 1);
   }
 
   /** Whether `block` (a Python traceback read at most {@link RUNNER_QUOTE_LINES} lines ago) ends on a runner's exception. */
