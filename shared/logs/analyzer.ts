@@ -509,6 +509,10 @@ const RAKE_COMMAND_FAILED_RE = /^Command failed with status \(\d+\)/;
  * how to build task 'x'`. Those are failures of their own, not a verdict on a command whose status the Rakefile printed.
  */
 const RAKE_NOT_A_VERDICT_RE = /^(?:(?:[A-Z]\w*::)+[A-Z]\w*: |[A-Z]\w*(?:Error|Exception): |Interrupt\b|Command failed with status \(|Don't know how to build task )/;
+/** rake's trace of the tasks it runs (`rake --trace`, on standard error): `** Invoke return_code (first_time)`, `** Execute return_code`. */
+const RAKE_TRACE_RE = /^\*\* (?:Invoke|Execute) /;
+/** The most trace lines read between a status line and the `rake aborted!` under it (a task's chain of prerequisites). */
+const RAKE_TRACE_LINES = 20;
 /** The `rake aborted!` rule, whose report follows such a status line in either order (see `readRakeVerdict`). */
 const RAKE_ABORTED_RULE = RULES.find((rule) => rule.id === 'rake.aborted') as Rule;
 /** The cascade rule whose lines include rake's status line for a failed command (see `readRakeVerdict`). */
@@ -2165,21 +2169,26 @@ export class LogScanner {
    * lets the failure through, the status line is the report's own message, a cascade line.) Only a verdict rake prints
    * bare, a RuntimeError's message (`raise "…"`): a Rakefile that goes on past a command it caught prints the status
    * line all the same, and the failure it then stops on, printed otherwise (see {@link RAKE_NOT_A_VERDICT_RE}: the next
-   * task's KeyError, a command it let fail), is one of its own. Cold path, apart from {@link closeOpen}, before the
-   * block counts as a finding or not.
+   * task's KeyError, a command it let fail), is one of its own. Lines are read past a task runner's prefix, and above
+   * `rake aborted!` past `rake --trace`'s lines for the task that raised it. Cold path, apart from {@link closeOpen},
+   * before the block counts as a finding or not.
    */
   private readRakeVerdict(block: Block): void {
+    const prefix = block.taskPrefix;
     if (block.rule === RAKE_ABORTED_RULE) {
       if (block.wrapper || RAKE_NOT_A_VERDICT_RE.test(bodyOf(block, block.headText))) return;
-      if (RAKE_COMMAND_FAILED_RE.test(this.ringAt(block.startLine - 2) ?? '') && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
+      // Above `rake aborted!`, past `rake --trace`'s lines for the task that raised it (`** Execute return_code`).
+      let above = block.startLine - 2;
+      while (block.startLine - above <= RAKE_TRACE_LINES && RAKE_TRACE_RE.test(this.taskLineAt(above, prefix))) above--;
+      if (RAKE_COMMAND_FAILED_RE.test(this.taskLineAt(above, prefix)) && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
       return;
     }
     const verdict = this.blocks[this.blocks.length - 1];
-    if (!RAKE_COMMAND_FAILED_RE.test(block.headText) || verdict === undefined || verdict.rule !== RAKE_ABORTED_RULE || verdict.wrapper) return;
-    if (RAKE_NOT_A_VERDICT_RE.test(bodyOf(verdict, verdict.headText))) return;
+    if (!RAKE_COMMAND_FAILED_RE.test(bodyOf(block, block.headText)) || verdict === undefined || verdict.rule !== RAKE_ABORTED_RULE || verdict.wrapper) return;
+    if (verdict.taskPrefix !== prefix || RAKE_NOT_A_VERDICT_RE.test(bodyOf(verdict, verdict.headText))) return;
     if (verdict.section !== block.section || block.startLine - verdict.endLine > 3) return;
     // Only rake's closing lines between (`Tasks: TOP => default`, `(See full trace by running task with --trace)`).
-    for (let l = verdict.endLine + 1; l < block.startLine; l++) if (!(RAKE_ABORTED_RULE.end as RegExp).test(this.ringAt(l) ?? '')) return;
+    for (let l = verdict.endLine + 1; l < block.startLine; l++) if (!(RAKE_ABORTED_RULE.end as RegExp).test(this.taskLineAt(l, prefix))) return;
     // Asked with the report set aside: it must not count as what the step said.
     const keptAs = this.rankClass(verdict);
     verdict.wrapper = true;
@@ -2195,6 +2204,12 @@ export class LogScanner {
     const keptNow = this.rankClass(verdict);
     counts.set(keptAs, (counts.get(keptAs) ?? 1) - 1);
     counts.set(keptNow, (counts.get(keptNow) ?? 0) + 1);
+  }
+
+  /** Line `line` of the ring past the task runner's `prefix` (concurrently's `[docs] `), as a block under it reads it; '' when gone or another task's. */
+  private taskLineAt(line: number, prefix: string): string {
+    const raw = this.ringAt(line);
+    return (raw === null ? null : prefix === '' ? raw : taskBody(prefix, raw)) ?? '';
   }
 
   /** Whether `block` (a Python traceback read at most {@link RUNNER_QUOTE_LINES} lines ago) ends on a runner's exception. */
