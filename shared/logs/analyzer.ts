@@ -509,12 +509,21 @@ const RAKE_COMMAND_FAILED_RE = /^Command failed with status \(\d+\)/;
  * how to build task 'x'`. Those are failures of their own, not a verdict on a command whose status the Rakefile printed.
  */
 const RAKE_NOT_A_VERDICT_RE = /^(?:(?:[A-Z]\w*::)+[A-Z]\w*: |[A-Z]\w*(?:Error|Exception): |Interrupt\b|Command failed with status \(|Don't know how to build task )/;
+/**
+ * A verdict on commands that failed says so (`Failed 1 tests!!`, `2 checks failed`, `There were errors`); a bare
+ * message that does not (`raise "DEPLOY_TOKEN is not set"` in the task after a caught check) is a failure of its own.
+ */
+const RAKE_VERDICT_RE = /fail|error/i;
 /** rake's trace of the tasks it runs (`rake --trace`, on standard error): `** Invoke return_code (first_time)`, `** Execute return_code`. */
 const RAKE_TRACE_RE = /^\*\* (?:Invoke|Execute) /;
 /** The most trace lines read between a status line and the `rake aborted!` under it (a task's chain of prerequisites). */
 const RAKE_TRACE_LINES = 20;
 /** The `rake aborted!` rule, whose report follows such a status line in either order (see `readRakeVerdict`). */
 const RAKE_ABORTED_RULE = RULES.find((rule) => rule.id === 'rake.aborted') as Rule;
+/** Whether a `rake aborted!` report's message is a Rakefile's verdict on commands that failed (see `readRakeVerdict`). */
+function isRakeVerdict(message: string): boolean {
+  return !RAKE_NOT_A_VERDICT_RE.test(message) && RAKE_VERDICT_RE.test(message);
+}
 /** The cascade rule whose lines include rake's status line for a failed command (see `readRakeVerdict`). */
 const BUILD_FAILED_RULE = CASCADE_RULES.find((rule) => rule.id === 'cascade.build-failed') as Rule;
 const TIMEOUT_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-124', category: 'timeout', weight: 40, re: /$^/, extend: 'line', statusOnly: true });
@@ -2167,16 +2176,16 @@ export class LogScanner {
    * lines (`block` is the status line's, a cascade): Ruby holds what the Rakefile prints until it exits, behind the
    * report on standard error, when its standard output is a pipe, as in a GitHub Actions step. (Where the Rakefile
    * lets the failure through, the status line is the report's own message, a cascade line.) Only a verdict rake prints
-   * bare, a RuntimeError's message (`raise "…"`): a Rakefile that goes on past a command it caught prints the status
-   * line all the same, and the failure it then stops on, printed otherwise (see {@link RAKE_NOT_A_VERDICT_RE}: the next
-   * task's KeyError, a command it let fail), is one of its own. Lines are read past a task runner's prefix, and above
-   * `rake aborted!` past `rake --trace`'s lines for the task that raised it. Cold path, apart from {@link closeOpen},
-   * before the block counts as a finding or not.
+   * bare, a RuntimeError's message (`raise "…"`), that says something failed (see {@link isRakeVerdict}): a Rakefile
+   * that goes on past a command it caught prints the status line all the same, and the failure it then stops on is one
+   * of its own (the next task's KeyError, a command it let fail, `raise "DEPLOY_TOKEN is not set"`). Lines are read
+   * past a task runner's prefix, and above `rake aborted!` past `rake --trace`'s lines for the task that raised it.
+   * Cold path, apart from {@link closeOpen}, before the block counts as a finding or not.
    */
   private readRakeVerdict(block: Block): void {
     const prefix = block.taskPrefix;
     if (block.rule === RAKE_ABORTED_RULE) {
-      if (block.wrapper || RAKE_NOT_A_VERDICT_RE.test(bodyOf(block, block.headText))) return;
+      if (block.wrapper || !isRakeVerdict(bodyOf(block, block.headText))) return;
       // Above `rake aborted!`, past `rake --trace`'s lines for the task that raised it (`** Execute return_code`).
       let above = block.startLine - 2;
       while (block.startLine - above <= RAKE_TRACE_LINES && RAKE_TRACE_RE.test(this.taskLineAt(above, prefix))) above--;
@@ -2185,7 +2194,7 @@ export class LogScanner {
     }
     const verdict = this.blocks[this.blocks.length - 1];
     if (!RAKE_COMMAND_FAILED_RE.test(bodyOf(block, block.headText)) || verdict === undefined || verdict.rule !== RAKE_ABORTED_RULE || verdict.wrapper) return;
-    if (verdict.taskPrefix !== prefix || RAKE_NOT_A_VERDICT_RE.test(bodyOf(verdict, verdict.headText))) return;
+    if (verdict.taskPrefix !== prefix || !isRakeVerdict(bodyOf(verdict, verdict.headText))) return;
     if (verdict.section !== block.section || block.startLine - verdict.endLine > 3) return;
     // Only rake's closing lines between (`Tasks: TOP => default`, `(See full trace by running task with --trace)`).
     for (let l = verdict.endLine + 1; l < block.startLine; l++) if (!(RAKE_ABORTED_RULE.end as RegExp).test(this.taskLineAt(l, prefix))) return;

@@ -28,9 +28,10 @@ import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-an
 // command's own report is hidden, the lint's YAML error ranks first. Parent: the deploy.yml report first (right).
 // A78-4 (Medium, regression): rake's own `Don't know how to build task 'publsh'` (+ did_you_mean) under the lint's status
 // line: hidden the same way. Parent: first (right).
-// A78-5 (Medium, regression, left open): a bare `raise "DEPLOY_TOKEN is not set"` in the next task: hidden the same way.
-// Rake prints a RuntimeError as its bare message, as it prints `Failed 1 tests!!`: from the text alone this verdict and
-// the Rakefile's verdict on the checks look the same. Parent: first (right).
+// A78-5 (Medium, regression): a bare `raise "DEPLOY_TOKEN is not set"` in the next task: hidden the same way.
+// Rake prints a RuntimeError as its bare message, as it prints `Failed 1 tests!!`. Parent: first (right). Closed by the
+// lead: a verdict must say that something failed (`fail`, `error`: isRakeVerdict); a bare message that names what is
+// wrong is a failure of its own.
 // A78-6 (Medium, regression, left open): saidWhatFailed reads the whole step, not the failed command's output. A minitest
 // run that PASSED printed a Psych message on stderr (a test asserting the error) and `ruby -w`'s warning; the link check
 // then failed printing nothing a rule reads (`Checked 14 links; 2 broken.`). The verdict is demoted and the passed
@@ -56,8 +57,8 @@ import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-an
 // "…"`), is read as the Rakefile's verdict on the command whose status it printed; not an exception printed behind its
 // class, rake's status line as the report's own message, nor `Don't know how to build task` (RAKE_NOT_A_VERDICT_RE).
 // A78-7 and A78-8 too: readRakeVerdict reads lines past the block's task prefix and, above `rake aborted!`, past rake's
-// `** Invoke`/`** Execute` trace lines (at most 20). The rank-class note is fixed as well. Left open: A78-5 (the text
-// does not tell the two bare messages apart), A78-6 (saidWhatFailed would have to read only the failed command's output:
+// `** Invoke`/`** Execute` trace lines (at most 20). The rank-class note is fixed as well. A78-5 was closed after the
+// pass (above). Left open: A78-6 (saidWhatFailed would have to read only the failed command's output:
 // rake's echo of it is there by default, not under `verbose(false)`), A78-9 and A78-10 (other shapes than the change's).
 // Held (guards): several rescued failures (both orders), multitask (both orders), `--trace` through a pipe, the status line
 // kept from the verdict by another line of the Rakefile's, the NameError through a pipe, the prefixed NameError.
@@ -658,8 +659,9 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, defects, 
     expect((await failuresOf(failedStepLog('rake', output)))[0]?.[1]).toBe("Don't know how to build task 'publsh' (See the list of available tasks with `rake --tasks`)");
   });
 
-  // A78-5 (Medium, regression, open): a bare RuntimeError of the next task reads like the Rakefile's verdict on the checks.
-  it.fails.each([
+  // A78-5 (Medium, regression; fixed by the lead): a bare RuntimeError of the next task read like the Rakefile's verdict
+  // on the checks; a verdict must now say that something failed (isRakeVerdict).
+  it.each([
     ['piped', BARE_PIPED],
     ['terminal', BARE_TTY],
   ])('A78-5: the next task’s `raise "DEPLOY_TOKEN is not set"` (%s) stays first', async (_order, output) => {
