@@ -502,6 +502,8 @@ const XARGS_255_RE = /^xargs: .+: exited with status 255; aborting$/;
  * what rake raises when the Rakefile lets it, and prints when the Rakefile catches it to decide for itself.
  */
 const RAKE_COMMAND_FAILED_RE = /^Command failed with status \(\d+\)/;
+/** The command a status line names, as rake shows it (cut to its first 42 characters, then `...`, past 45). */
+const RAKE_STATUS_COMMAND_RE = /^Command failed with status \(\d+\): \[(.+?)(?:\.\.\.)?\]$/;
 /**
  * The message of a `rake aborted!` report that is no Rakefile's verdict of its own: rake prints a RuntimeError (`raise
  * "Failed 1 tests!!"`) bare, any other exception behind its class (`KeyError: key not found: "DEPLOY_TOKEN"`,
@@ -2168,19 +2170,20 @@ export class LogScanner {
   }
 
   /**
-   * A Rakefile that catches a failed command prints rake's status line for it (`Command failed with status (1):
-   * [...]`) and aborts with a verdict of its own (`rake aborted!`, `Failed 1 tests!!`): the verdict says that the
-   * command failed, and the command's output above says why. So a `rake aborted!` report next to such a line is a
-   * wrapper once the step said what failed: right under it (`block` is the report, which starts at the line after the
-   * announcing one, Rule.headNext with no gap: the status line is two above), or right under the report's closing
+   * A Rakefile that catches a failed command prints rake's status line for it (`Command failed with status (1): [...]`)
+   * and aborts with a verdict of its own (`rake aborted!`, `Failed 1 tests!!`): the verdict says that the command
+   * failed, and the command's output above says why. So a `rake aborted!` report next to such a line is a wrapper once
+   * the command said what failed (a finding under rake's echo of it: {@link rakeEchoAbove}; a passed command's
+   * complaint above says nothing of this one): right under it (`block` is the report, which starts at the line after
+   * the announcing one, Rule.headNext with no gap: the status line is two above), or right under the report's closing
    * lines (`block` is the status line's, a cascade): Ruby holds what the Rakefile prints until it exits, behind the
-   * report on standard error, when its standard output is a pipe, as in a GitHub Actions step. (Where the Rakefile
-   * lets the failure through, the status line is the report's own message, a cascade line.) Only a verdict rake prints
-   * bare, a RuntimeError's message (`raise "…"`), that says something failed (see {@link isRakeVerdict}): a Rakefile
-   * that goes on past a command it caught prints the status line all the same, and the failure it then stops on is one
-   * of its own (the next task's KeyError, a command it let fail, `raise "DEPLOY_TOKEN is not set"`). Lines are read
-   * past a task runner's prefix, and above `rake aborted!` past `rake --trace`'s lines for the task that raised it.
-   * Cold path, apart from {@link closeOpen}, before the block counts as a finding or not.
+   * report on standard error, when its standard output is a pipe, as in a GitHub Actions step. (Where the Rakefile lets
+   * the failure through, the status line is the report's own message, a cascade line.) Only a verdict rake prints bare,
+   * a RuntimeError's message (`raise "…"`), that says something failed (see {@link isRakeVerdict}): a Rakefile that
+   * goes on past a command it caught prints the status line all the same, and the failure it then stops on is one of
+   * its own (the next task's KeyError, a command it let fail, `raise "DEPLOY_TOKEN is not set"`). Lines are read past a
+   * task runner's prefix, and above `rake aborted!` past `rake --trace`'s lines for the task that raised it. Cold path,
+   * apart from {@link closeOpen}, before the block counts as a finding or not.
    */
   private readRakeVerdict(block: Block): void {
     const prefix = block.taskPrefix;
@@ -2189,7 +2192,8 @@ export class LogScanner {
       // Above `rake aborted!`, past `rake --trace`'s lines for the task that raised it (`** Execute return_code`).
       let above = block.startLine - 2;
       while (block.startLine - above <= RAKE_TRACE_LINES && RAKE_TRACE_RE.test(this.taskLineAt(above, prefix))) above--;
-      if (RAKE_COMMAND_FAILED_RE.test(this.taskLineAt(above, prefix)) && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
+      const ran = this.rakeEchoAbove(this.taskLineAt(above, prefix), above, prefix);
+      if (ran !== -1 && this.saidWhatFailed(block.section, block.startLine, ran)) block.wrapper = true;
       return;
     }
     const verdict = this.blocks[this.blocks.length - 1];
@@ -2198,10 +2202,12 @@ export class LogScanner {
     if (verdict.section !== block.section || block.startLine - verdict.endLine > 3) return;
     // Only rake's closing lines between (`Tasks: TOP => default`, `(See full trace by running task with --trace)`).
     for (let l = verdict.endLine + 1; l < block.startLine; l++) if (!(RAKE_ABORTED_RULE.end as RegExp).test(this.taskLineAt(l, prefix))) return;
-    // Asked with the report set aside: it must not count as what the step said.
+    const ran = this.rakeEchoAbove(bodyOf(block, block.headText), verdict.startLine, prefix);
+    if (ran === -1) return;
+    // Asked with the report set aside: it must not count as what the command said.
     const keptAs = this.rankClass(verdict);
     verdict.wrapper = true;
-    if (!this.saidWhatFailed(verdict.section, verdict.startLine)) {
+    if (!this.saidWhatFailed(verdict.section, verdict.startLine, ran)) {
       verdict.wrapper = false;
       return;
     }
@@ -2213,6 +2219,21 @@ export class LogScanner {
     const keptNow = this.rankClass(verdict);
     counts.set(keptAs, (counts.get(keptAs) ?? 1) - 1);
     counts.set(keptNow, (counts.get(keptNow) ?? 0) + 1);
+  }
+
+  /**
+   * The line above line `from` where rake echoed the command its status line `status` names (rake prints each command
+   * its `sh` and `ruby` run, unless `verbose(false)`; the status line shows it cut to 42 characters and `...`), or -1:
+   * none in the ring, or `status` is no such line. What the command printed starts under it.
+   */
+  private rakeEchoAbove(status: string, from: number, prefix: string): number {
+    const command = RAKE_STATUS_COMMAND_RE.exec(status)?.[1];
+    if (command === undefined) return -1;
+    for (let l = from - 1; l > 0 && from - l < RING_SIZE; l--) {
+      if (this.ringLine[l % RING_SIZE] !== l) return -1;
+      if (this.taskLineAt(l, prefix).startsWith(command)) return l;
+    }
+    return -1;
   }
 
   /** Line `line` of the ring past the task runner's `prefix` (concurrently's `[docs] `), as a block under it reads it; '' when gone or another task's. */
@@ -2390,13 +2411,13 @@ export class LogScanner {
    * ({@link CLOSED_FINDING_WEIGHT}) only right above the report (the tool's message the script then threw on), not a
    * retry's error the step went on past. Not only that something failed (a test run's summary between the two), nor
    * a word the loosest rules read (`docs/errors.md`). Kept blocks are in the order they closed, a step's together: the
-   * walk stops at another step's.
+   * walk stops at another step's, and at a block opened before line `since` (the output of one command of the step).
    */
-  private saidWhatFailed(section: Section, reportLine: number): boolean {
+  private saidWhatFailed(section: Section, reportLine: number, since = 0): boolean {
     if (section.findings === 0) return false;
     for (let i = this.blocks.length - 1; i >= 0; i--) {
       const block = this.blocks[i] as Block;
-      if (block.section !== section) return false;
+      if (block.section !== section || block.startLine < since) return false;
       if (block.rule.weight < CLOSED_FINDING_WEIGHT || block.rule.statusOnly === true || block.wrapper) continue;
       if (!GENERIC_RULES.includes(block.rule) || reportLine - block.endLine <= GENERIC_CLOSED_GAP) return true;
     }

@@ -32,11 +32,11 @@ import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-an
 // Rake prints a RuntimeError as its bare message, as it prints `Failed 1 tests!!`. Parent: first (right). Closed by the
 // lead: a verdict must say that something failed (`fail`, `error`: isRakeVerdict); a bare message that names what is
 // wrong is a failure of its own.
-// A78-6 (Medium, regression, left open): saidWhatFailed reads the whole step, not the failed command's output. A minitest
-// run that PASSED printed a Psych message on stderr (a test asserting the error) and `ruby -w`'s warning; the link check
-// then failed printing nothing a rule reads (`Checked 14 links; 2 broken.`). The verdict is demoted and the passed
-// test's YAML message ranks first (category configuration). This is rake-verdict.test.ts's QUIET guard with an earlier
-// passing command's line. Parent: the verdict `Failed 1 tests!!` first.
+// A78-6 (Medium, regression; closed by the lead, below): saidWhatFailed read the whole step, not the failed command's
+// output. A minitest run that PASSED printed a Psych message on stderr (a test asserting the error) and `ruby -w`'s
+// warning; the link check then failed printing nothing a rule reads (`Checked 14 links; 2 broken.`). The verdict is
+// demoted and the passed test's YAML message ranks first (category configuration). This is rake-verdict.test.ts's QUIET
+// guard with an earlier passing command's line. Parent: the verdict `Failed 1 tests!!` first.
 // A78-7 (Low, not a regression): `rake --trace` in a terminal: `** Invoke return_code (first_time)` / `** Execute
 // return_code` stand between the status line and `rake aborted!`: the verdict stays first (through a pipe it is
 // demoted: guard below).
@@ -58,10 +58,11 @@ import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-an
 // class, rake's status line as the report's own message, nor `Don't know how to build task` (RAKE_NOT_A_VERDICT_RE).
 // A78-7 and A78-8 too: readRakeVerdict reads lines past the block's task prefix and, above `rake aborted!`, past rake's
 // `** Invoke`/`** Execute` trace lines (at most 20). The rank-class note is fixed as well. A78-5 was closed after the
-// pass (above). Left open: A78-6 (saidWhatFailed would have to read only the failed command's output:
-// rake's echo of it is there by default, not under `verbose(false)`), A78-9 and A78-10 (other shapes than the change's).
-// Held (guards): several rescued failures (both orders), multitask (both orders), `--trace` through a pipe, the status line
-// kept from the verdict by another line of the Rakefile's, the NameError through a pipe, the prefixed NameError.
+// pass (above). A78-6 too: only what the failed command printed says what failed, from rake's echo of the command its
+// status line names (no echo, under `verbose(false)`: the verdict stays). Left open: A78-9 and A78-10 (other shapes
+// than the change's). Held (guards): several rescued failures (both orders), multitask (both orders), `--trace` through
+// a pipe, the status line kept from the verdict by another line of the Rakefile's, the NameError through a pipe, the
+// prefixed NameError.
 
 const KEYERROR_PIPED = [
   "/usr/bin/ruby3.1 tests/yaml.rb",
@@ -669,8 +670,9 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, defects, 
     expect((await failuresOf(failedStepLog('rake', output)))[0]).toEqual(['rake.aborted', 'DEPLOY_TOKEN is not set']);
   });
 
-  // A78-6 (Medium, regression, open): the failed check said nothing a rule reads; a PASSED command's line "said what failed".
-  it.fails.each([
+  // A78-6 (Medium, regression; fixed by the lead): the failed check said nothing a rule reads; a PASSED command's line
+  // "said what failed". Now only what the failed command printed counts, from rake's echo of it (rakeEchoAbove).
+  it.each([
     ['piped', LINKS_PIPED],
     ['terminal', LINKS_TTY],
   ])('A78-6: a quiet failed check after a passed run’s YAML message keeps the verdict first (%s)', async (_order, output) => {
