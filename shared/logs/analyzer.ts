@@ -498,34 +498,25 @@ const ACTIONS_EXEC_RULE: Rule = uniformRule({ id: 'cascade.actions-exec', catego
 const XARGS_255_RE = /^xargs: .+: exited with status 255; aborting$/;
 
 /**
- * rake's status line for a command its `sh` ran that failed (`Command failed with status (1): [ruby tests/yaml.rb...]`):
- * what rake raises when the Rakefile lets it, and prints when the Rakefile catches it to decide for itself.
+ * rake's status line for a command its `sh` or `ruby` ran that failed (`Command failed with status (1): [ruby
+ * tests/yaml.rb...]`: the command cut to its first 42 characters, then `...`, past 45), what rake raises when the
+ * Rakefile lets it and prints when the Rakefile catches it to decide for itself; the command is captured.
  */
-const RAKE_COMMAND_FAILED_RE = /^Command failed with status \(\d+\)/;
-/** The command a status line names, as rake shows it (cut to its first 42 characters, then `...`, past 45). */
 const RAKE_STATUS_COMMAND_RE = /^Command failed with status \(\d+\): \[(.+?)(?:\.\.\.)?\]$/;
 /**
- * The message of a `rake aborted!` report that is no Rakefile's verdict of its own: rake prints a RuntimeError (`raise
- * "Failed 1 tests!!"`) bare, any other exception behind its class (`KeyError: key not found: "DEPLOY_TOKEN"`,
- * `Errno::ENOENT: …`), a command the Rakefile let fail as its status line, and a task it does not know as `Don't know
- * how to build task 'x'`. Those are failures of their own, not a verdict on a command whose status the Rakefile printed.
+ * A Rakefile's verdict on commands that failed, as rake prints it: a RuntimeError's message bare (`raise "Failed 1
+ * tests!!"`), and one that says something failed. Not an exception rake prints behind its class (`KeyError: key not
+ * found: "DEPLOY_TOKEN"`, `Errno::ENOENT: …`), a command the Rakefile let fail (its status line as the message), nor a
+ * bare message that names what is wrong (`raise "DEPLOY_TOKEN is not set"` in the task after a caught check, rake's
+ * `Don't know how to build task 'x'`): those are failures of their own.
  */
-const RAKE_NOT_A_VERDICT_RE = /^(?:(?:[A-Z]\w*::)+[A-Z]\w*: |[A-Z]\w*(?:Error|Exception): |Interrupt\b|Command failed with status \(|Don't know how to build task )/;
-/**
- * A verdict on commands that failed says so (`Failed 1 tests!!`, `2 checks failed`, `There were errors`); a bare
- * message that does not (`raise "DEPLOY_TOKEN is not set"` in the task after a caught check) is a failure of its own.
- */
-const RAKE_VERDICT_RE = /fail|error/i;
+const RAKE_VERDICT_RE = /^(?!(?:[A-Z]\w*::)+[A-Z]\w*: |[A-Z]\w*(?:Error|Exception): |Command failed with status \().*(?:[Ff]ail|FAIL|[Ee]rror|ERROR)/;
 /** rake's trace of the tasks it runs (`rake --trace`, on standard error): `** Invoke return_code (first_time)`, `** Execute return_code`. */
 const RAKE_TRACE_RE = /^\*\* (?:Invoke|Execute) /;
 /** The most trace lines read between a status line and the `rake aborted!` under it (a task's chain of prerequisites). */
 const RAKE_TRACE_LINES = 20;
 /** The `rake aborted!` rule, whose report follows such a status line in either order (see `readRakeVerdict`). */
 const RAKE_ABORTED_RULE = RULES.find((rule) => rule.id === 'rake.aborted') as Rule;
-/** Whether a `rake aborted!` report's message is a Rakefile's verdict on commands that failed (see `readRakeVerdict`). */
-function isRakeVerdict(message: string): boolean {
-  return !RAKE_NOT_A_VERDICT_RE.test(message) && RAKE_VERDICT_RE.test(message);
-}
 /** The cascade rule whose lines include rake's status line for a failed command (see `readRakeVerdict`). */
 const BUILD_FAILED_RULE = CASCADE_RULES.find((rule) => rule.id === 'cascade.build-failed') as Rule;
 const TIMEOUT_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-124', category: 'timeout', weight: 40, re: /$^/, extend: 'line', statusOnly: true });
@@ -2179,7 +2170,7 @@ export class LogScanner {
    * lines (`block` is the status line's, a cascade): Ruby holds what the Rakefile prints until it exits, behind the
    * report on standard error, when its standard output is a pipe, as in a GitHub Actions step. (Where the Rakefile lets
    * the failure through, the status line is the report's own message, a cascade line.) Only a verdict rake prints bare,
-   * a RuntimeError's message (`raise "…"`), that says something failed (see {@link isRakeVerdict}): a Rakefile that
+   * a RuntimeError's message (`raise "…"`), that says something failed (see {@link RAKE_VERDICT_RE}): a Rakefile that
    * goes on past a command it caught prints the status line all the same, and the failure it then stops on is one of
    * its own (the next task's KeyError, a command it let fail, `raise "DEPLOY_TOKEN is not set"`). Lines are read past a
    * task runner's prefix, and above `rake aborted!` past `rake --trace`'s lines for the task that raised it. Cold path,
@@ -2188,7 +2179,7 @@ export class LogScanner {
   private readRakeVerdict(block: Block): void {
     const prefix = block.taskPrefix;
     if (block.rule === RAKE_ABORTED_RULE) {
-      if (block.wrapper || !isRakeVerdict(bodyOf(block, block.headText))) return;
+      if (block.wrapper || !RAKE_VERDICT_RE.test(bodyOf(block, block.headText))) return;
       // Above `rake aborted!`, past `rake --trace`'s lines for the task that raised it (`** Execute return_code`).
       let above = block.startLine - 2;
       while (block.startLine - above <= RAKE_TRACE_LINES && RAKE_TRACE_RE.test(this.taskLineAt(above, prefix))) above--;
@@ -2197,9 +2188,8 @@ export class LogScanner {
       return;
     }
     const verdict = this.blocks[this.blocks.length - 1];
-    if (!RAKE_COMMAND_FAILED_RE.test(bodyOf(block, block.headText)) || verdict === undefined || verdict.rule !== RAKE_ABORTED_RULE || verdict.wrapper) return;
-    if (verdict.taskPrefix !== prefix || !isRakeVerdict(bodyOf(verdict, verdict.headText))) return;
-    if (verdict.section !== block.section || block.startLine - verdict.endLine > 3) return;
+    if (verdict === undefined || verdict.rule !== RAKE_ABORTED_RULE || verdict.wrapper || verdict.taskPrefix !== prefix) return;
+    if (verdict.section !== block.section || block.startLine - verdict.endLine > 3 || !RAKE_VERDICT_RE.test(bodyOf(verdict, verdict.headText))) return;
     // Only rake's closing lines between (`Tasks: TOP => default`, `(See full trace by running task with --trace)`).
     for (let l = verdict.endLine + 1; l < block.startLine; l++) if (!(RAKE_ABORTED_RULE.end as RegExp).test(this.taskLineAt(l, prefix))) return;
     const ran = this.rakeEchoAbove(bodyOf(block, block.headText), verdict.startLine, prefix);

@@ -30,7 +30,7 @@ import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-an
 // line: hidden the same way. Parent: first (right).
 // A78-5 (Medium, regression): a bare `raise "DEPLOY_TOKEN is not set"` in the next task: hidden the same way.
 // Rake prints a RuntimeError as its bare message, as it prints `Failed 1 tests!!`. Parent: first (right). Closed by the
-// lead: a verdict must say that something failed (`fail`, `error`: isRakeVerdict); a bare message that names what is
+// lead: a verdict must say that something failed (`fail`, `error`: RAKE_VERDICT_RE); a bare message that names what is
 // wrong is a failure of its own.
 // A78-6 (Medium, regression; closed by the lead, below): saidWhatFailed read the whole step, not the failed command's
 // output. A minitest run that PASSED printed a Psych message on stderr (a test asserting the error) and `ruby -w`'s
@@ -41,7 +41,7 @@ import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-an
 // return_code` stand between the status line and `rake aborted!`: the verdict stays first (through a pipe it is
 // demoted: guard below).
 // A78-8 (Low, not a regression): behind a task runner's prefix (concurrently's `[docs] `, a prefix the scanner knows),
-// RAKE_COMMAND_FAILED_RE (anchored) never matches the ring's raw line nor the status block's head: the verdict stays
+// the status line's expression (anchored) never matched the ring's raw line nor the status block's head: the verdict stays
 // first in both orders.
 // A78-9 (Low, not a regression): the common `rescue => e; raise "YAML check failed"`: rake prints the cause itself
 // (`Caused by:` / the status line) inside its report; the verdict stays first. With a `puts e.message` before the raise,
@@ -55,7 +55,7 @@ import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-an
 // aborted!`; true while dropAnnouncingLine takes lines[1] as the next line, which it is with `gap: 0`.
 // Fixed in this pass: A78-1 to A78-4 (rows now `it`): only a verdict rake prints bare, a RuntimeError's message (`raise
 // "…"`), is read as the Rakefile's verdict on the command whose status it printed; not an exception printed behind its
-// class, rake's status line as the report's own message, nor `Don't know how to build task` (RAKE_NOT_A_VERDICT_RE).
+// class, rake's status line as the report's own message, nor `Don't know how to build task` (now RAKE_VERDICT_RE).
 // A78-7 and A78-8 too: readRakeVerdict reads lines past the block's task prefix and, above `rake aborted!`, past rake's
 // `** Invoke`/`** Execute` trace lines (at most 20). The rank-class note is fixed as well. A78-5 was closed after the
 // pass (above). A78-6 too: only what the failed command printed says what failed, from rake's echo of the command its
@@ -661,7 +661,7 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, defects, 
   });
 
   // A78-5 (Medium, regression; fixed by the lead): a bare RuntimeError of the next task read like the Rakefile's verdict
-  // on the checks; a verdict must now say that something failed (isRakeVerdict).
+  // on the checks; a verdict must now say that something failed (RAKE_VERDICT_RE).
   it.each([
     ['piped', BARE_PIPED],
     ['terminal', BARE_TTY],
