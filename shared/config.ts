@@ -13,6 +13,10 @@ const booleanFlag = z.pipe(z.optional(z.enum(['true', 'false', '1', '0', 'yes', 
 const onUnlessFalse = z.pipe(z.optional(z.enum(['true', 'false', '1', '0', 'yes', 'no'])), z.transform((value) => value !== 'false' && value !== '0' && value !== 'no'));
 
 const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+/** An integer setting from `min` to `max`, `fallback` when unset: one helper, as each spelt out took ~50 bytes of every bundle. */
+const boundedInt = (min: number, max: number, fallback: number) => z._default(z.coerce.number().check(z.int(), z.gte(min), z.lte(max)), fallback);
+/** A text setting that may be unset, never empty. */
+const optionalText = z.optional(z.string().check(z.minLength(1)));
 
 /** A GitHub organization or user name (Enterprise Managed Users add `_shortcode`). */
 export const GITHUB_ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
@@ -105,41 +109,41 @@ const configSchema = z.object({
    */
   DEPLOYMENT_ACCOUNT_ID: z.optional(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))),
 
-  STATE_MACHINE_ARN: z.optional(z.string().check(z.minLength(1))),
+  STATE_MACHINE_ARN: optionalText,
   /** AWS: the outcome recorder ingest invokes asynchronously with a green run's recovery work (locally: a store queue). */
   RECOVERY_FUNCTION_NAME: z.optional(z.string().check(z.minLength(1), z.maxLength(170))),
   /** Reconciler: incidents neither notified nor resolved and untouched this long, whose execution is not running, are re-driven. */
-  RECONCILE_AFTER_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1440)), 10),
+  RECONCILE_AFTER_MINUTES: boundedInt(1, 1440, 10),
   /** Reconciler: re-drives per run (the rest wait for the next run). */
-  RECONCILE_MAX_PER_RUN: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000)), 25),
+  RECONCILE_MAX_PER_RUN: boundedInt(1, 1000, 25),
   /** Reconciler: re-drives per incident; after that the failed-executions alarm is the last word. */
-  RECONCILE_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(20)), 3),
+  RECONCILE_MAX_ATTEMPTS: boundedInt(0, 20, 3),
   /** Reconciler: digests of ended escalation windows sent per run (the rest wait for the next run). */
-  RECONCILE_MAX_DIGESTS_PER_RUN: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000)), 25),
+  RECONCILE_MAX_DIGESTS_PER_RUN: boundedInt(1, 1000, 25),
   /**
    * Reconciler: incidents whose 👍/👎 it reads per run once their experiment unit is final (nothing read them after
    * it), and the GitHub calls those reads may make in a run (each page of a list one); the rest wait for the next run. 0 reads none.
    */
-  RECONCILE_MAX_REACTION_READS_PER_RUN: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(1000)), 10),
-  RECONCILE_MAX_REACTION_CALLS_PER_RUN: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(5000)), 50),
+  RECONCILE_MAX_REACTION_READS_PER_RUN: boundedInt(0, 1000, 10),
+  RECONCILE_MAX_REACTION_CALLS_PER_RUN: boundedInt(1, 5000, 50),
   /**
    * Reconciler: vote changes a crash left between the vote and its counters that it finishes per run, once recorded
    * RECONCILE_AFTER_MINUTES ago; the rest wait for the next run. 0 finishes none.
    */
-  RECONCILE_MAX_PENDING_VOTES_PER_RUN: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(1000)), 25),
+  RECONCILE_MAX_PENDING_VOTES_PER_RUN: boundedInt(0, 1000, 25),
   /**
    * Reconciler: how far back it looks for unfinished incidents, escalation windows that ended and reactions due. At
    * least 25: an alarm up to 24 hours old may lead a group (OLDEST_LEAD_HOURS in shared/notify/page-claims.ts), whose
    * digest falls due when the group ends and must still be in reach.
    */
-  RECONCILE_LOOKBACK_HOURS: z._default(z.coerce.number().check(z.int(), z.gte(25), z.lte(24 * 14)), 48),
+  RECONCILE_LOOKBACK_HOURS: boundedInt(25, 24 * 14, 48),
   /** Local runtime only: seconds between reconciler runs (AWS: the EventBridge schedule, every 5 minutes). */
-  RECONCILE_INTERVAL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(86_400)), 60),
+  RECONCILE_INTERVAL_SECONDS: boundedInt(1, 86_400, 60),
   /** Local runtime only: the embedded Step Functions endpoint that runs the same ASL in-process. */
   SFN_ENDPOINT: z.optional(z.url()),
-  ESCALATION_TOPIC_ARN: z.optional(z.string().check(z.minLength(1))),
+  ESCALATION_TOPIC_ARN: optionalText,
   /** Local runtime only: EMF metric records are appended here (served as Prometheus text) instead of written to stdout. */
-  METRICS_EMF_PATH: z.optional(z.string().check(z.minLength(1))),
+  METRICS_EMF_PATH: optionalText,
   /**
    * The `service` of every log line and the `service` dimension of every metric. The stack sets it per stack name, so
    * a staging stack's metrics stay off the production stack's CloudWatch dashboard in the same account.
@@ -160,10 +164,10 @@ const configSchema = z.object({
   /** An incoming webhook (Slack, Mattermost, Teams Workflows) that gets every escalation beside SNS/the outbox. */
   CHAT_WEBHOOK_URL: z.optional(chatWebhookUrlSchema),
   /** AWS: the Secrets Manager secret holding that URL (it is a credential: it never stands in the configuration). */
-  CHAT_WEBHOOK_URL_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  CHAT_WEBHOOK_URL_SECRET_ARN: optionalText,
   CHAT_WEBHOOK_FORMAT: z._default(z.enum(CHAT_WEBHOOK_FORMATS), 'slack'),
   /** Local runtime only: notifications are appended here instead of published to SNS. */
-  OUTBOX_PATH: z.optional(z.string().check(z.minLength(1))),
+  OUTBOX_PATH: optionalText,
 
   GITHUB_API_URL: z._default(z.url(), 'https://api.github.com'),
   /**
@@ -172,23 +176,23 @@ const configSchema = z.object({
    * with the App's secret: this keeps strangers' failures from becoming incidents, model calls and comments.
    */
   GITHUB_OWNERS: z.pipe(commaList(4000), z.array(z.string().check(z.regex(GITHUB_ACCOUNT_NAME, 'must be GitHub account names')))),
-  GITHUB_TOKEN: z.optional(z.string().check(z.minLength(1))),
-  GITHUB_TOKEN_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  GITHUB_TOKEN: optionalText,
+  GITHUB_TOKEN_SECRET_ARN: optionalText,
   /** GitHub App id: with a private key, the functions act as the App's installations instead of with a token. */
   GITHUB_APP_ID: z.optional(z.coerce.number().check(z.int(), z.positive())),
   /** The App's private key (PEM; literal `\n` accepted). AWS: `GITHUB_APP_PRIVATE_KEY_SECRET_ARN` instead. */
-  GITHUB_APP_PRIVATE_KEY: z.optional(z.string().check(z.minLength(1))),
-  GITHUB_APP_PRIVATE_KEY_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
-  GITHUB_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
-  GITHUB_WEBHOOK_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  GITHUB_APP_PRIVATE_KEY: optionalText,
+  GITHUB_APP_PRIVATE_KEY_SECRET_ARN: optionalText,
+  GITHUB_WEBHOOK_SECRET: optionalText,
+  GITHUB_WEBHOOK_SECRET_ARN: optionalText,
   /**
    * How long after a rotation (the current version's creation) deliveries signed with the previous webhook secret are
    * still accepted: time to set the new value in GitHub, after the 5 minutes a warm function takes to read it. Past it
    * only the current one verifies, so rotating after a leak revokes the leaked value (attack-47 I2).
    */
-  WEBHOOK_SECRET_GRACE_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(10), z.lte(1440)), 60),
+  WEBHOOK_SECRET_GRACE_MINUTES: boundedInt(10, 1440, 60),
   /** Retries per GitHub request inside one step; the state machine's Retry adds backoff across attempts. */
-  GITHUB_RETRIES: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(10)), 2),
+  GITHUB_RETRIES: boundedInt(0, 10, 2),
   /** Minimum spacing of GitHub writes from one process (GitHub asks for about 1 s between content writes). */
   GITHUB_WRITE_INTERVAL_MS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 1000),
   /**
@@ -207,27 +211,27 @@ const configSchema = z.object({
   /** The login the bot comments as; discovered with `GET /user` (token) or `GET /app` (App: `<slug>[bot]`) when unset. */
   GITHUB_BOT_LOGIN: z.optional(githubLogin),
   /** Local runtime without a token: manifest of recorded runs whose job logs replace the API (events/recorded-runs.json). */
-  RECORDED_RUNS_FILE: z.optional(z.string().check(z.minLength(1))),
+  RECORDED_RUNS_FILE: optionalText,
 
   /** Analysis provider; unset: bedrock with BEDROCK_MODEL_ID, else openai with LLM_BASE_URL, else offline. */
   ANALYZER: z.optional(z.enum(['offline', 'bedrock', 'openai'])),
-  BEDROCK_MODEL_ID: z.optional(z.string().check(z.minLength(1))),
+  BEDROCK_MODEL_ID: optionalText,
   BEDROCK_REGION: z.optional(awsRegionCode),
   /** Optional Bedrock Guardrail applied to every analysis call. */
-  BEDROCK_GUARDRAIL_ID: z.optional(z.string().check(z.minLength(1))),
+  BEDROCK_GUARDRAIL_ID: optionalText,
   BEDROCK_GUARDRAIL_VERSION: z._default(z.string().check(z.minLength(1)), 'DRAFT'),
   LLM_MAX_TOKENS: positiveInt(1024),
   LLM_TEMPERATURE: z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 0),
   /** OpenAI-compatible chat endpoint up to the version, e.g. http://127.0.0.1:11434/v1 (Ollama), with its model. */
   LLM_BASE_URL: z.optional(z.url({ protocol: /^https?$/ })),
-  LLM_MODEL: z.optional(z.string().check(z.minLength(1))),
-  LLM_API_KEY: z.optional(z.string().check(z.minLength(1))),
+  LLM_MODEL: optionalText,
+  LLM_API_KEY: optionalText,
   /** AWS: the Secrets Manager secret holding LLM_API_KEY, read per request from a cache of a few minutes. */
-  LLM_API_KEY_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  LLM_API_KEY_SECRET_ARN: optionalText,
   /** Per-request timeout of the OpenAI-compatible endpoint (local models on a CPU are slow). */
-  LLM_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(1000), z.lte(170_000)), 60_000),
+  LLM_TIMEOUT_MS: boundedInt(1000, 170_000, 60_000),
   /** Input tokens per model call (estimated conservatively): system prompt, schema and packed log. */
-  LLM_INPUT_TOKEN_BUDGET: z._default(z.coerce.number().check(z.int(), z.gte(MIN_INPUT_TOKEN_BUDGET), z.lte(1_000_000)), DEFAULT_INPUT_TOKEN_BUDGET),
+  LLM_INPUT_TOKEN_BUDGET: boundedInt(MIN_INPUT_TOKEN_BUDGET, 1_000_000, DEFAULT_INPUT_TOKEN_BUDGET),
   /**
    * Models an experiment arm may choose (`params.model`), comma-separated, besides BEDROCK_MODEL_ID / LLM_MODEL. An
    * arm naming another model is analysed with the configured one and the analysis says so: in AWS the analyze
@@ -240,7 +244,7 @@ const configSchema = z.object({
    * make such runs fail on every push; past this, they get the offline analysis and the reason. 0: never a model.
    * At most 1000: the window's item keeps the id of every incident it counted.
    */
-  LLM_OUTSIDER_ANALYSES_PER_HOUR: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(1000)), 10),
+  LLM_OUTSIDER_ANALYSES_PER_HOUR: boundedInt(0, 1000, 10),
   /**
    * How many of those one repository's outsiders may take in the hour (its share of the pool), so that failures
    * an outsider makes on every push in one public repository leave the model to the others' pull requests. Unset:
@@ -274,27 +278,27 @@ const configSchema = z.object({
   RERUN_MIN_CONFIDENCE: z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 0.6),
   DRY_RUN: booleanFlag,
   /** Remediation policy file (JSON, see README "The policy file"); POLICY_JSON holds the same inline. */
-  POLICY_FILE: z.optional(z.string().check(z.minLength(1))),
+  POLICY_FILE: optionalText,
   POLICY_JSON: z.optional(z.string().check(z.minLength(2), z.maxLength(65_536))),
   /** Alarm → Systems Manager Automation document allow-list (JSON array, see README "Runbooks"). */
   RUNBOOKS_JSON: z.optional(z.string().check(z.minLength(2), z.maxLength(65_536))),
   /** How long the remediate step follows a runbook before reporting it still running. */
-  RUNBOOK_WAIT_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(840)), 300),
-  RUNBOOK_POLL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(300)), 15),
+  RUNBOOK_WAIT_SECONDS: boundedInt(0, 840, 300),
+  RUNBOOK_POLL_SECONDS: boundedInt(1, 300, 15),
   /**
    * How long after a runbook reported success its alarm may stay in ALARM before on-call is paged that it did not fix
    * it. An alarm returns to OK only after its evaluation periods of good datapoints (three of five minutes is common),
    * after whatever the runbook started has taken effect: 20 minutes covers that without leaving an outage unattended
    * for long. A team whose alarms have longer periods sets more.
    */
-  RUNBOOK_VERIFY_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(5), z.lte(1440)), 20),
+  RUNBOOK_VERIFY_MINUTES: boundedInt(5, 1440, 20),
   /**
    * How long after its start a runbook run the reconciler follows may stay unended (InProgress, Waiting: a stuck
    * approval step, a hung script) before on-call is paged, once, that it has not ended; the reconciler keeps following
    * it and tells its outcome when it ends (session 43). Two hours leaves a slow runbook room; at most a day, inside
    * the reconciler's shortest look-back.
    */
-  RUNBOOK_NOT_ENDED_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(10), z.lte(1440)), 120),
+  RUNBOOK_NOT_ENDED_MINUTES: boundedInt(10, 1440, 120),
   INCIDENT_TTL_DAYS: positiveInt(400),
   /**
    * How long a learned knowledge entry is kept after it last was seen or learned something (DynamoDB TTL; attacker's
@@ -302,7 +306,7 @@ const configSchema = z.object({
    * worked beyond its incidents (INCIDENT_TTL_DAYS) while its failure recurs, and a failure not seen for half a year
    * comes back, if at all, on a toolchain that has changed since. Imported entries do not expire.
    */
-  KNOWLEDGE_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(7), z.lte(3650)), 180),
+  KNOWLEDGE_RETENTION_DAYS: boundedInt(7, 3650, 180),
 
   /**
    * The dashboard's origin (`https://<distribution>.cloudfront.net`): the read API answers browsers from it (CORS).
@@ -319,7 +323,7 @@ const configSchema = z.object({
   /** Quality gate: new critical vulnerabilities that fail the gate. */
   DELTA_VULN_CRITICAL: z._default(z.coerce.number().check(z.positive()), 1),
   /** Accepted default-branch runs averaged into the baseline. */
-  BASELINE_RUNS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_BASELINE_RUNS)), 10),
+  BASELINE_RUNS: boundedInt(1, MAX_BASELINE_RUNS, 10),
   /**
    * Which caller may use the gate for which repositories, as JSON: `{"arn:aws:sts::123456789012:assumed-role/ci-acme-*":
    * ["acme/app"]}`. Unset: nobody (the local runtime lets its GATE_TOKEN holder use every repository).
