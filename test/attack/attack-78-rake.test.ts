@@ -64,26 +64,30 @@ import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-an
 // a pipe, the status line kept from the verdict by another line of the Rakefile's, the NameError through a pipe, the
 // prefixed NameError.
 
-const KEYERROR_PIPED = [
+/** The YAML check's real output (Psych's error for a document's header), which most runs below start with. */
+const YAML_CHECK_FAILED = [
   "/usr/bin/ruby3.1 tests/yaml.rb",
   "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
   "FAILURE!!! 1 files were unable to be parsed!",
   "Please check the YAML headers for the documents that failed!",
+];
+/** rake's status line for that check, caught by the Rakefile. */
+const YAML_STATUS = "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]";
+
+const KEYERROR_PIPED = [
+  ...YAML_CHECK_FAILED,
   "rake aborted!",
   "KeyError: key not found: \"DEPLOY_TOKEN\"",
   "/home/runner/work/docs/docs/Rakefile:10:in `fetch'",
   "/home/runner/work/docs/docs/Rakefile:10:in `block in <top (required)>'",
   "Tasks: TOP => default => deploy",
   "(See full trace by running task with --trace)",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  YAML_STATUS,
 ];
 
 const KEYERROR_TTY = [
-  "/usr/bin/ruby3.1 tests/yaml.rb",
-  "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
-  "FAILURE!!! 1 files were unable to be parsed!",
-  "Please check the YAML headers for the documents that failed!",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  ...YAML_CHECK_FAILED,
+  YAML_STATUS,
   "rake aborted!",
   "KeyError: key not found: \"DEPLOY_TOKEN\"",
   "/home/runner/work/docs/docs/Rakefile:10:in `fetch'",
@@ -93,11 +97,8 @@ const KEYERROR_TTY = [
 ];
 
 const ADVISORY_TTY = [
-  "/usr/bin/ruby3.1 tests/yaml.rb",
-  "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
-  "FAILURE!!! 1 files were unable to be parsed!",
-  "Please check the YAML headers for the documents that failed!",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  ...YAML_CHECK_FAILED,
+  YAML_STATUS,
   "(lint is advisory; going on)",
   "rake aborted!",
   "KeyError: key not found: \"DEPLOY_TOKEN\"",
@@ -108,11 +109,8 @@ const ADVISORY_TTY = [
 ];
 
 const NAMEERROR_TTY = [
-  "/usr/bin/ruby3.1 tests/yaml.rb",
-  "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
-  "FAILURE!!! 1 files were unable to be parsed!",
-  "Please check the YAML headers for the documents that failed!",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  ...YAML_CHECK_FAILED,
+  YAML_STATUS,
   "rake aborted!",
   "NameError: undefined local variable or method `targt' for main:Object",
   "",
@@ -125,10 +123,7 @@ const NAMEERROR_TTY = [
 ];
 
 const NAMEERROR_PIPED = [
-  "/usr/bin/ruby3.1 tests/yaml.rb",
-  "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
-  "FAILURE!!! 1 files were unable to be parsed!",
-  "Please check the YAML headers for the documents that failed!",
+  ...YAML_CHECK_FAILED,
   "rake aborted!",
   "NameError: undefined local variable or method `targt' for main:Object",
   "",
@@ -138,14 +133,14 @@ const NAMEERROR_PIPED = [
   "/home/runner/work/docs/docs/Rakefile:13:in `block in <top (required)>'",
   "Tasks: TOP => default => deploy",
   "(See full trace by running task with --trace)",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  YAML_STATUS,
 ];
 
 const QUIET_SH_PIPED = [
   "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
   "FAILURE!!! 1 files were unable to be parsed!",
   "Please check the YAML headers for the documents that failed!",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  YAML_STATUS,
   "rake aborted!",
   "Command failed with status (1): [test -f config/deploy.yml...]",
   "/home/runner/work/docs/docs/Rakefile:10:in `block in <top (required)>'",
@@ -157,7 +152,7 @@ const QUIET_SH_TTY = [
   "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
   "FAILURE!!! 1 files were unable to be parsed!",
   "Please check the YAML headers for the documents that failed!",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  YAML_STATUS,
   "rake aborted!",
   "Command failed with status (1): [test -f config/deploy.yml...]",
   "/home/runner/work/docs/docs/Rakefile:10:in `block in <top (required)>'",
@@ -166,25 +161,19 @@ const QUIET_SH_TTY = [
 ];
 
 const UNKNOWN_TASK_PIPED = [
-  "/usr/bin/ruby3.1 tests/yaml.rb",
-  "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
-  "FAILURE!!! 1 files were unable to be parsed!",
-  "Please check the YAML headers for the documents that failed!",
+  ...YAML_CHECK_FAILED,
   "rake aborted!",
   "Don't know how to build task 'publsh' (See the list of available tasks with `rake --tasks`)",
   "Did you mean?  publish",
   "/home/runner/work/docs/docs/Rakefile:21:in `block in <top (required)>'",
   "Tasks: TOP => default => deploy",
   "(See full trace by running task with --trace)",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  YAML_STATUS,
 ];
 
 const UNKNOWN_TASK_TTY = [
-  "/usr/bin/ruby3.1 tests/yaml.rb",
-  "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
-  "FAILURE!!! 1 files were unable to be parsed!",
-  "Please check the YAML headers for the documents that failed!",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  ...YAML_CHECK_FAILED,
+  YAML_STATUS,
   "rake aborted!",
   "Don't know how to build task 'publsh' (See the list of available tasks with `rake --tasks`)",
   "Did you mean?  publish",
@@ -194,24 +183,18 @@ const UNKNOWN_TASK_TTY = [
 ];
 
 const BARE_PIPED = [
-  "/usr/bin/ruby3.1 tests/yaml.rb",
-  "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
-  "FAILURE!!! 1 files were unable to be parsed!",
-  "Please check the YAML headers for the documents that failed!",
+  ...YAML_CHECK_FAILED,
   "rake aborted!",
   "DEPLOY_TOKEN is not set",
   "/home/runner/work/docs/docs/Rakefile:17:in `block in <top (required)>'",
   "Tasks: TOP => default => deploy",
   "(See full trace by running task with --trace)",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  YAML_STATUS,
 ];
 
 const BARE_TTY = [
-  "/usr/bin/ruby3.1 tests/yaml.rb",
-  "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
-  "FAILURE!!! 1 files were unable to be parsed!",
-  "Please check the YAML headers for the documents that failed!",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  ...YAML_CHECK_FAILED,
+  YAML_STATUS,
   "rake aborted!",
   "DEPLOY_TOKEN is not set",
   "/home/runner/work/docs/docs/Rakefile:17:in `block in <top (required)>'",
@@ -269,23 +252,8 @@ const LINKS_TTY = [
   "(See full trace by running task with --trace)",
 ];
 
-const TRACE_PIPED = [
-  "** Invoke default (first_time)",
-  "** Invoke encoding (first_time)",
-  "** Execute encoding",
-  "/usr/bin/ruby3.1 tests/encoding.rb",
-  "Success. All 2 files passed UTF-8 validity checks.",
-  "** Invoke yaml (first_time)",
-  "** Execute yaml",
-  "/usr/bin/ruby3.1 tests/yaml.rb",
-  "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
-  "FAILURE!!! 1 files were unable to be parsed!",
-  "Please check the YAML headers for the documents that failed!",
-  "** Invoke return_code (first_time)",
-  "** Execute return_code",
-  "rake aborted!",
-  "Failed 1 tests!!",
-  "/home/runner/work/docs/docs/Rakefile:21:in `block in <top (required)>'",
+/** `rake --trace`'s frames under the Rakefile's own, down to rake's executable (real rake 13.0.6 on Ruby 3.1.2). */
+const RAKE_TRACE_FRAMES = [
   "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/task.rb:281:in `block in execute'",
   "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/task.rb:281:in `each'",
   "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/task.rb:281:in `execute'",
@@ -311,8 +279,25 @@ const TRACE_PIPED = [
   "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/exe/rake:27:in `<top (required)>'",
   "/usr/bin/rake:25:in `load'",
   "/usr/bin/rake:25:in `<main>'",
+];
+
+const TRACE_PIPED = [
+  "** Invoke default (first_time)",
+  "** Invoke encoding (first_time)",
+  "** Execute encoding",
+  "/usr/bin/ruby3.1 tests/encoding.rb",
+  "Success. All 2 files passed UTF-8 validity checks.",
+  "** Invoke yaml (first_time)",
+  "** Execute yaml",
+  ...YAML_CHECK_FAILED,
+  "** Invoke return_code (first_time)",
+  "** Execute return_code",
+  "rake aborted!",
+  "Failed 1 tests!!",
+  "/home/runner/work/docs/docs/Rakefile:21:in `block in <top (required)>'",
+  ...RAKE_TRACE_FRAMES,
   "Tasks: TOP => default => return_code",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  YAML_STATUS,
 ];
 
 const TRACE_TTY = [
@@ -323,41 +308,14 @@ const TRACE_TTY = [
   "Success. All 2 files passed UTF-8 validity checks.",
   "** Invoke yaml (first_time)",
   "** Execute yaml",
-  "/usr/bin/ruby3.1 tests/yaml.rb",
-  "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
-  "FAILURE!!! 1 files were unable to be parsed!",
-  "Please check the YAML headers for the documents that failed!",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  ...YAML_CHECK_FAILED,
+  YAML_STATUS,
   "** Invoke return_code (first_time)",
   "** Execute return_code",
   "rake aborted!",
   "Failed 1 tests!!",
   "/home/runner/work/docs/docs/Rakefile:21:in `block in <top (required)>'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/task.rb:281:in `block in execute'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/task.rb:281:in `each'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/task.rb:281:in `execute'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/task.rb:219:in `block in invoke_with_call_chain'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/task.rb:199:in `synchronize'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/task.rb:199:in `invoke_with_call_chain'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/task.rb:243:in `block in invoke_prerequisites'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/task.rb:241:in `each'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/task.rb:241:in `invoke_prerequisites'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/task.rb:218:in `block in invoke_with_call_chain'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/task.rb:199:in `synchronize'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/task.rb:199:in `invoke_with_call_chain'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/task.rb:188:in `invoke'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/application.rb:160:in `invoke_task'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/application.rb:116:in `block (2 levels) in top_level'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/application.rb:116:in `each'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/application.rb:116:in `block in top_level'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/application.rb:125:in `run_with_threads'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/application.rb:110:in `top_level'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/application.rb:83:in `block in run'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/application.rb:186:in `standard_exception_handling'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake/application.rb:80:in `run'",
-  "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/exe/rake:27:in `<top (required)>'",
-  "/usr/bin/rake:25:in `load'",
-  "/usr/bin/rake:25:in `<main>'",
+  ...RAKE_TRACE_FRAMES,
   "Tasks: TOP => default => return_code",
 ];
 
@@ -432,53 +390,44 @@ const CONC_NAMEERROR_TTY = [
 ];
 
 const CAUSED_BY_PIPED = [
-  "/usr/bin/ruby3.1 tests/yaml.rb",
-  "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
-  "FAILURE!!! 1 files were unable to be parsed!",
-  "Please check the YAML headers for the documents that failed!",
+  ...YAML_CHECK_FAILED,
   "rake aborted!",
   "YAML check failed",
   "/home/runner/work/docs/docs/Rakefile:6:in `rescue in block in <top (required)>'",
   "/home/runner/work/docs/docs/Rakefile:2:in `block in <top (required)>'",
   "",
   "Caused by:",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  YAML_STATUS,
   "/home/runner/work/docs/docs/Rakefile:3:in `block in <top (required)>'",
   "Tasks: TOP => default",
   "(See full trace by running task with --trace)",
 ];
 
 const CAUSED_BY_PUTS_PIPED = [
-  "/usr/bin/ruby3.1 tests/yaml.rb",
-  "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
-  "FAILURE!!! 1 files were unable to be parsed!",
-  "Please check the YAML headers for the documents that failed!",
+  ...YAML_CHECK_FAILED,
   "rake aborted!",
   "YAML check failed",
   "/home/runner/work/docs/docs/Rakefile:6:in `rescue in block in <top (required)>'",
   "/home/runner/work/docs/docs/Rakefile:2:in `block in <top (required)>'",
   "",
   "Caused by:",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  YAML_STATUS,
   "/home/runner/work/docs/docs/Rakefile:3:in `block in <top (required)>'",
   "Tasks: TOP => default",
   "(See full trace by running task with --trace)",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  YAML_STATUS,
 ];
 
 const CAUSED_BY_PUTS_TTY = [
-  "/usr/bin/ruby3.1 tests/yaml.rb",
-  "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
-  "FAILURE!!! 1 files were unable to be parsed!",
-  "Please check the YAML headers for the documents that failed!",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  ...YAML_CHECK_FAILED,
+  YAML_STATUS,
   "rake aborted!",
   "YAML check failed",
   "/home/runner/work/docs/docs/Rakefile:6:in `rescue in block in <top (required)>'",
   "/home/runner/work/docs/docs/Rakefile:2:in `block in <top (required)>'",
   "",
   "Caused by:",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  YAML_STATUS,
   "/home/runner/work/docs/docs/Rakefile:3:in `block in <top (required)>'",
   "Tasks: TOP => default",
   "(See full trace by running task with --trace)",
@@ -510,7 +459,7 @@ const MULTITASK_PIPED = [
   "/home/runner/work/docs/docs/Rakefile:24:in `block in <top (required)>'",
   "Tasks: TOP => default",
   "(See full trace by running task with --trace)",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  YAML_STATUS,
 ];
 
 const MULTITASK_TTY = [
@@ -520,7 +469,7 @@ const MULTITASK_TTY = [
   "(<unknown>): found character that cannot start any token while scanning for the next token at line 5 column 1",
   "FAILURE!!! 1 files were unable to be parsed!",
   "Please check the YAML headers for the documents that failed!",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  YAML_STATUS,
   "rake aborted!",
   "Failed 1 tests!!",
   "/home/runner/work/docs/docs/Rakefile:24:in `block in <top (required)>'",
@@ -544,7 +493,7 @@ const TWO_FAILED_PIPED = [
   "/home/runner/work/docs/docs/Rakefile:21:in `block in <top (required)>'",
   "Tasks: TOP => default => return_code",
   "(See full trace by running task with --trace)",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  YAML_STATUS,
 ];
 
 const TWO_FAILED_TTY = [
@@ -558,7 +507,7 @@ const TWO_FAILED_TTY = [
   "\tfrom tests/yaml.rb:5:in `block in <main>'",
   "\tfrom tests/yaml.rb:3:in `each'",
   "\tfrom tests/yaml.rb:3:in `<main>'",
-  "Command failed with status (1): [/usr/bin/ruby3.1 tests/yaml.rb...]",
+  YAML_STATUS,
   "rake aborted!",
   "Failed 2 tests!!",
   "/home/runner/work/docs/docs/Rakefile:21:in `block in <top (required)>'",
