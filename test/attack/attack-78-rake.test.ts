@@ -521,6 +521,9 @@ const CONCURRENTLY = 'npx concurrently -n docs "rake"';
 /** Travis CI's closing lines under a terminal's output (CR dropped). */
 const travis = (output: readonly string[]): string => `${[...output, '', 'The command "bundle exec rake" exited with 1.', '', 'Done. Your build exited with 1.'].join('\n')}\n`;
 
+/** The first failure (its rule and first line) of a GitHub Actions step that ran `script` and printed `output`. */
+const firstFailure = async (output: readonly string[], script = 'rake') => (await failuresOf(failedStepLog(script, output)))[0];
+
 describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, guards, %s', (_name, filterUse) => {
   afterEach(() => setLineFilterUse(null));
 
@@ -540,17 +543,17 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, guards, %
     ['rake --trace, piped', TRACE_PIPED],
   ])('the check’s error first (%s)', async (_shape, output) => {
     setLineFilterUse(filterUse);
-    expect((await failuresOf(failedStepLog('rake', output)))[0]).toEqual(['yaml.parse', YAML_ERROR]);
+    expect(await firstFailure(output)).toEqual(['yaml.parse', YAML_ERROR]);
   });
 
   it('a line of the Rakefile’s between the status line and `rake aborted!` keeps the crash first', async () => {
     setLineFilterUse(filterUse);
-    expect((await failuresOf(failedStepLog('rake', ADVISORY_TTY)))[0]).toEqual(['rake.aborted', 'KeyError: key not found: "DEPLOY_TOKEN"']);
+    expect(await firstFailure(ADVISORY_TTY)).toEqual(['rake.aborted', 'KeyError: key not found: "DEPLOY_TOKEN"']);
   });
 
   it('the NameError through a pipe (error_highlight’s blank line ends the report) stays first', async () => {
     setLineFilterUse(filterUse);
-    expect((await failuresOf(failedStepLog('rake', NAMEERROR_PIPED)))[0]).toEqual(['rake.aborted', "NameError: undefined local variable or method `targt' for main:Object"]);
+    expect(await firstFailure(NAMEERROR_PIPED)).toEqual(['rake.aborted', "NameError: undefined local variable or method `targt' for main:Object"]);
   });
 
   it.each([
@@ -558,12 +561,12 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, guards, %
     ['terminal', CONC_NAMEERROR_TTY],
   ])('the NameError behind concurrently’s prefix (%s) stays first', async (_order, output) => {
     setLineFilterUse(filterUse);
-    expect((await failuresOf(failedStepLog(CONCURRENTLY, output)))[0]?.[1]).toBe("[docs] NameError: undefined local variable or method `targt' for main:Object");
+    expect((await firstFailure(output, CONCURRENTLY))?.[1]).toBe("[docs] NameError: undefined local variable or method `targt' for main:Object");
   });
 
   it('`raise` inside the rescue with `puts e.message`, in a terminal: the check’s error first', async () => {
     setLineFilterUse(filterUse);
-    expect((await failuresOf(failedStepLog('rake', CAUSED_BY_PUTS_TTY)))[0]).toEqual(['yaml.parse', YAML_ERROR]);
+    expect(await firstFailure(CAUSED_BY_PUTS_TTY)).toEqual(['yaml.parse', YAML_ERROR]);
   });
 });
 
@@ -576,7 +579,7 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, defects, 
     ['terminal', KEYERROR_TTY],
   ])('A78-1: the next task’s KeyError (%s) stays first', async (_order, output) => {
     setLineFilterUse(filterUse);
-    expect((await failuresOf(failedStepLog('rake', output)))[0]).toEqual(['rake.aborted', 'KeyError: key not found: "DEPLOY_TOKEN"']);
+    expect(await firstFailure(output)).toEqual(['rake.aborted', 'KeyError: key not found: "DEPLOY_TOKEN"']);
   });
 
   // A78-1 (High, regression; fixed), as Travis CI logs the terminal run.
@@ -588,7 +591,7 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, defects, 
   // A78-2 (High, regression; fixed): a NameError (error_highlight, did_you_mean) right under the status line is hidden.
   it('A78-2: the next task’s NameError (terminal) stays first', async () => {
     setLineFilterUse(filterUse);
-    expect((await failuresOf(failedStepLog('rake', NAMEERROR_TTY)))[0]).toEqual(['rake.aborted', "NameError: undefined local variable or method `targt' for main:Object"]);
+    expect(await firstFailure(NAMEERROR_TTY)).toEqual(['rake.aborted', "NameError: undefined local variable or method `targt' for main:Object"]);
   });
 
   // A78-3 (High, regression; fixed): rake's report of an unrescued command's failure is taken for the Rakefile's verdict.
@@ -597,7 +600,7 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, defects, 
     ['terminal', QUIET_SH_TTY],
   ])('A78-3: an unrescued command’s own report (%s) stays first', async (_order, output) => {
     setLineFilterUse(filterUse);
-    expect((await failuresOf(failedStepLog('rake', output)))[0]).toEqual(['rake.aborted', 'Command failed with status (1): [test -f config/deploy.yml...]']);
+    expect(await firstFailure(output)).toEqual(['rake.aborted', 'Command failed with status (1): [test -f config/deploy.yml...]']);
   });
 
   // A78-4 (Medium, regression; fixed): rake's own error for an unknown task is hidden.
@@ -606,7 +609,7 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, defects, 
     ['terminal', UNKNOWN_TASK_TTY],
   ])('A78-4: `Don’t know how to build task` (%s) stays first', async (_order, output) => {
     setLineFilterUse(filterUse);
-    expect((await failuresOf(failedStepLog('rake', output)))[0]?.[1]).toBe("Don't know how to build task 'publsh' (See the list of available tasks with `rake --tasks`)");
+    expect((await firstFailure(output))?.[1]).toBe("Don't know how to build task 'publsh' (See the list of available tasks with `rake --tasks`)");
   });
 
   // A78-5 (Medium, regression; fixed by the lead): a bare RuntimeError of the next task read like the Rakefile's verdict
@@ -616,7 +619,7 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, defects, 
     ['terminal', BARE_TTY],
   ])('A78-5: the next task’s `raise "DEPLOY_TOKEN is not set"` (%s) stays first', async (_order, output) => {
     setLineFilterUse(filterUse);
-    expect((await failuresOf(failedStepLog('rake', output)))[0]).toEqual(['rake.aborted', 'DEPLOY_TOKEN is not set']);
+    expect(await firstFailure(output)).toEqual(['rake.aborted', 'DEPLOY_TOKEN is not set']);
   });
 
   // A78-6 (Medium, regression; fixed by the lead): the failed check said nothing a rule reads; a PASSED command's line
@@ -626,13 +629,13 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, defects, 
     ['terminal', LINKS_TTY],
   ])('A78-6: a quiet failed check after a passed run’s YAML message keeps the verdict first (%s)', async (_order, output) => {
     setLineFilterUse(filterUse);
-    expect((await failuresOf(failedStepLog('rake', output)))[0]).toEqual(['rake.aborted', 'Failed 1 tests!!']);
+    expect(await firstFailure(output)).toEqual(['rake.aborted', 'Failed 1 tests!!']);
   });
 
   // A78-7 (Low, not a regression; fixed): `rake --trace`'s `** Invoke`/`** Execute` lines between the status line and the report.
   it('A78-7: rake --trace in a terminal puts the check’s error first', async () => {
     setLineFilterUse(filterUse);
-    expect((await failuresOf(failedStepLog('rake --trace', TRACE_TTY)))[0]).toEqual(['yaml.parse', YAML_ERROR]);
+    expect(await firstFailure(TRACE_TTY, 'rake --trace')).toEqual(['yaml.parse', YAML_ERROR]);
   });
 
   // A78-8 (Low, not a regression; fixed): a task runner's prefix hides the status line from both paths.
@@ -641,7 +644,7 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, defects, 
     ['terminal', CONC_TTY],
   ])('A78-8: behind concurrently’s prefix (%s) the check’s error first', async (_order, output) => {
     setLineFilterUse(filterUse);
-    expect((await failuresOf(failedStepLog(CONCURRENTLY, output)))[0]).toEqual(['yaml.parse', `[docs] ${YAML_ERROR}`]);
+    expect(await firstFailure(output, CONCURRENTLY)).toEqual(['yaml.parse', `[docs] ${YAML_ERROR}`]);
   });
 
   // A78-9 (Low, not a regression): the status line as the verdict's `Caused by:`; with `puts`, piped and terminal disagree.
@@ -650,12 +653,12 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, defects, 
     ['`puts e.message` then `raise` in the rescue, piped', CAUSED_BY_PUTS_PIPED],
   ])('A78-9: %s: the check’s error first', async (_shape, output) => {
     setLineFilterUse(filterUse);
-    expect((await failuresOf(failedStepLog('rake', output)))[0]).toEqual(['yaml.parse', YAML_ERROR]);
+    expect(await firstFailure(output)).toEqual(['yaml.parse', YAML_ERROR]);
   });
 
   // A78-10 (Low, not a regression): `sh` with a block prints no status line.
   it.fails('A78-10: `sh` with a block: the check’s error first', async () => {
     setLineFilterUse(filterUse);
-    expect((await failuresOf(failedStepLog('rake', SH_BLOCK_PIPED)))[0]).toEqual(['yaml.parse', YAML_ERROR]);
+    expect(await firstFailure(SH_BLOCK_PIPED)).toEqual(['yaml.parse', YAML_ERROR]);
   });
 });
