@@ -47,9 +47,16 @@ export type CommandLine = { kind: 'read'; match: RegExpExecArray } | { kind: 're
  */
 export function commandLine(body: string, command: RegExp): CommandLine {
   let plain = withinGitHubCommentLimit(body);
-  for (const line of body.split(/\r\n|\r|\n/)) {
+  // Line by line without splitting the body first: an array of a line each (65,536 of `\n`) is a large object in V8,
+  // and every young line written into it is remembered for the next collection, which made the same reading four to
+  // eight times slower a character past ~16K lines.
+  const lineEnd = /\r\n|\r|\n/g;
+  for (let start = 0; start <= body.length; start = lineEnd.lastIndex) {
+    const end = lineEnd.exec(body);
+    const line = body.slice(start, end ? end.index : body.length);
     const match = command.exec(line);
     if (match) return plain ? { kind: 'read', match } : { kind: 'refused', match };
+    if (!end) break;
     if (plain && MARKUP.test(line)) plain = false;
   }
   return { kind: 'none' };
