@@ -407,6 +407,8 @@ export class SavedFiles {
   private readonly paths = new Map<string, number>();
   /** The directories the saved paths are in, each of their parents too (`.` for a path without one, `/` for the root). */
   private readonly parents = new Map<string, number>();
+  /** The saved paths with parents of {@link DEEP_PARENT} characters or more, which {@link parents} leaves out. */
+  private readonly deep: Array<{ path: string; end: number }> = [];
   private readonly names = new Map<string, number>();
   private readonly bare = new Map<string, number>();
   /** The relative paths saved with a directory (`x/i`): in a directory nobody can name, the end of any path may be one. */
@@ -479,7 +481,15 @@ export class SavedFiles {
     for (const path of [...saved.names, ...variables]) {
       earliest(this.paths, path);
       earliest(this.parents, path.startsWith('/') ? '/' : '.');
-      for (let slash = path.indexOf('/', 1); slash > 0; slash = path.indexOf('/', slash + 1)) earliest(this.parents, path.slice(0, slash));
+      // Each parent is a key hashed whole, so a path's parents cost the square of its length: 9,000 characters of `a/`
+      // took 110 ms. Those past DEEP_PARENT are found by the path instead ({@link deepParentBefore}).
+      for (let slash = path.indexOf('/', 1); slash > 0; slash = path.indexOf('/', slash + 1)) {
+        if (slash >= DEEP_PARENT) {
+          this.deep.push({ path, end });
+          break;
+        }
+        earliest(this.parents, path.slice(0, slash));
+      }
       const name = path.slice(path.lastIndexOf('/') + 1);
       earliest(this.names, name);
       if (!path.includes('/')) earliest(this.bare, path);
@@ -546,8 +556,13 @@ export class SavedFiles {
     return normalizedPaths(raw.replace(/(?<=[^/])\/+(?=["']?$)/, '')).some((path) => {
       const directory = path.replace(/^(?:\$\{?PWD\}?|\$\(pwd\))$/, '.').replace(/(?<=.)\/+$/, '');
       const inside = (tree: string) => directory === '/' || tree === directory || tree.startsWith(`${directory}/`);
-      return (this.parents.get(directory) ?? Infinity) <= at || this.extracted.some((archive) => archive.end <= at && (archive.directories === undefined ? directory === '.' : archive.directories.some(inside)));
+      return (this.parents.get(directory) ?? Infinity) <= at || this.deepParentBefore(directory, at) || this.extracted.some((archive) => archive.end <= at && (archive.directories === undefined ? directory === '.' : archive.directories.some(inside)));
     });
+  }
+
+  /** Whether a path saved before `at` is under `directory`, where that is too long for {@link parents}. */
+  private deepParentBefore(directory: string, at: number): boolean {
+    return directory.length >= DEEP_PARENT && this.deep.some(({ path, end }) => end <= at && path.startsWith(`${directory}/`));
   }
 
   /** Whether the word `raw` (as written), read at `at` in the text, names a file a download before it saved. */
@@ -592,6 +607,13 @@ export class SavedFiles {
     });
   }
 }
+
+/**
+ * How long a parent directory {@link SavedFiles} keeps by name: Linux's PATH_MAX, so that every directory a Linux program
+ * can open is looked up by hashing, and only the deeper ones a Windows runner with long paths may reach are compared
+ * with each path that holds them.
+ */
+const DEEP_PARENT = 4_096;
 
 /** The most components of a saved path's end that a relative path after a `cd` is compared with ({@link SavedFiles}). */
 const MAX_TAIL = 8;

