@@ -193,7 +193,7 @@ export function redactWrappedTokens(text: string): string {
     for (let r = 0; r < ranges.length; r += 2) {
       const start = ranges[r] as number;
       const end = ranges[r + 1] as number;
-      if (starts.slice(start, end).includes(-1)) continue;
+      if (starts.subarray(start, end).includes(-1)) continue;
       // The line breaks: where the stretch of the text a unit reads does not go on from the one before.
       const breaks = [start];
       for (let unit = start + 1; unit < end; unit++) if (starts[unit] !== ends[unit - 1]) breaks.push(unit);
