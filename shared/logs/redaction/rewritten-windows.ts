@@ -17,7 +17,9 @@ export class RewrittenWindows {
   /**
    * Typed arrays grown by doubling, not arrays pushed to a unit at a time: three of those held 24 bytes a unit, and past
    * ~16K units (a large object each, then more than the caches hold) a unit cost three times what it did below
-   * (attack 49's token prefixes over 16 to 128 KB; the suite's second-highest growth reading).
+   * (attack 49's token prefixes over 16 to 128 KB; the suite's second-highest growth reading). The getters below return
+   * views of the buffers as they are when called, not live arrays as before: take them after the last write (every
+   * reader does), since a view taken earlier neither grows nor, once the buffers are replaced, sees later writes.
    */
   private startOf = new Int32Array(64);
   private endOf = new Int32Array(64);
@@ -47,7 +49,9 @@ export class RewrittenWindows {
   /** `text[start, end)` as it is. */
   keep(text: string, start: number, end: number): void {
     this.written += text.slice(start, end);
-    let unit = this.reserve(end - start);
+    // An end before the start writes '' and maps nothing: reserving `end - start` would take the map's length back,
+    // out of step with the text.
+    let unit = this.reserve(Math.max(0, end - start));
     for (let at = start; at < end; at++, unit++) {
       this.startOf[unit] = at;
       this.endOf[unit] = at + 1;
