@@ -12,12 +12,12 @@ import { patternReplacements, withRangesReplaced } from './replacements.js';
  */
 export class RewrittenWindows {
   /** Built by concatenation, not an array joined: one string a piece made the same large, remembered array. */
-  private written = '';
+  private builtText = '';
   private windows = 0;
   /**
    * Typed arrays grown by doubling, not arrays pushed to a unit at a time: three of those held 24 bytes a unit, and past
-   * ~16K units (a large object each, then more than the caches hold) a unit cost three times what it did below
-   * (attack 49's token prefixes over 16 to 128 KB; the suite's second-highest growth reading). The getters below return
+   * ~16K units each was a large object whose young elements the collector remembers: the gated redactor took 1.6 ms
+   * on 16 KB of attack 49's token prefixes and 29 on 64 KB (22 on 256 KB with these; docs/performance.md, session 79). The getters below return
    * views of the buffers as they are when called, not live arrays as before: take them after the last write (every
    * reader does), since a view taken earlier neither grows nor, once the buffers are replaced, sees later writes.
    */
@@ -48,7 +48,7 @@ export class RewrittenWindows {
 
   /** `text[start, end)` as it is. */
   keep(text: string, start: number, end: number): void {
-    this.written += text.slice(start, end);
+    this.builtText += text.slice(start, end);
     // An end before the start writes '' and maps nothing: reserving `end - start` would take the map's length back,
     // out of step with the text.
     let unit = this.reserve(Math.max(0, end - start));
@@ -64,11 +64,11 @@ export class RewrittenWindows {
   }
 
   get text(): string {
-    return this.written;
+    return this.builtText;
   }
 
   private push(written: string, start: number, end: number, changed: boolean): void {
-    this.written += written;
+    this.builtText += written;
     const from = this.reserve(written.length);
     this.startOf.fill(start, from, this.length);
     this.endOf.fill(end, from, this.length);
