@@ -81,17 +81,19 @@ export async function cpuGrowthExponentOfRuns(
  * A reading still at or above `bound` after every run is measured again the same way ({@link PHASES}), each size's
  * time then the fastest of all its runs. What a loaded machine adds to a run (another process's share of the caches,
  * a collection of what earlier tests left) is only ever added, and falls more on the large sizes, whose runs are
- * longer: the gated redactor's fit of attack 49's token prefixes read 1.805 in a CI run beside other work (session 78), 1.56
- * alone. More runs
- * bring each size nearer its own cost, and a square reads ~2 at any count. No reading of the suite's is at or above
- * the bound (session 79: 11,288 fits, the highest 1.70), so the second measure costs the suite nothing.
+ * longer: the gated redactor's fit of attack 49's token prefixes read 1.805 in a CI run beside other work (session
+ * 78), 1.56 alone. More runs bring each size nearer its own cost, and a square reads ~2 at any count. No reading of
+ * the suite's is at or above the bound (session 79: 11,288 fits, the highest 1.70), so the second measure costs the
+ * suite nothing.
  */
 class GrowthFit {
   private readonly xs: number[];
   private readonly fastest: number[];
   /** The runs to make, by size index: every run of the sizes below the mean, then the first round. */
   private readonly queue: number[] = [];
+  /** The size indexes below the mean (of the logarithms), whose times pull the slope down. */
   private readonly falling: number[];
+  /** The size indexes above the mean, whose times pull the slope up. */
   private readonly rising: number[];
   private round = 1;
   private phase = 1;
@@ -105,6 +107,7 @@ class GrowthFit {
     this.startPhase();
   }
 
+  /** Queues a measure: every run of the sizes below the mean, then the first round of those above it. */
   private startPhase(): void {
     for (const index of this.falling) for (let attempt = 0; attempt < TRIES; attempt += 1) this.queue.push(index);
     this.queue.push(...this.rising);
