@@ -3214,9 +3214,8 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
     re: /^(?:error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)|× Encountered error while (?:generating package metadata|trying to install package)\.)$/ },
   // tox 3 after a command of an environment failed: `ERROR: InvocationError for command … (exited with code 1)`, then
   // its summary, one line per environment (`ERROR:   py311: commands failed`, `  lint: commands succeeded`). With
-  // more environments to run the summary comes after theirs, its failed environments' lines on their own. Each
-  // environment is a run of its own (`endsRun`), as nox's sessions are: a lint env's finding beside the tests env's.
-  { id: 'cascade.tox', category: UNKNOWN, weight: 30, extend: LINE, endsRun: true,
+  // more environments to run the summary comes after theirs, its failed environments' lines on their own.
+  { id: 'cascade.tox', category: UNKNOWN, weight: 30, extend: LINE,
     re: /^ERROR: InvocationError for command \S.* \(exited with code -?\d+\)$|^ERROR: {2,}\S+: (?:commands failed|InvocationError\b.*)$/,
     closing: { through: /^(?:_{3,} summary _{3,}|ERROR: {2,}\S+: (?:commands failed|InvocationError\b.*)|  \S+: (?:commands succeeded|skipped\b.*)|  congratulations :\))$/ } },
   // make's status lines (`make: *** [Makefile:4: html] Error 1`) each end a target's run: under `make -k` each failed

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../../shared/logs/index.js';
 import { predictionLines } from '../../../shared/logs/predict.js';
@@ -66,15 +63,5 @@ describe("pyflakes' own format", () => {
   ])('does not read %j as a lint finding', async (line) => {
     const analysis = await analyzeLog(step([line]));
     expect(analysis.failures.map((failure) => failure.rule)).not.toContain('lint.file-line');
-  });
-});
-
-describe("tox's environments as runs of their own", () => {
-  it("lists the lint env's pyflakes finding after the tests env's report (tox-two-envs.log)", async () => {
-    const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/gha-real-tools');
-    const analysis = await analyzeLog(readFileSync(resolve(fixtures, 'tox-two-envs.log')));
-    expect(analysis.failures[0]?.rule).toBe('unittest.failed');
-    // Line 80: `tests/test_parse.py:1:1: 'os' imported but unused`, the lint env's own finding.
-    expect(predictionLines(analysis)).toContain(80);
   });
 });
