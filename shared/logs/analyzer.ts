@@ -517,6 +517,9 @@ const RAKE_TRACE_RE = /^\*\* (?:Invoke|Execute) /;
 const RAKE_TRACE_LINES = 20;
 /** The `rake aborted!` rule, whose report follows such a status line in either order (see `readRakeVerdict`). */
 const RAKE_ABORTED_RULE = RULES.find((rule) => rule.id === 'rake.aborted') as Rule;
+/** The line over the cause rake prints under its report (Ruby's `Exception#cause`, see `readRakeVerdict`). */
+const RAKE_CAUSED_BY = 'Caused by:';
+
 /** The cascade rule whose lines include rake's status line for a failed command (see `readRakeVerdict`). */
 const BUILD_FAILED_RULE = CASCADE_RULES.find((rule) => rule.id === 'cascade.build-failed') as Rule;
 const TIMEOUT_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-124', category: 'timeout', weight: 40, re: /$^/, extend: 'line', statusOnly: true });
@@ -2190,8 +2193,16 @@ export class LogScanner {
     const verdict = this.blocks[this.blocks.length - 1];
     if (verdict === undefined || verdict.rule !== RAKE_ABORTED_RULE || verdict.wrapper || verdict.taskPrefix !== prefix) return;
     if (verdict.section !== block.section || block.startLine - verdict.endLine > 3 || !RAKE_VERDICT_RE.test(bodyOf(verdict, verdict.headText))) return;
-    // Only rake's closing lines between (`Tasks: TOP => default`, `(See full trace by running task with --trace)`).
-    for (let l = verdict.endLine + 1; l < block.startLine; l++) if (!(RAKE_ABORTED_RULE.end as RegExp).test(this.taskLineAt(l, prefix))) return;
+    // Only rake's closing lines between (`Tasks: TOP => default`, `(See full trace by running task with --trace)`), or
+    // its cause section right above the status line: a blank line, then `Caused by:` (a `raise` in the Rakefile's
+    // `rescue` of the failed command, whose status line rake prints as the cause).
+    for (let l = verdict.endLine + 1; l < block.startLine; l++) {
+      const text = this.taskLineAt(l, prefix);
+      if ((RAKE_ABORTED_RULE.end as RegExp).test(text)) continue;
+      if (l === block.startLine - 1 && text === RAKE_CAUSED_BY) continue;
+      if (l === block.startLine - 2 && text === '' && this.taskLineAt(l + 1, prefix) === RAKE_CAUSED_BY) continue;
+      return;
+    }
     const ran = this.rakeEchoAbove(bodyOf(block, block.headText), verdict.startLine, prefix);
     if (ran === -1) return;
     // Asked with the report set aside: it must not count as what the command said.

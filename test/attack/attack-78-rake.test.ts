@@ -43,10 +43,11 @@ import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-an
 // A78-8 (Low, not a regression): behind a task runner's prefix (concurrently's `[docs] `, a prefix the scanner knows),
 // the status line's expression (anchored) never matched the ring's raw line nor the status block's head: the verdict stays
 // first in both orders.
-// A78-9 (Low, not a regression): the common `rescue => e; raise "YAML check failed"`: rake prints the cause itself
-// (`Caused by:` / the status line) inside its report; the verdict stays first. With a `puts e.message` before the raise,
-// the terminal run is demoted but the piped one is not (the report's blank line before `Caused by:` ends the block, the
-// status line is not right under closing lines): one run, two rankings.
+// A78-9 (Low, not a regression; closed in session 79): the common `rescue => e; raise "YAML check failed"`: rake prints
+// the cause itself (`Caused by:` / the status line) inside its report; the verdict stayed first. With a `puts e.message`
+// before the raise, the terminal run was demoted but the piped one was not (the report's blank line before `Caused by:`
+// ends the block, the status line is not right under closing lines): one run, two rankings. readRakeVerdict now also
+// takes rake's cause section (a blank line, `Caused by:`) between the report and the status line.
 // A78-10 (Low, not a regression): `sh "ruby tests/yaml.rb" do |ok, res| … end` prints no status line: the verdict stays
 // first over Psych's error.
 // Review notes (no row): readRakeVerdict's second path flips `verdict.wrapper` after keepCandidate counted the verdict
@@ -59,8 +60,8 @@ import { failedStepLog, failuresOf, LINE_FILTER_MODES } from '../support/step-an
 // A78-7 and A78-8 too: readRakeVerdict reads lines past the block's task prefix and, above `rake aborted!`, past rake's
 // `** Invoke`/`** Execute` trace lines (at most 20). The rank-class note is fixed as well. A78-5 was closed after the
 // pass (above). A78-6 too: only what the failed command printed says what failed, from rake's echo of the command its
-// status line names (no echo, under `verbose(false)`: the verdict stays). Left open: A78-9 and A78-10 (other shapes
-// than the change's). Held (guards): several rescued failures (both orders), multitask (both orders), `--trace` through
+// status line names (no echo, under `verbose(false)`: the verdict stays). Left open: A78-10 (A78-9 was closed in
+// session 79; both are other shapes than the change's). Held (guards): several rescued failures (both orders), multitask (both orders), `--trace` through
 // a pipe, the status line kept from the verdict by another line of the Rakefile's, the NameError through a pipe, the
 // prefixed NameError.
 
@@ -546,6 +547,12 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, guards, %
     expect(await firstFailure(output)).toEqual(['yaml.parse', YAML_ERROR]);
   });
 
+  it('a cause section whose failed command printed nothing keeps the verdict first (session 79, A78-9’s path)', async () => {
+    setLineFilterUse(filterUse);
+    const silentCheck = CAUSED_BY_PIPED.filter((line) => !YAML_CHECK_FAILED.slice(1).includes(line));
+    expect(await firstFailure(silentCheck)).toEqual(['rake.aborted', 'YAML check failed']);
+  });
+
   it('a line of the Rakefile’s between the status line and `rake aborted!` keeps the crash first', async () => {
     setLineFilterUse(filterUse);
     expect(await firstFailure(ADVISORY_TTY)).toEqual(['rake.aborted', 'KeyError: key not found: "DEPLOY_TOKEN"']);
@@ -647,8 +654,9 @@ describe.each(LINE_FILTER_MODES)('rake verdicts next to a status line, defects, 
     expect(await firstFailure(output, CONCURRENTLY)).toEqual(['yaml.parse', `[docs] ${YAML_ERROR}`]);
   });
 
-  // A78-9 (Low, not a regression): the status line as the verdict's `Caused by:`; with `puts`, piped and terminal disagree.
-  it.fails.each([
+  // A78-9 (Low, not a regression; closed in session 79): the status line as the verdict's `Caused by:`, after the
+  // report's blank line; with `puts`, piped and terminal now agree.
+  it.each([
     ['`raise` in the rescue, piped', CAUSED_BY_PIPED],
     ['`puts e.message` then `raise` in the rescue, piped', CAUSED_BY_PUTS_PIPED],
   ])('A78-9: %s: the check’s error first', async (_shape, output) => {
