@@ -14,7 +14,7 @@ const ENTRY = 'shared/cli/main.ts';
  * Not sources, but they change what a build produces: package.json's `sideEffects` (whether unused modules drop),
  * the dependency versions, the compiler settings, this file.
  */
-const BUILD_INPUTS = ['package.json', 'package-lock.json', 'tsconfig.json', 'bin/cli-bundle.js'];
+const BUILD_INPUTS = ['package.json', 'package-lock.json', 'tsconfig.json', 'bin/cli-bundle.js', 'bin/ascii-source.js'];
 /** Builds other processes may still be running from are removed only once they are this old. */
 const STALE_BUILD_MS = 60 * 60 * 1000;
 
@@ -82,6 +82,7 @@ export async function buildCli(cache = cacheDir()) {
     // Bundled CommonJS dependencies call `require` for Node built-ins, which ESM output has not got.
     banner: { js: "import { createRequire as __guardCreateRequire } from 'node:module'; const require = __guardCreateRequire(import.meta.url);" },
   });
+  await writeInAscii(Object.keys(result.metafile.outputs).map((output) => join(ROOT, output)));
   const inputs = {};
   for (const path of [...Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules/')), ...BUILD_INPUTS]) {
     const stats = statSync(join(ROOT, path));
@@ -93,6 +94,26 @@ export async function buildCli(cache = cacheDir()) {
   renameSync(pending, manifestPath);
   removeOldBuilds(cache, dir);
   return pathToFileURL(join(outdir, 'main.mjs')).href;
+}
+
+/**
+ * Rewrites the chunks' regular expression literals and `String.raw` templates in ASCII (bin/ascii-source.js), so
+ * that Node reads each chunk as a one-byte string. Without TypeScript's parser the chunks stay as esbuild wrote them.
+ */
+async function writeInAscii(files) {
+  let ts;
+  try {
+    ts = (await import('typescript')).default;
+  } catch {
+    return;
+  }
+  const { asciiSource } = await import('./ascii-source.js');
+  for (const file of files) {
+    if (!file.endsWith('.mjs')) continue;
+    const text = readFileSync(file, 'utf8');
+    const rewritten = asciiSource(text, ts).text;
+    if (rewritten !== text) writeFileSync(file, rewritten);
+  }
 }
 
 function removeOldBuilds(cache, current) {

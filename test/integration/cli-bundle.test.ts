@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,6 +48,11 @@ describe('guard from its prebuilt bundle (bin/cli-bundle.js)', () => {
     expect(Object.keys(manifest.inputs)).toEqual(expect.arrayContaining(['shared/cli/main.ts', 'shared/cli/commands/analyze.ts', 'package-lock.json']));
     expect(Object.keys(manifest.inputs).some((path) => path.startsWith('shared/logs/'))).toBe(true);
     expect(Object.keys(manifest.inputs).some((path) => path.includes('node_modules'))).toBe(false);
+    // Each chunk is ASCII (bin/ascii-source.js), the rule table's and the injection detector's among them: Node reads
+    // each as a one-byte string.
+    const chunks = readdirSync(join(cache, manifest.dir)).filter((name) => name.endsWith('.mjs'));
+    const nonAscii = chunks.filter((name) => /[^\x00-\x7f]/.test(readFileSync(join(cache, manifest.dir, name), 'utf8')));
+    expect({ chunks: chunks.length > 10, nonAscii }).toEqual({ chunks: true, nonAscii: [] });
   }, 180_000);
 
   it('reuses the build while the files it was built from are unchanged', async () => {

@@ -1,0 +1,119 @@
+// The CLI bundle's chunks in ASCII only. esbuild escapes non-ASCII characters in strings and names (its default
+// `charset`), but it prints regular expression literals and `String.raw` templates as written: the rule table's
+// `✗`, `│` or `‘` put the analyzer's chunk (≈360 KB) and the injection detector's (≈440 KB) in two bytes a character.
+// Node then decodes each such file into a two-byte string, and V8 scans and hashes twice the bytes: ≈6–9 ms of the
+// ≈190 ms `guard analyze` takes on a one-line log (docs/performance.md, session 80).
+//
+// The rewrite keeps what the code means: a literal `/…✗…/u` becomes `new RegExp("…\u2717…","u")`, whose `source`
+// and `flags` are the literal's (the rule table's stored data is keyed by sources, which an escape inside the
+// expression would change), and a `String.raw` template becomes the string it evaluates to. It needs TypeScript's
+// parser (a development dependency, as esbuild is); without it the chunks stay as esbuild wrote them.
+
+/** `\uXXXX` for each UTF-16 code unit of `char`. */
+function unitEscapes(char) {
+  let out = '';
+  for (let k = 0; k < char.length; k++) out += `\\u${char.charCodeAt(k).toString(16).padStart(4, '0')}`;
+  return out;
+}
+
+/** A double-quoted ASCII string literal whose value is `value`. */
+export function asciiStringLiteral(value) {
+  let out = '"';
+  for (const char of value) {
+    const code = char.codePointAt(0);
+    if (char === '"' || char === '\\') out += `\\${char}`;
+    else if (code === 10) out += '\\n';
+    else if (code === 13) out += '\\r';
+    else if (code < 32 || code >= 127) out += unitEscapes(char);
+    else out += char;
+  }
+  return `${out}"`;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** A template's raw text as `String.raw` reads it: line terminators `\r\n` and `\r` read as `\n`. */
+function templateValue(text) {
+  return text.replace(/\r\n?/g, '\n');
+}
+
+/**
+ * `text` (an ES module) with each regular expression literal and `String.raw` template that holds a non-ASCII
+ * character rewritten in ASCII; `ts` is the `typescript` module. Returns the text and how many non-ASCII characters
+ * are left (in comments, other tagged templates, a literal whose rewrite would not keep its source).
+ */
+export function asciiSource(text, ts) {
+  if (!NON_ASCII.test(text)) return { text, left: 0 };
+  const file = ts.createSourceFile('chunk.mjs', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const { SyntaxKind } = ts;
+
+  /** The replacement of `node`, or null when it is not one this rewrites. */
+  function replacement(node) {
+    if (node.kind === SyntaxKind.RegularExpressionLiteral) {
+      const literal = node.getText(file);
+      if (!NON_ASCII.test(literal)) return null;
+      const close = literal.lastIndexOf('/');
+      const source = literal.slice(1, close);
+      const flags = literal.slice(close + 1);
+      // `new RegExp` escapes a `/` or a line break the source holds unescaped; a literal holds neither outside a
+      // class, and where it would differ the literal stays as written.
+      let built;
+      try {
+        built = new RegExp(source, flags);
+      } catch {
+        return null;
+      }
+      if (built.source !== source || built.flags !== [...flags].sort().join('')) return null;
+      return `new RegExp(${asciiStringLiteral(source)}${flags ? `,${asciiStringLiteral(flags)}` : ''})`;
+    }
+    if (node.kind === SyntaxKind.TaggedTemplateExpression && node.tag.getText(file) === 'String.raw') {
+      const template = node.template;
+      if (template.kind === SyntaxKind.NoSubstitutionTemplateLiteral) {
+        const raw = template.getText(file).slice(1, -1);
+        return NON_ASCII.test(raw) ? asciiStringLiteral(templateValue(raw)) : null;
+      }
+      if (!NON_ASCII.test(node.getText(file))) return null;
+      // String.raw's substitutions go in through ToString, as `String(…)` puts them. The whole stays a call, as the
+      // tagged template was: an expression that starts with `(` could continue the line before it.
+      const parts = [asciiStringLiteral(templateValue(template.head.getText(file).slice(1, -2)))];
+      for (const span of template.templateSpans) {
+        const literal = span.literal.getText(file);
+        const tail = span.literal.kind === SyntaxKind.TemplateTail;
+        parts.push(`String(${rewritten(span.expression)})`, asciiStringLiteral(templateValue(literal.slice(1, tail ? -1 : -2))));
+      }
+      return `String(${parts.join('+')})`;
+    }
+    return null;
+  }
+
+  /** The text of `node` with the rewrites below it made. */
+  function rewritten(node) {
+    const start = node.getStart(file);
+    const edits = [];
+    const visit = (child) => {
+      const replaced = replacement(child);
+      if (replaced === null) ts.forEachChild(child, visit);
+      else {
+        const from = child.getStart(file);
+        // After a keyword or a name (`return/✗/.test(l)`), a call needs a space to stay a token of its own.
+        const spaced = /[\w$]/.test(text[from - 1] ?? '') && /^[\w$]/.test(replaced);
+        edits.push([from, child.end, spaced ? ` ${replaced}` : replaced]);
+      }
+    };
+    const own = node === file ? null : replacement(node);
+    if (own !== null) return own;
+    ts.forEachChild(node, visit);
+    let out = '';
+    let at = node === file ? 0 : start;
+    for (const [from, to, replaced] of edits) {
+      out += text.slice(at, from) + replaced;
+      at = to;
+    }
+    return out + text.slice(at, node.end);
+  }
+
+  const out = rewritten(file);
+  let left = 0;
+  for (const char of out) if (char.codePointAt(0) > 127) left++;
+  return { text: out, left };
+}
