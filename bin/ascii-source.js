@@ -1,8 +1,8 @@
 // The CLI bundle's chunks in ASCII only. esbuild escapes non-ASCII characters in strings and names (its default
 // `charset`), but it prints regular expression literals and `String.raw` templates as written: the rule table's
 // `✗`, `│` or `‘` put the analyzer's chunk (≈360 KB) and the injection detector's (≈440 KB) in two bytes a character.
-// Node then decodes each such file into a two-byte string, and V8 scans and hashes twice the bytes: ≈6–9 ms of the
-// ≈190 ms `guard analyze` takes on a one-line log (docs/performance.md, session 80).
+// Node then decodes each such file into a two-byte string, and V8 scans and hashes twice the bytes: in ASCII, `guard
+// analyze` on a one-line log runs ~1 % fewer instructions and 3–9 ms sooner (docs/performance.md, session 80).
 //
 // The rewrite keeps what the code means: a literal `/…✗…/u` becomes `new RegExp("…\u2717…","u")`, whose `source`
 // and `flags` are the literal's (the rule table's stored data is keyed by sources, which an escape inside the
