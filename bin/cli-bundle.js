@@ -97,23 +97,15 @@ export async function buildCli(cache = cacheDir()) {
 }
 
 /**
- * Rewrites the chunks' regular expression literals and `String.raw` templates in ASCII (bin/ascii-source.js), so
- * that Node reads each chunk as a one-byte string. Without TypeScript's parser the chunks stay as esbuild wrote them.
+ * Rewrites the chunks' regular expression literals and `String.raw` templates in ASCII (bin/ascii-source.js, in a
+ * process of its own), so that Node reads each chunk as a one-byte string. A chunk it cannot rewrite stays as esbuild
+ * wrote it, and means the same.
  */
 async function writeInAscii(files) {
-  let ts;
-  try {
-    ts = (await import('typescript')).default;
-  } catch {
-    return;
-  }
-  const { asciiSource } = await import('./ascii-source.js');
-  for (const file of files) {
-    if (!file.endsWith('.mjs')) continue;
-    const text = readFileSync(file, 'utf8');
-    const rewritten = asciiSource(text, ts).text;
-    if (rewritten !== text) writeFileSync(file, rewritten);
-  }
+  const chunks = files.filter((file) => file.endsWith('.mjs'));
+  if (chunks.length === 0) return;
+  const { spawnSync } = await import('node:child_process');
+  spawnSync(process.execPath, [join(ROOT, 'bin', 'ascii-source.js'), ...chunks], { stdio: 'ignore' });
 }
 
 function removeOldBuilds(cache, current) {
