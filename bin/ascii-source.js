@@ -6,7 +6,8 @@
 //
 // The rewrite keeps what the code means: a literal `/…✗…/u` becomes `new RegExp("…\u2717…","u")`, whose `source`
 // and `flags` are the literal's (the rule table's stored data is keyed by sources, which an escape inside the
-// expression would change), and a `String.raw` template becomes the string it evaluates to. It needs TypeScript's
+// expression would change); a `String.raw` template becomes the string it evaluates to, or, with substitutions, the
+// same call with its raw strings written out (`String.raw({raw:[…]},(a),(b))`). It needs TypeScript's
 // parser (a development dependency, as esbuild is); without it the chunks stay as esbuild wrote them.
 //
 // `node bin/ascii-source.js FILE…` rewrites the files in place: bin/cli-bundle.js runs it after a build, in a process
@@ -38,6 +39,18 @@ export function asciiStringLiteral(value) {
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Thrown when the parse tree does not match the text: the text is then left as written. */
+class ParseTreeMismatchError extends Error {
+  name = 'ParseTreeMismatchError';
+}
+
+/** How many characters of `text` are not ASCII. */
+function nonAscii(text) {
+  let count = 0;
+  for (const char of text) if (char.codePointAt(0) > 127) count++;
+  return count;
+}
 
 /** A template's raw text as `String.raw` reads it: line terminators `\r\n` and `\r` read as `\n`. */
 function templateValue(text) {
@@ -80,15 +93,18 @@ export function asciiSource(text, ts) {
         return NON_ASCII.test(raw) ? asciiStringLiteral(templateValue(raw)) : null;
       }
       if (!NON_ASCII.test(node.getText(file))) return null;
-      // String.raw's substitutions go in through ToString, as `String(…)` puts them. The whole stays a call, as the
-      // tagged template was: an expression that starts with `(` could continue the line before it.
-      const parts = [asciiStringLiteral(templateValue(template.head.getText(file).slice(1, -2)))];
+      // The same call with the raw strings written out: String.raw itself then evaluates the substitutions first and
+      // converts them after, in order, as the tagged template did (a Symbol throws); each one is parenthesised, since
+      // a substitution may be a comma expression, which an argument list would split.
+      const raws = [asciiStringLiteral(templateValue(template.head.getText(file).slice(1, -2)))];
+      const values = [];
       for (const span of template.templateSpans) {
         const literal = span.literal.getText(file);
         const tail = span.literal.kind === SyntaxKind.TemplateTail;
-        parts.push(`String(${rewritten(span.expression)})`, asciiStringLiteral(templateValue(literal.slice(1, tail ? -1 : -2))));
+        values.push(`(${rewritten(span.expression)})`);
+        raws.push(asciiStringLiteral(templateValue(literal.slice(1, tail ? -1 : -2))));
       }
-      return `String(${parts.join('+')})`;
+      return `String.raw({raw:[${raws.join(',')}]},${values.join(',')})`;
     }
     return null;
   }
@@ -113,16 +129,26 @@ export function asciiSource(text, ts) {
     let out = '';
     let at = node === file ? 0 : start;
     for (const [from, to, replaced] of edits) {
+      // TypeScript's second parse of a module with a top-level `await` can leave a statement twice in the tree, or
+      // two that overlap (`if(await/;/)String.raw\`‘\``): the tree does not describe the text, so leave the text be.
+      if (from < at) throw new ParseTreeMismatchError();
       out += text.slice(at, from) + replaced;
       at = to;
     }
     return out + text.slice(at, node.end);
   }
 
-  const out = rewritten(file);
-  let left = 0;
-  for (const char of out) if (char.codePointAt(0) > 127) left++;
-  return { text: out, left };
+  // A text TypeScript could not parse is read from its error recovery's tree: left as written (`parseDiagnostics` is
+  // the parser's own list, which `createSourceFile` keeps on the file).
+  if (file.parseDiagnostics?.length) return { text, left: nonAscii(text) };
+  let out;
+  try {
+    out = rewritten(file);
+  } catch (error) {
+    if (error instanceof ParseTreeMismatchError) return { text, left: nonAscii(text) };
+    throw error;
+  }
+  return { text: out, left: nonAscii(out) };
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -46,6 +46,29 @@ describe('asciiSource (the CLI bundle in ASCII, bin/ascii-source.js)', () => {
     }
   });
 
+  it('keeps String.raw\'s substitutions as it reads them: a comma expression, a Symbol, the order of conversions', () => {
+    const module = [
+      'const f = () => 0, b = "B";',
+      'export const comma = String.raw`‘${f(),b}’`;',
+      'export let symbol; try { symbol = String.raw`é${Symbol("s")}`; } catch (error) { symbol = error.constructor.name; }',
+      'let n = 0; const o = { toString() { return "o" + n; } };',
+      'export const order = String.raw`é${o}${(n = 5, "x")}`;',
+    ].join('\n');
+    const run = (text: string): unknown => runInNewContext(`${text.replaceAll('export ', '')}; [comma, symbol, order]`);
+
+    const { text, left } = asciiSource(module, ts);
+
+    expect({ ascii: !NON_ASCII.test(text), left }).toEqual({ ascii: true, left: 0 });
+    expect(run(text)).toEqual(run(module));
+    expect(run(module)).toEqual(['‘B’', 'TypeError', 'éo5x']);
+  });
+
+  it('leaves a module as written when the parse tree does not match its text (a top-level await TypeScript parses twice)', () => {
+    for (const text of ['export{};if(await/;/)String.raw`‘`', 'export{};await/`/`${/é/}`', 'export const t=await/×+]2/;/✗/']) {
+      expect(asciiSource(text, ts).text).toBe(text);
+    }
+  });
+
   it('leaves strings, ASCII literals, comments and other tagged templates as written', () => {
     const text = 'const a = /plain \\d+/g, b = "é", c = tag`ü`; /* © */ const d = String.raw`\\d`;';
 
