@@ -2,7 +2,7 @@
 // `charset`), but it prints regular expression literals and `String.raw` templates as written: the rule table's
 // `✗`, `│` or `‘` put the analyzer's chunk (≈360 KB) and the injection detector's (≈440 KB) in two bytes a character.
 // Node then decodes each such file into a two-byte string, and V8 scans and hashes twice the bytes: in ASCII, `guard
-// analyze` on a one-line log runs ~1 % fewer instructions and 3–9 ms sooner (docs/performance.md, session 80).
+// analyze` on a one-line log runs ~2 % fewer instructions (docs/performance.md, session 80).
 //
 // The rewrite keeps what the code means: a literal `/…✗…/u` becomes `new RegExp("…\u2717…","u")`, whose `source`
 // and `flags` are the literal's (the rule table's stored data is keyed by sources, which an escape inside the
@@ -13,7 +13,7 @@
 // `node bin/ascii-source.js FILE…` rewrites the files in place: bin/cli-bundle.js runs it after a build, in a process
 // of its own, so that the parser's heap is never added to that of the command that found the bundle stale (`guard
 // analyze` of a big log peaked at 175 MB instead of ~100 with it in the same process).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -161,6 +161,9 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   for (const file of process.argv.slice(2)) {
     const text = readFileSync(file, 'utf8');
     const rewritten = asciiSource(text, ts).text;
-    if (rewritten !== text) writeFileSync(file, rewritten);
+    if (rewritten === text) continue;
+    // Whole or not at all: a process stopped mid-write leaves the chunk as esbuild wrote it, never cut short.
+    writeFileSync(`${file}.ascii`, rewritten);
+    renameSync(`${file}.ascii`, file);
   }
 }
