@@ -17,25 +17,9 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** `\uXXXX` for each UTF-16 code unit of `char`. */
-function unitEscapes(char) {
-  let out = '';
-  for (let k = 0; k < char.length; k++) out += `\\u${char.charCodeAt(k).toString(16).padStart(4, '0')}`;
-  return out;
-}
-
-/** A double-quoted ASCII string literal whose value is `value`. */
+/** A double-quoted ASCII string literal whose value is `value`: JSON's, with each non-ASCII code unit `\u`-escaped. */
 export function asciiStringLiteral(value) {
-  let out = '"';
-  for (const char of value) {
-    const code = char.codePointAt(0);
-    if (char === '"' || char === '\\') out += `\\${char}`;
-    else if (code === 10) out += '\\n';
-    else if (code === 13) out += '\\r';
-    else if (code < 32 || code >= 127) out += unitEscapes(char);
-    else out += char;
-  }
-  return `${out}"`;
+  return JSON.stringify(value).replace(/[^\x00-\x7f]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
