@@ -80,7 +80,7 @@ export async function benchStartup(options: StartupOptions = startupOptions(proc
     const guardWall = stats((runs[1] ?? []).map((r) => r.wall)).median;
     const guardCpu = stats((runs[1] ?? []).map((r) => r.cpu)).median;
     const verdict = (value: number) => `${value.toFixed(0)} ms (${value <= TARGET_MS ? 'met' : 'NOT met'})`;
-    const counted = options.instructions === true ? commands.filter(([name]) => !name.includes('tsx')).map(([name, args]) => [name, instructionsOf(args)] as const) : [];
+    const counted = options.instructions === true ? commands.filter(([name]) => !name.includes('tsx')).map(([name, args]) => [name, countedRuns(args)] as const) : [];
     const countWidth = Math.max(0, ...counted.map(([name]) => name.length));
     const countLines = counted.map(([name, counts]) =>
       counts === null ? `${name.padEnd(countWidth)}  n/a (valgrind missing, or the run failed)` : `${name.padEnd(countWidth)}  ${millions(stats(counts).median)} M instructions median (${counts.map(millions).join(', ')})`,
@@ -104,7 +104,7 @@ const millions = (count: number) => (count / 1e6).toFixed(1);
  * The instructions of `node --single-threaded ARGS`, {@link COUNTED_RUNS} times after one run that is not counted (Node's
  * compile cache is kept per set of V8 flags: the first run under these writes it); null without valgrind.
  */
-function instructionsOf(args: string[]): number[] | null {
+function countedRuns(args: string[]): number[] | null {
   const command = [process.execPath, '--single-threaded', ...args];
   if (countInstructions(command, ROOT) === null) return null;
   const counts: number[] = [];
