@@ -93,6 +93,48 @@ describe('guard from its prebuilt bundle (bin/cli-bundle.js)', () => {
     expect(code).toBe(141);
   }, 180_000);
 
+  it('prints the whole of a long report through a pipe its reader empties late, and exits with the status after it', async () => {
+    // Arrange: 400 distinct compiler errors, each reported with 20 lines of context (~2.8 MB of JSON, many times
+    // a pipe's buffer); the launcher exits as soon as a log command's output is written
+    const dir = mkdtempSync(join(tmpdir(), 'guard-long-report-'));
+    const word = (n: number) => n.toString(26).replace(/./g, (digit) => String.fromCharCode(97 + parseInt(digit, 26)));
+    const log = join(dir, 'tsc.log');
+    writeFileSync(log, Array.from({ length: 400 }, (_, i) => `src/${word(i * 7 + 3)}.ts(1,5): error TS2345: Argument of type "${word(i * 13 + 5)}" is not assignable to parameter of type "${word(i * 31 + 11)}".\n`).join(''));
+    const args = ['analyze', '--json', '--max-failures', '400', '--context', '20', log];
+    try {
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'guard.js'), ...args], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', GUARD_CLI_CACHE: cache },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      child.stdout.pause();
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const closed = once(child, 'close');
+
+      // Act: the reader starts reading a second later
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      child.stdout.resume();
+      const [code] = (await closed) as [number | null];
+
+      // Assert
+      const printed = Buffer.concat(chunks).toString('utf8');
+      expect(printed.length).toBeGreaterThan(1_000_000);
+      expect(JSON.parse(printed)).toEqual(JSON.parse(await fromSources(args)));
+      expect(code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it("ends a log command's usage error with status 2 and its message, as the command returned it", async () => {
+    const failed = await guard(['analyze', SAMPLE, SAMPLE], cache).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect({ code: failed?.code, stderr: failed?.stderr }).toEqual({ code: 2, stderr: 'guard analyze: analyze needs exactly one log file (or - for stdin)\n' });
+  }, 180_000);
+
   it('runs the sources through tsx when no bundle can be built', async () => {
     // A cache path below a regular file can never be created.
     const blocker = join(cache, 'not-a-directory');
