@@ -405,6 +405,30 @@ describe('LineFilter', () => {
     }
   });
 
+  it('gives the same answer in WebAssembly and in JavaScript on chunks of kilobytes, however their lines fall', () => {
+    // The rows above are short texts and whole sample logs; these are chunks of 4–16 KB (the reader hands the pass
+    // ~64 KB at a time) whose lines are ~3, ~80 or ~2,000 bytes long, one line whole, or lines in the first tenth only.
+    const random = seededRandom(81);
+    const alphabet = ['e', 'r', 'o', 'R', 'f', 'a', 'i', 'l', '\x1b', '[', '0', 'm', ';', '\r', ' ', '#', '$', '2', ':', '\u00e9', '✖', '^', '-', 'G', 'x', 'y'];
+    const text = (length: number, lineEvery: number) => {
+      let out = '';
+      for (let i = 0; i < length; i++) out += random() * lineEvery < 1 ? '\n' : alphabet[Math.floor(random() * alphabet.length)];
+      return out;
+    };
+    for (let round = 0; round < 120; round++) {
+      const length = 4096 + Math.floor(random() * 12_000);
+      const shapes = [text(length, 3), text(length, 80), text(length, 2000), text(length, Number.POSITIVE_INFINITY), `${text(length / 10, 40)}\n${text(length, Number.POSITIVE_INFINITY)}`];
+      for (const sample of shapes) expect(flaggedLines(sample), JSON.stringify(sample.slice(0, 200))).toEqual(flaggedLines(sample, true));
+    }
+    // Named lines in one quarter of a chunk only.
+    const ordinary = 'Compiling foo v0.1.0 (/src/foo) in 0.4s\n'.repeat(400);
+    const errors = 'error: could not compile foo\n'.repeat(400);
+    for (const sample of [errors + ordinary.repeat(3), ordinary + errors + ordinary.repeat(2), ordinary.repeat(3) + errors]) {
+      expect(flaggedLines(sample)).toEqual(flaggedLines(sample, true));
+      expect(flaggedLines(sample).length).toBe(400);
+    }
+  });
+
   it("gives the same answer in WebAssembly and in JavaScript in gh's layout, and reads each line past its columns", () => {
     const random = seededRandom(62);
     const alphabet = ['e', 'r', 'o', 'f', 'a', 'i', 'l', '\t', '\t', '\x1b', '[', '0', 'm', '\r', '\n', ' ', '#', '2', ':', 'é', '^', 'G', '$ ', 'make'];
