@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -167,6 +167,16 @@ describe('isFresh (is a build still what its files would give?)', () => {
     expect(isFresh(manifest, dir)).toBe(false);
     expect(isFresh({ ...recorded(), inputs: { 'a.ts': [recorded().inputs['a.ts']![0], 1] } }, dir)).toBe(false);
     expect(isFresh({ dir: 'build-1', inputs: { 'gone.ts': [0, 0] } }, dir)).toBe(false);
+  });
+
+  it('reads paths in folders, from a root given with or without its last slash', () => {
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'sub', 'b.ts'), 'export const b = 2;\n');
+    const { mtimeMs, size } = statSync(join(dir, 'sub', 'b.ts'));
+    const manifest: CliBuildManifest = { dir: 'build-1', inputs: { ...recorded().inputs, 'sub/b.ts': [mtimeMs, size] } };
+    expect([isFresh(manifest, dir), isFresh(manifest, `${dir}/`)]).toEqual([true, true]);
+    // A folder on a recorded path that became a file: stale, not an error.
+    expect(isFresh({ dir: 'build-1', inputs: { 'a.ts/c.ts': [mtimeMs, size] } }, dir)).toBe(false);
   });
 
   it('is stale for a manifest that is not one', () => {
