@@ -28,8 +28,8 @@ export function cacheDir(env = process.env) {
  * files are listed: dependencies change with package-lock.json, which is listed.
  *
  * Every command of every run asks this of ~240 files. The paths are esbuild's, relative with `/` (which every
- * platform's file functions read), so each is joined by hand: `path.join` normalising each, and a thrown error for a
- * missing file, made the check ~9 ms of a cold process against ~3 (docs/performance.md, session 81).
+ * platform's file functions read), so each is joined by hand: `path.join` normalising each made the check ~9 ms of a
+ * cold process against ~3 (docs/performance.md, session 81).
  */
 export function isFresh(manifest, root = ROOT) {
   if (!manifest || typeof manifest.dir !== 'string' || typeof manifest.inputs !== 'object' || manifest.inputs === null) return false;
@@ -40,7 +40,8 @@ export function isFresh(manifest, root = ROOT) {
       if (stats === undefined || stats.mtimeMs !== mtimeMs || stats.size !== size) return false;
     }
   } catch {
-    // Not a missing file, which answers undefined, but one that cannot be read (a folder on its path became a file).
+    // Not a missing file (or a file where a folder was), which answers undefined, but one that cannot be stat'ed (a
+    // folder without permission, a name too long) or a manifest whose entry is not a pair.
     return false;
   }
   return true;

@@ -107,12 +107,17 @@ if (bundle) {
 }
 process.exitCode = await main(args);
 
-// A log command has nothing left to run once its output is written: it exits instead of letting Node wind down
-// (a collector task V8 queued meanwhile, the environment's and heap's teardown), ~8M fewer instructions of a one-line
-// log's 540M and 4–10 ms of wall time (docs/performance.md, session 81). Each stream's empty write calls back after
-// the writes queued before it, so nothing printed is cut short where stdout is a pipe written asynchronously (macOS);
-// Node writes the compile cache on this exit too.
+// A log command has nothing left to run once its output is written: it exits instead of letting Node wind down (the
+// collections V8 queued meanwhile, a last mark-compact among them whose pages raised the peak RSS of `guard analyze`
+// on a 100 MB log from ~94 to ~103 MB; the environment's and heap's teardown: docs/performance.md, session 81). A
+// stream still writing (a full pipe is written asynchronously, on Linux too) is waited for: its empty write calls back
+// after the writes queued before it. One with nothing pending is not written to: even an empty write fails on a
+// stderr that cannot take one (/dev/full), and the error would end a successful command with status 1. A write that
+// found its reader gone has its EPIPE reported on a tick queued before the one awaited first here, so the handler
+// above ends the process as SIGPIPE would. Node writes the compile cache on this exit too.
 if (LOG_COMMANDS.has(args[0])) {
-  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+  await new Promise((resolve) => process.nextTick(resolve));
+  const pending = [process.stdout, process.stderr].filter((stream) => stream.writableLength > 0);
+  await Promise.all(pending.map((stream) => new Promise((resolve) => stream.write('', resolve))));
   process.exit();
 }

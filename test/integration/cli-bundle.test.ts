@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -127,6 +127,29 @@ describe('guard from its prebuilt bundle (bin/cli-bundle.js)', () => {
     }
   }, 180_000);
 
+  it.runIf(existsSync('/dev/full'))('ends a successful analysis with status 0 when its stderr can take no write (/dev/full)', async () => {
+    // Arrange: even an empty write to /dev/full fails (ENOSPC); the analysis writes nothing to stderr
+    const full = openSync('/dev/full', 'w');
+    try {
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'guard.js'), 'analyze', SAMPLE], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', GUARD_CLI_CACHE: cache },
+        stdio: ['ignore', 'pipe', full],
+      });
+      const chunks: Buffer[] = [];
+      child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+
+      // Act
+      const [code] = (await once(child, 'close')) as [number | null];
+
+      // Assert
+      expect(code).toBe(0);
+      expect(Buffer.concat(chunks).toString('utf8')).toBe(await fromSources(['analyze', SAMPLE]));
+    } finally {
+      closeSync(full);
+    }
+  }, 180_000);
+
   it("ends a log command's usage error with status 2 and its message, as the command returned it", async () => {
     const failed = await guard(['analyze', SAMPLE, SAMPLE], cache).then(
       () => null,
@@ -169,14 +192,15 @@ describe('isFresh (is a build still what its files would give?)', () => {
     expect(isFresh({ dir: 'build-1', inputs: { 'gone.ts': [0, 0] } }, dir)).toBe(false);
   });
 
-  it('reads paths in folders, from a root given with or without its last slash', () => {
+  it('reads paths in folders, and calls a file it cannot stat, or an entry that is not one, stale', () => {
     mkdirSync(join(dir, 'sub'), { recursive: true });
     writeFileSync(join(dir, 'sub', 'b.ts'), 'export const b = 2;\n');
     const { mtimeMs, size } = statSync(join(dir, 'sub', 'b.ts'));
-    const manifest: CliBuildManifest = { dir: 'build-1', inputs: { ...recorded().inputs, 'sub/b.ts': [mtimeMs, size] } };
-    expect([isFresh(manifest, dir), isFresh(manifest, `${dir}/`)]).toEqual([true, true]);
-    // A folder on a recorded path that became a file: stale, not an error.
+    expect(isFresh({ dir: 'build-1', inputs: { ...recorded().inputs, 'sub/b.ts': [mtimeMs, size] } }, dir)).toBe(true);
+    // A folder on a recorded path that became a file, a name over the system's limit, an entry that is not a pair.
     expect(isFresh({ dir: 'build-1', inputs: { 'a.ts/c.ts': [mtimeMs, size] } }, dir)).toBe(false);
+    expect(isFresh({ dir: 'build-1', inputs: { [`${'x'.repeat(300)}.ts`]: [mtimeMs, size] } }, dir)).toBe(false);
+    expect(isFresh({ dir: 'build-1', inputs: { 'a.ts': 5 } } as unknown as CliBuildManifest, dir)).toBe(false);
   });
 
   it('is stale for a manifest that is not one', () => {
