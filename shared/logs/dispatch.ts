@@ -45,24 +45,18 @@ const PATH_HINT_AT = TABLE.length + 6;
 /** Asked of a line before the rule walk reads it (see {@link isGenericContinuation}). */
 const GENERIC_CONT_AT = TABLE.length + 7;
 /**
- * Building the automaton costs 15–50 ms (a 1.3 MB table from the expressions' stored literals): a short log
- * (the CLI on one job's output, a unit test) is done sooner by testing every rule, so the index is built once a
- * process has seen this many lines, or sooner, once this many lines went through the rule walk without it. A walk
- * then tests the rules one by one: ~80K instructions on a compiler error, against ~8K for a whole line with the
- * index and the digit-shape memo it brings, and building the index costs ~170M, about 2,000 such walks. So a log of
- * errors pays for the build once instead of a slow walk on every line (its first 20K lines were 18 % of the million
- * error lines' analysis, and a 20K-line log of errors now costs 1.0G instructions instead of 1.8G), while a job log
- * with fewer candidate lines (11K lines, fewer than 2,048 walks) never builds it.
+ * The index is built on the first line a process scans, from the expressions' stored literals: 15–30 ms of CPU, once
+ * a process (≈150M instructions of a cold `guard analyze`). Without it a walk tests the rules one by one, and each
+ * expression a walk runs is compiled by V8 on its first run: a short log's first walks compiled ~435 of them. Until
+ * session 82 the index waited for a log's 20,000th line or 2,048th walk, on a measure of warm walks (~80K instructions
+ * a walk without it, ~8K with it); counted cold, `guard analyze` costs fewer instructions with the index built on the
+ * first line for all but a few logs of a couple of KB: −30M to −90M on logs of 9–63 KB, −137M at 400 KB, −285M on
+ * a 1.1 MB job log (docs/performance.md, session 82).
  */
-const BUILD_AFTER_LINES = 20_000;
-const BUILD_AFTER_WALKS = 2048;
+let indexUse = true;
 let index: LiteralIndex | null = null;
 /** The automaton {@link buildIndex} built: once a process, kept while the tests turn the index off and on. */
 let built: LiteralIndex | null = null;
-let linesSeen = 0;
-let walksSeen = 0;
-let buildAfterLines = BUILD_AFTER_LINES;
-let buildAfterWalks = BUILD_AFTER_WALKS;
 
 function may(at: number): boolean {
   return index === null || index.may(at);
@@ -72,7 +66,7 @@ function may(at: number): boolean {
 export const INDEX_EXPRESSIONS: readonly RegExp[] = [...TABLE.map((r) => r.re), NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, WARNING_RE, FAILURE_LIST_RE, WRAPPER_RE, PATH_HINT_RE, GENERIC_CONT];
 
 /**
- * The literal automaton over {@link INDEX_EXPRESSIONS} (built once, on the first long log), from the literals the
+ * The literal automaton over {@link INDEX_EXPRESSIONS} (built once a process, on its first line), from the literals the
  * generated module stores when they were read from these very expressions, else read here.
  */
 function buildIndex(): LiteralIndex {
@@ -87,7 +81,7 @@ function buildIndex(): LiteralIndex {
 export function scanLine(text: string): void {
   if (index === null) {
     unshaped();
-    if (++linesSeen < buildAfterLines && walksSeen < buildAfterWalks) return;
+    if (!indexUse) return;
     index = built ??= buildIndex();
     startMemo(index);
   }
@@ -222,9 +216,7 @@ export function setWholeLiteralUse(use: boolean): void {
  * walk with `nextCandidate`, or null before the index is built (then every rule may). The next line reuses it.
  */
 export function candidatePositions(): Int32Array | null {
-  if (index !== null) return index.candidates();
-  walksSeen++;
-  return null;
+  return index === null ? null : index.candidates();
 }
 
 /** After {@link scanLine}: `NOISE_RE.test(text)`. */
@@ -393,8 +385,8 @@ function startMemo(automaton: LiteralIndex): void {
 let memoBlindSlots: Uint8Array | null = null;
 
 /**
- * Which expression slots are digit-blind: once, with the index (a short log never gets that far), from the
- * generated module when it was read from these very expressions (reading ~300 syntax trees costs ~20 ms).
+ * Which expression slots are digit-blind: once, with the index, from the generated module when it was read from
+ * these very expressions (reading ~300 syntax trees costs ~20 ms).
  */
 function readBlindSlots(): Uint8Array {
   const list = memoExpressions();
@@ -658,17 +650,13 @@ export function setShapeMemoUse(use: boolean | 'always'): number {
 }
 
 /**
- * For tests: use the index from the next line on (`true`), never (`false`), or past the usual count (`null`). Any
- * but `true` puts the index by (kept in {@link built}, so turning it on again costs nothing): left in use, a file
- * that forced it on had the next files of its worker (test/support/pure-function-files.ts) read their short logs,
- * and their references "read with every rule", with it.
+ * For tests: use the index from the next line on (`true`, and `null`, as a process does), or never (`false`: the
+ * references "read with every rule"). `false` puts the index by, kept in {@link built}, so turning it on again costs
+ * nothing; the files that share a worker (test/support/pure-function-files.ts) put it back with `null`.
  */
 export function setIndexUse(use: boolean | null): void {
-  buildAfterLines = use === true ? 0 : use === false ? Number.POSITIVE_INFINITY : BUILD_AFTER_LINES;
-  buildAfterWalks = use === false ? Number.POSITIVE_INFINITY : BUILD_AFTER_WALKS;
-  walksSeen = 0;
-  if (use !== true) index = null;
-  linesSeen = 0;
+  indexUse = use !== false;
+  if (!indexUse) index = null;
 }
 
 /**
@@ -713,12 +701,10 @@ export function countLogRead(bytesRead: number): void {
 
 /**
  * The line filter for a log expected to be `expectedBytes` long: {@link scannerLineFilter}, or for a log that
- * will be worth filtering, the filter from its first byte, with the literal index built on the next line scanned
- * (see `AnalyzeLogOptions.expectedBytes`).
+ * will be worth filtering, the filter from its first byte (see `AnalyzeLogOptions.expectedBytes`).
  */
 export function lineFilterFor(expectedBytes: number): (bytesRead: number) => LineFilter | null {
   if (expectedBytes < filterAfterBytes) return scannerLineFilter;
-  if (index === null && buildAfterLines !== Number.POSITIVE_INFINITY) linesSeen = buildAfterLines;
   return () => (lineFilter ??= new LineFilter(SCANNER_TRIGGERS));
 }
 
