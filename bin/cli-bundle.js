@@ -85,6 +85,8 @@ export async function buildCli(cache = cacheDir()) {
     outExtension: { '.js': '.mjs' },
     metafile: true,
     logLevel: 'silent',
+    // The CLI's build keeps what it computes beside its chunks (shared/cli/index-cache.ts); the sources do not.
+    define: { GUARD_CLI_BUILD: 'true' },
     // Bundled CommonJS dependencies call `require` for Node built-ins, which ESM output has not got.
     banner: { js: "import { createRequire as __guardCreateRequire } from 'node:module'; const require = __guardCreateRequire(import.meta.url);" },
   });

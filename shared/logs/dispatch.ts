@@ -51,7 +51,8 @@ const GENERIC_CONT_AT = TABLE.length + 7;
  * session 82 the index waited for a log's 20,000th line or 2,048th walk, on a measure of warm walks (~80K instructions
  * a walk without it, ~8K with it); counted cold, `guard analyze` costs fewer instructions with the index built on the
  * first line for all but a few logs of a couple of KB: −30M to −90M on logs of 9–63 KB, −137M at 400 KB, −285M on
- * a 1.1 MB job log (docs/performance.md, session 82).
+ * a 1.1 MB job log (docs/performance.md, session 82). The CLI builds it once for each build of itself: later runs
+ * read back an image of the tables (see {@link useLiteralIndexImage}).
  */
 let indexUse = true;
 let index: LiteralIndex | null = null;
@@ -71,6 +72,21 @@ export const INDEX_EXPRESSIONS: readonly RegExp[] = [...TABLE.map((r) => r.re), 
  */
 function buildIndex(): LiteralIndex {
   return new LiteralIndex(INDEX_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', knownLiteralsOf(LITERAL_INDEX_LITERALS, INDEX_EXPRESSIONS, 'the literal index'), 'shape');
+}
+
+/** The analyzer's literal index as {@link LiteralIndex.image} writes it, once this process has it; else null. */
+export function literalIndexImage(): Uint8Array | null {
+  return built === null ? null : built.image();
+}
+
+/**
+ * Takes the analyzer's literal index from `bytes`, an image {@link literalIndexImage} gave in a process of this very
+ * code, instead of building it on the first line: true when the process has its index now. The caller keeps images
+ * where no other code can read them (see shared/cli/index-cache.ts); the bytes are checked for form, not content.
+ */
+export function useLiteralIndexImage(bytes: Uint8Array): boolean {
+  built ??= LiteralIndex.fromImage(INDEX_EXPRESSIONS, bytes);
+  return built !== null;
 }
 
 /**

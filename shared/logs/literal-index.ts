@@ -258,6 +258,96 @@ export function expressionsKey(expressions: readonly RegExp[]): string {
   return inputsKey(expressions.map((re) => [re.source, re.flags]));
 }
 
+/** Where the tables lie in the memory, and how the marks are laid out: what a build computes and an image keeps. */
+interface TableLayout {
+  /** A marking state's marks, in bytes: whole 16-byte blocks (see {@link planTables}). */
+  readonly markBytes: number;
+  readonly marksAt: number;
+  readonly inputAt: number;
+  /** The first state with marks, times 2 (states are numbered so that those come last). */
+  readonly marking: number;
+}
+
+/** The automaton of some expressions' literals, numbered and laid out, before it is written into the memory. */
+interface TablePlan extends TableLayout {
+  readonly always: Uint8Array;
+  readonly classOf: Uint8Array;
+  readonly classes: number;
+  readonly states: number;
+  readonly firstChild: Int32Array;
+  readonly nextSibling: Int32Array;
+  readonly edgeClass: Uint8Array;
+  readonly fail: Int32Array;
+  readonly outs: ReadonlyArray<readonly number[] | undefined>;
+  readonly bfs: Int32Array;
+  readonly rank: Int32Array;
+  readonly firstMarking: number;
+}
+
+/** An image's parts (see {@link LiteralIndex.image}), checked against its header. */
+interface ImageParts {
+  readonly layout: TableLayout;
+  readonly always: Uint8Array;
+  /** The memory's bytes up to the input: class map, the last line's marks (zero), transitions, marks. */
+  readonly tables: Uint8Array;
+}
+
+/** 'PGLI' and the layout's version, first in an image: an image of another layout is not read. */
+const IMAGE_MAGIC = 0x494c4750;
+const IMAGE_VERSION = 1;
+const IMAGE_HEADER_BYTES = 32;
+
+function planTables(expressions: readonly RegExp[], maxLength: number, known: KnownLiterals | undefined, digits: 'exact' | 'shape'): TablePlan {
+  const n = expressions.length;
+  const always = new Uint8Array(n);
+  const literalsRead = known ?? (typeof GUARD_STORED_DATA_FRESH !== 'undefined' && GUARD_STORED_DATA_FRESH ? storedDataStale('a literal index') : readLiterals(expressions));
+  const byLiteral = literalTargets(literalsRead, maxLength, always, digits === 'shape');
+  const literals = [...byLiteral].map(([lit, targets]) => ({ bytes: Buffer.from(lit, 'utf8'), targets }));
+  // Byte classes: one per distinct byte of the literals (A–Z share a–z's: the literals are folded), 0 for others.
+  const classOf = new Uint8Array(256);
+  let classes = 1;
+  for (const { bytes } of literals) {
+    for (const b of bytes) {
+      if (classOf[b] !== 0) continue;
+      if (classes === 256) throw new Error('too many literal bytes');
+      classOf[b] = classes++;
+      if (b >= 97 && b <= 122) classOf[b - 32] = classOf[b] as number;
+      // Only the 0 is left in a shape's literals: it stands for every digit.
+      if (b === 48 && digits === 'shape') classOf.fill(classOf[b] as number, 49, 58);
+    }
+  }
+  const { states, firstChild, nextSibling, edgeClass, fail, outs, bfs } = ahoCorasick(literals, classOf);
+  if (states > MAX_STATES) throw new Error('too many literal states for 16-bit transitions');
+  // Whole 16-byte blocks: the pass ORs a marking state's marks into the line's 16 bytes at a time (one word at a
+  // time, they were ~3 % of the instructions on a log of 200,000 distinct compiler errors, ~11 marking states a line).
+  const markBytes = ((n + 127) >>> 7) * 16;
+  // Number the states so that those with something to mark come last (one comparison per byte tells), each group
+  // in breadth-first order: the shallow states most bytes lead to then share the first cache lines of each column
+  // (the scan of errors-words-30's lines alone: 66-70 -> 61-64 ms of CPU against trie order).
+  const rank = new Int32Array(states);
+  let next = 0;
+  for (const s of bfs) if (outs[s] === undefined) rank[s] = next++;
+  const firstMarking = next;
+  for (const s of bfs) if (outs[s] !== undefined) rank[s] = next++;
+  if (rank[0] !== 0) throw new Error('the root state must have nothing to mark');
+  const marksAt = TABLE_AT + Math.ceil((classes * states * 2) / 16) * 16;
+  const inputAt = marksAt + (states - firstMarking) * markBytes;
+  return { always, classOf, classes, states, firstChild, nextSibling, edgeClass, fail, outs, bfs, rank, firstMarking, markBytes, marksAt, inputAt, marking: firstMarking * 2 };
+}
+
+/** `bytes` as an image of an index of `n` expressions (see {@link LiteralIndex.image}), or null when they are not one. */
+function imageParts(bytes: Uint8Array, n: number): ImageParts | null {
+  if (bytes.byteLength < IMAGE_HEADER_BYTES) return null;
+  const header = new DataView(bytes.buffer, bytes.byteOffset, IMAGE_HEADER_BYTES);
+  const word = (k: number): number => header.getInt32(k * 4, true);
+  const [magic, version, count, markBytes, marksAt, inputAt, marking] = [0, 1, 2, 3, 4, 5, 6].map(word) as [number, number, number, number, number, number, number];
+  if (magic !== IMAGE_MAGIC || version !== IMAGE_VERSION || count !== n) return null;
+  if (markBytes !== ((n + 127) >>> 7) * 16 || marksAt < TABLE_AT || marksAt % 16 !== 0 || inputAt < marksAt || (inputAt - marksAt) % markBytes !== 0) return null;
+  if (marking < 0 || marking % 2 !== 0 || bytes.byteLength !== IMAGE_HEADER_BYTES + inputAt + n) return null;
+  const tables = bytes.subarray(IMAGE_HEADER_BYTES, IMAGE_HEADER_BYTES + inputAt);
+  return { layout: { markBytes, marksAt, inputAt, marking }, always: bytes.slice(IMAGE_HEADER_BYTES + inputAt), tables };
+}
+
 export class LiteralIndex {
   private readonly always: Uint8Array;
   /** The memory both passes read: class map, marks, transition table, marks table, input. */
@@ -290,6 +380,8 @@ export class LiteralIndex {
    * @param digits `'shape'` reads every digit as any digit, in the literals and in the line: a literal `exit code
    *   137` then marks its expression in a line with `exit code 255` too (a "maybe" more), and two lines of the same
    *   digit shape always get the same marks, so one line's marks serve every line of its shape ({@link intern}).
+   * @param image the tables an index of these expressions wrote ({@link image}), read by {@link fromImage}: used as
+   *   they are, in place of the literals and the build.
    */
   constructor(
     expressions: readonly RegExp[],
@@ -297,44 +389,18 @@ export class LiteralIndex {
     pass: 'wasm' | 'js' = 'wasm',
     known?: KnownLiterals,
     digits: 'exact' | 'shape' = 'exact',
+    image?: ImageParts,
   ) {
     const n = expressions.length;
     if (n > MAX_EXPRESSIONS) throw new Error(`a literal index takes at most ${MAX_EXPRESSIONS} expressions`);
     if (known && known.length !== n) throw new Error('known literals for another list of expressions');
-    this.always = new Uint8Array(n);
-    const literalsRead = known ?? (typeof GUARD_STORED_DATA_FRESH !== 'undefined' && GUARD_STORED_DATA_FRESH ? storedDataStale('a literal index') : readLiterals(expressions));
-    const byLiteral = literalTargets(literalsRead, maxLength, this.always, digits === 'shape');
-    const literals = [...byLiteral].map(([lit, targets]) => ({ bytes: Buffer.from(lit, 'utf8'), targets }));
-    // Byte classes: one per distinct byte of the literals (A–Z share a–z's: the literals are folded), 0 for others.
-    const classOf = new Uint8Array(256);
-    let classes = 1;
-    for (const { bytes } of literals) {
-      for (const b of bytes) {
-        if (classOf[b] !== 0) continue;
-        if (classes === 256) throw new Error('too many literal bytes');
-        classOf[b] = classes++;
-        if (b >= 97 && b <= 122) classOf[b - 32] = classOf[b] as number;
-        // Only the 0 is left in a shape's literals: it stands for every digit.
-        if (b === 48 && digits === 'shape') classOf.fill(classOf[b] as number, 49, 58);
-      }
-    }
-    const { states, firstChild, nextSibling, edgeClass, fail, outs, bfs } = ahoCorasick(literals, classOf);
-    if (states > MAX_STATES) throw new Error('too many literal states for 16-bit transitions');
-    // Whole 16-byte blocks: the pass ORs a marking state's marks into the line's 16 bytes at a time (one word at a
-    // time, they were ~3 % of the instructions on a log of 200,000 distinct compiler errors, ~11 marking states a line).
-    this.markBytes = ((n + 127) >>> 7) * 16;
-    // Number the states so that those with something to mark come last (one comparison per byte tells), each group
-    // in breadth-first order: the shallow states most bytes lead to then share the first cache lines of each column
-    // (the scan of errors-words-30's lines alone: 66-70 -> 61-64 ms of CPU against trie order).
-    const rank = new Int32Array(states);
-    let next = 0;
-    for (const s of bfs) if (outs[s] === undefined) rank[s] = next++;
-    const firstMarking = next;
-    for (const s of bfs) if (outs[s] !== undefined) rank[s] = next++;
-    if (rank[0] !== 0) throw new Error('the root state must have nothing to mark');
-
-    this.marksAt = TABLE_AT + Math.ceil((classes * states * 2) / 16) * 16;
-    this.inputAt = this.marksAt + (states - firstMarking) * this.markBytes;
+    const plan = image === undefined ? planTables(expressions, maxLength, known, digits) : null;
+    const layout = plan ?? (image as ImageParts).layout;
+    this.always = plan?.always ?? (image as ImageParts).always;
+    this.markBytes = layout.markBytes;
+    this.marksAt = layout.marksAt;
+    this.inputAt = layout.inputAt;
+    this.marking = layout.marking;
     this.shapeMetaAt = this.inputAt + INPUT_BYTES;
     this.shapeStoreAt = this.shapeMetaAt + SHAPE_SLOTS * 8;
     this.shapeScratchAt = this.shapeStoreAt + SHAPE_SLOTS * SHAPE_WIDTH;
@@ -346,6 +412,45 @@ export class LiteralIndex {
     } else this.memory = new ArrayBuffer(size);
     this.words = new Int32Array(this.memory);
     this.entries = new Uint16Array(this.memory);
+    if (plan !== null) this.writeTables(plan);
+    else new Uint8Array(this.memory).set((image as ImageParts).tables);
+    this.bits = new Int32Array(this.memory, BITS_AT, this.markBytes / 4);
+    this.input = new Uint8Array(this.memory, this.inputAt, INPUT_BYTES);
+    this.alwaysBits = new Int32Array(this.bits.length);
+    this.always.forEach((isAlways, i) => {
+      if (isAlways === 1) this.alwaysBits[i >>> 5] = (this.alwaysBits[i >>> 5] as number) | (1 << (i & 31));
+    });
+  }
+
+  /**
+   * The index of `expressions` whose tables {@link image} wrote, or null when `bytes` are not such an image (another
+   * layout's, another list's length, cut short). Nothing in the bytes says which expressions they were built from:
+   * the caller keeps an image where only the same expressions can read it (the CLI, in the folder of the build that
+   * wrote it).
+   */
+  static fromImage(expressions: readonly RegExp[], bytes: Uint8Array, pass: 'wasm' | 'js' = 'wasm'): LiteralIndex | null {
+    const parts = imageParts(bytes, expressions.length);
+    return parts === null ? null : new LiteralIndex(expressions, LITERAL_PREFIX_CHARS, pass, undefined, 'exact', parts);
+  }
+
+  /**
+   * The tables as bytes that {@link fromImage} reads back: a header, the class map, transitions and marks (what
+   * the build wrote; the last line's marks left out), then which expressions are always tested.
+   */
+  image(): Uint8Array {
+    const header = [IMAGE_MAGIC, IMAGE_VERSION, this.always.length, this.markBytes, this.marksAt, this.inputAt, this.marking, 0];
+    const bytes = new Uint8Array(IMAGE_HEADER_BYTES + this.inputAt + this.always.length);
+    const view = new DataView(bytes.buffer);
+    header.forEach((word, k) => view.setInt32(k * 4, word, true));
+    bytes.set(new Uint8Array(this.memory, 0, this.inputAt), IMAGE_HEADER_BYTES);
+    bytes.fill(0, IMAGE_HEADER_BYTES + BITS_AT, IMAGE_HEADER_BYTES + TABLE_AT);
+    bytes.set(this.always, IMAGE_HEADER_BYTES + this.inputAt);
+    return bytes;
+  }
+
+  /** Writes the class map, the transition table and the marks of {@link planTables}'s automaton into the memory. */
+  private writeTables(plan: TablePlan): void {
+    const { classOf, classes, states, firstChild, nextSibling, edgeClass, fail, outs, bfs, rank, firstMarking } = plan;
     const words = this.words;
     const entries = this.entries;
     for (let b = 0; b < 256; b++) words[CLASSES_AT / 4 + b] = TABLE_AT + (classOf[b] as number) * states * 2;
@@ -377,13 +482,6 @@ export class LiteralIndex {
     else this.inheritInJs(states, classes, ownAt, failsAt);
     // Zero again where the lists were: the shape table past the input starts empty (a slot's hash and length 0).
     entries.fill(0, ownAt / 2, failsAt / 2 + states);
-    this.marking = firstMarking * 2;
-    this.bits = new Int32Array(this.memory, BITS_AT, this.markBytes / 4);
-    this.input = new Uint8Array(this.memory, this.inputAt, INPUT_BYTES);
-    this.alwaysBits = new Int32Array(this.bits.length);
-    this.always.forEach((isAlways, i) => {
-      if (isAlways === 1) this.alwaysBits[i >>> 5] = (this.alwaysBits[i >>> 5] as number) | (1 << (i & 31));
-    });
   }
 
   /**

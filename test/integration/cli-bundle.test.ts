@@ -62,6 +62,20 @@ describe('guard from its prebuilt bundle (bin/cli-bundle.js)', () => {
     expect(manifestOf(cache).dir).toBe(before);
   }, 180_000);
 
+  it('keeps the literal index beside its build, reads it on later runs, and writes a good one over one that is not', async () => {
+    const image = join(cache, manifestOf(cache).dir, 'literal-index.bin');
+    // Kept by the runs above, which built the index on the log's first line.
+    const kept = readFileSync(image);
+    expect(kept.readInt32LE(0)).toBe(0x494c4750);
+    const expected = await fromSources(['analyze', SAMPLE]);
+    const { mtimeMs } = statSync(image);
+    expect((await guard(['analyze', SAMPLE], cache)).stdout).toBe(expected);
+    expect(statSync(image).mtimeMs).toBe(mtimeMs);
+    writeFileSync(image, 'not an image');
+    expect((await guard(['analyze', SAMPLE], cache)).stdout).toBe(expected);
+    expect(readFileSync(image).equals(kept)).toBe(true);
+  }, 180_000);
+
   it('rebuilds when one of those files changed since', async () => {
     const manifest = manifestOf(cache);
     // As if shared/cli/main.ts had been edited after the build: its recorded time no longer matches.

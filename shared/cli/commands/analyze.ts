@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { analyzeLog, diagnose, LogBaseline, type Diagnosis, type LogAnalysis, type LogSource } from '../../logs/index.js';
 import { intOption, parseArgs, UsageError } from '../args.js';
+import { keepLiteralIndex, restoreLiteralIndex } from '../index-cache.js';
 import { type CliIO, fileChunks, nonTextKind, regularFile, textOf, type Utf16Encoding, utf16Encoding, utf8FromUtf16 } from '../io.js';
 import { ANALYZE_META } from './meta.js';
 import type { Command } from './types.js';
@@ -133,6 +134,7 @@ export const analyzeCommand: Command = {
     const maxBytes = args.values.has('max-bytes') ? intOption(args, 'max-bytes', 0) : undefined;
     const baselinePath = args.values.get('baseline');
     if (baselinePath === '-' && path === '-') throw new UsageError('the log and --baseline cannot both be stdin');
+    const indexRestored = restoreLiteralIndex();
     // A compressed green run is decompressed into --baseline, not into the failure's place (LOG: the failed log
     // came from standard input, so it has to be saved to a file for the baseline to be piped in).
     const failedLog = path === '-' ? 'LOG' : path;
@@ -152,8 +154,10 @@ export const analyzeCommand: Command = {
     const sourceName = path === '-' ? 'stdin' : path;
     if (!args.flags.has('explain')) {
       io.out(args.flags.has('json') ? JSON.stringify(analysisReport(analysis, diagnosis), null, 2) : render(analysis, diagnosis, sourceName));
+      if (!indexRestored) keepLiteralIndex();
       return 0;
     }
+    if (!indexRestored) keepLiteralIndex();
     // Loaded only for --explain: the model clients are not needed to read a log.
     const [{ explainLog, formatExplanation }, { loadConfig }] = await Promise.all([import('../../analysis/index.js'), import('../../config.js')]);
     const explanation = await explainLog(analysis, { config: loadConfig(process.env) });

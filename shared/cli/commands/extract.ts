@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import * as z from '../../zod.js';
 import { analyzeLog, LogBaseline, predictionLines } from '../../logs/index.js';
 import { intOption, parseArgs, UsageError } from '../args.js';
+import { keepLiteralIndex, restoreLiteralIndex } from '../index-cache.js';
 import { fileChunks } from '../io.js';
 import { EXTRACT_META } from './meta.js';
 import type { Command } from './types.js';
@@ -63,6 +64,7 @@ export const extractCommand: Command = {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
     const maxLines = intOption(args, 'max-lines', 400);
     const rows = await readCorpus(corpus);
+    const indexRestored = restoreLiteralIndex();
     await mkdir(dirname(resolve(out)), { recursive: true });
     const handle = await open(out, 'w');
     let missing = 0;
@@ -89,6 +91,7 @@ export const extractCommand: Command = {
     } finally {
       await handle.close();
     }
+    if (!indexRestored) keepLiteralIndex();
     io.err(`extract: ${rows.length} logs → ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s${missing ? ` (${missing} unreadable)` : ''}`);
     return 0;
   },
