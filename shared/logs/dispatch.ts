@@ -81,12 +81,14 @@ export function literalIndexImage(): Uint8Array | null {
 
 /**
  * Takes the analyzer's literal index from `bytes`, an image {@link literalIndexImage} gave in a process of this very
- * code, instead of building it on the first line: true when the process has its index now. The caller keeps images
- * where no other code can read them (see shared/cli/index-cache.ts); the bytes are checked for form, not content.
+ * code, instead of building it on the first line. Asked before the process's first line: once it has an index the
+ * bytes are left unread. The caller keeps images where no other code can read them (see shared/cli/index-cache.ts);
+ * the bytes are checked for form (LiteralIndex.fromImage), not content.
  */
-export function useLiteralIndexImage(bytes: Uint8Array): boolean {
-  built ??= LiteralIndex.fromImage(INDEX_EXPRESSIONS, bytes);
-  return built !== null;
+export function useLiteralIndexImage(bytes: Uint8Array): 'used' | 'refused' | 'unread' {
+  if (built !== null) return 'unread';
+  built = LiteralIndex.fromImage(INDEX_EXPRESSIONS, bytes);
+  return built === null ? 'refused' : 'used';
 }
 
 /**

@@ -381,7 +381,7 @@ export class LiteralIndex {
    *   137` then marks its expression in a line with `exit code 255` too (a "maybe" more), and two lines of the same
    *   digit shape always get the same marks, so one line's marks serve every line of its shape ({@link intern}).
    * @param image the tables an index of these expressions wrote ({@link image}), read by {@link fromImage}: used as
-   *   they are, in place of the literals and the build.
+   *   they are, in place of the literals and the build, whose options (`maxLength`, `known`, `digits`) they carry.
    */
   constructor(
     expressions: readonly RegExp[],
@@ -430,7 +430,7 @@ export class LiteralIndex {
    */
   static fromImage(expressions: readonly RegExp[], bytes: Uint8Array, pass: 'wasm' | 'js' = 'wasm'): LiteralIndex | null {
     const parts = imageParts(bytes, expressions.length);
-    return parts === null ? null : new LiteralIndex(expressions, LITERAL_PREFIX_CHARS, pass, undefined, 'exact', parts);
+    return parts === null ? null : new LiteralIndex(expressions, undefined, pass, undefined, undefined, parts);
   }
 
   /**

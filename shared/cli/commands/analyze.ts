@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { analyzeLog, diagnose, LogBaseline, type Diagnosis, type LogAnalysis, type LogSource } from '../../logs/index.js';
 import { intOption, parseArgs, UsageError } from '../args.js';
-import { keepLiteralIndex, restoreLiteralIndex } from '../index-cache.js';
+import { withKeptIndex } from '../index-cache.js';
 import { type CliIO, fileChunks, nonTextKind, regularFile, textOf, type Utf16Encoding, utf16Encoding, utf8FromUtf16 } from '../io.js';
 import { ANALYZE_META } from './meta.js';
 import type { Command } from './types.js';
@@ -134,30 +134,29 @@ export const analyzeCommand: Command = {
     const maxBytes = args.values.has('max-bytes') ? intOption(args, 'max-bytes', 0) : undefined;
     const baselinePath = args.values.get('baseline');
     if (baselinePath === '-' && path === '-') throw new UsageError('the log and --baseline cannot both be stdin');
-    const indexRestored = restoreLiteralIndex();
     // A compressed green run is decompressed into --baseline, not into the failure's place (LOG: the failed log
     // came from standard input, so it has to be saved to a file for the baseline to be piped in).
     const failedLog = path === '-' ? 'LOG' : path;
     const baselineGunzip = baselinePath === '-'
       ? `pipe it through gunzip -c into guard analyze ${failedLog} --baseline -`
       : `gunzip -c ${baselinePath} | guard analyze ${failedLog} --baseline -`;
-    const baseline = baselinePath ? await LogBaseline.fromLog((await openLog(baselinePath, io, baselineGunzip)).source) : undefined;
-    const log = await openLog(path, io);
-    const analysis = await analyzeLog(log.source, {
-      ...(baseline ? { baseline } : {}),
-      ...(log.size === undefined ? {} : { expectedBytes: log.size }),
-      maxFailures: intOption(args, 'max-failures', 10),
-      contextLines: intOption(args, 'context', 3),
-      ...(maxBytes === undefined ? {} : { maxBytes }),
+    const analysis = await withKeptIndex(async () => {
+      const baseline = baselinePath ? await LogBaseline.fromLog((await openLog(baselinePath, io, baselineGunzip)).source) : undefined;
+      const log = await openLog(path, io);
+      return analyzeLog(log.source, {
+        ...(baseline ? { baseline } : {}),
+        ...(log.size === undefined ? {} : { expectedBytes: log.size }),
+        maxFailures: intOption(args, 'max-failures', 10),
+        contextLines: intOption(args, 'context', 3),
+        ...(maxBytes === undefined ? {} : { maxBytes }),
+      });
     });
     const diagnosis = diagnose(analysis);
     const sourceName = path === '-' ? 'stdin' : path;
     if (!args.flags.has('explain')) {
       io.out(args.flags.has('json') ? JSON.stringify(analysisReport(analysis, diagnosis), null, 2) : render(analysis, diagnosis, sourceName));
-      if (!indexRestored) keepLiteralIndex();
       return 0;
     }
-    if (!indexRestored) keepLiteralIndex();
     // Loaded only for --explain: the model clients are not needed to read a log.
     const [{ explainLog, formatExplanation }, { loadConfig }] = await Promise.all([import('../../analysis/index.js'), import('../../config.js')]);
     const explanation = await explainLog(analysis, { config: loadConfig(process.env) });

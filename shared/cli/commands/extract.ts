@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import * as z from '../../zod.js';
 import { analyzeLog, LogBaseline, predictionLines } from '../../logs/index.js';
 import { intOption, parseArgs, UsageError } from '../args.js';
-import { keepLiteralIndex, restoreLiteralIndex } from '../index-cache.js';
+import { withKeptIndex } from '../index-cache.js';
 import { fileChunks } from '../io.js';
 import { EXTRACT_META } from './meta.js';
 import type { Command } from './types.js';
@@ -64,34 +64,34 @@ export const extractCommand: Command = {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
     const maxLines = intOption(args, 'max-lines', 400);
     const rows = await readCorpus(corpus);
-    const indexRestored = restoreLiteralIndex();
     await mkdir(dirname(resolve(out)), { recursive: true });
     const handle = await open(out, 'w');
     let missing = 0;
     const started = Date.now();
     try {
-      for (const row of rows) {
-        const logPath = resolve(corpus, row.log_file);
-        let record: { id: string; lines: number[]; category: string; confidence: number };
-        try {
-          const { size } = await stat(logPath);
-          const baseline = useBaseline && row.pass_log_file ? await readBaseline(resolve(corpus, row.pass_log_file)) : null;
-          const analysis = await analyzeLog(fileChunks(logPath), {
-            expectedBytes: size,
-            maxFailures: 50,
-            ...(baseline ? { baseline } : {}),
-          });
-          record = { id: row.id, lines: predictionLines(analysis, maxLines), category: analysis.category, confidence: analysis.confidence ?? 0 };
-        } catch {
-          missing++;
-          record = { id: row.id, lines: [], category: 'unknown', confidence: 0 };
+      await withKeptIndex(async () => {
+        for (const row of rows) {
+          const logPath = resolve(corpus, row.log_file);
+          let record: { id: string; lines: number[]; category: string; confidence: number };
+          try {
+            const { size } = await stat(logPath);
+            const baseline = useBaseline && row.pass_log_file ? await readBaseline(resolve(corpus, row.pass_log_file)) : null;
+            const analysis = await analyzeLog(fileChunks(logPath), {
+              expectedBytes: size,
+              maxFailures: 50,
+              ...(baseline ? { baseline } : {}),
+            });
+            record = { id: row.id, lines: predictionLines(analysis, maxLines), category: analysis.category, confidence: analysis.confidence ?? 0 };
+          } catch {
+            missing++;
+            record = { id: row.id, lines: [], category: 'unknown', confidence: 0 };
+          }
+          await handle.write(`${JSON.stringify(record)}\n`);
         }
-        await handle.write(`${JSON.stringify(record)}\n`);
-      }
+      });
     } finally {
       await handle.close();
     }
-    if (!indexRestored) keepLiteralIndex();
     io.err(`extract: ${rows.length} logs → ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s${missing ? ` (${missing} unreadable)` : ''}`);
     return 0;
   },
