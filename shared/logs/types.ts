@@ -159,9 +159,9 @@ export interface AnalyzeLogOptions {
   baseline?: BaselineLookup;
   /**
    * The log's size in bytes when known before reading it (a file's size, a download's Content-Length). A log of
-   * a few megabytes or more then gets the line filter and the literal index from its first line, instead of once
-   * it has shown it is long: the lines read before them cost more, and the code V8 optimised meanwhile is thrown
-   * away when they arrive. The analysis is the same either way.
+   * a few megabytes or more then gets the line filter from its first line, instead of once it has shown it is long:
+   * the lines read before it cost more, and the code V8 optimised meanwhile is thrown away when it arrives. The
+   * analysis is the same either way.
    */
   expectedBytes?: number;
 }

@@ -30,7 +30,7 @@ export async function analyzedBothWays(bytes: Buffer): Promise<{ everyLine: LogA
   }
 }
 
-/** Puts back what {@link analyzedBothWays} forced on (it does so itself): the index and line filter by log size, the memo on. */
+/** Puts back what {@link analyzedBothWays} forced on (it does so itself): the index on, the line filter by log size, the memo on. */
 export function restoreFastPaths(): void {
   setIndexUse(null);
   setShapeMemoUse(true);

@@ -16,6 +16,7 @@ describe('the digit-shape memo, on lines a learnt task name is read past', () =>
   it('finds what reading every line finds when a learnt name and an unknown one share a digit shape', async () => {
     // Prepare: `app1: src/a.c:10:5: error: …` (a learnt name) and `app2: src/a.c:10:5: error: …` (not learnt).
     const log = readFileSync(resolve(FIXTURES, 'learnt-name-shape.log'), 'utf8');
+    setIndexUse(false);
     setShapeMemoUse(false);
     const everyLine = await analyzeLog(log);
     setIndexUse(true);

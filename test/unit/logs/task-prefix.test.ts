@@ -404,6 +404,7 @@ describe('a task runner prefixed log', () => {
       'web:test: Ran all test suites.',
       'The command "npx turbo run test" exited with 1.',
     );
+    setIndexUse(false);
     const everyLine = await analyzeLog(log);
     setIndexUse(true);
     setShapeMemoUse('always');
@@ -420,6 +421,7 @@ describe('a task runner prefixed log', () => {
     const log = Array.from({ length: 3000 }, (_, i) =>
       i % 2 === 0 ? `${name(i)}:lint: src/${name(i)}.py:3:1: E501 line too long` : `${name(i)} lint src/${name(i)}.py:3:1: E501 line too long`,
     ).join('\n');
+    setIndexUse(false);
     const everyLine = await analyzeLog(log, { maxFailures: 1000 });
     setIndexUse(true);
     setShapeMemoUse('always');
@@ -432,6 +434,7 @@ describe('a task runner prefixed log', () => {
 
   it('finds the same with the literal index, the shape memo and the line filter on', async () => {
     // Act
+    setIndexUse(false);
     const everyLine = await analyzeLog(pnpmJest);
     setIndexUse(true);
     setShapeMemoUse('always');

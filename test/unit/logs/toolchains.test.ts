@@ -54,6 +54,8 @@ describe('toolchain coverage with the fast paths forced on', () => {
     for (const fixture of FIXTURE_LIST) {
       // Prepare
       const bytes = readFileSync(resolve(FIXTURES, fixture.file));
+      setIndexUse(false);
+      setShapeMemoUse(false);
       const everyLine = await analyzeLog(bytes);
       setIndexUse(true);
       setShapeMemoUse('always');
@@ -147,10 +149,8 @@ describe("Pulumi's diagnostics, told from other tools' four-space `error:` lines
         '    error: creating S3 Bucket (assets-5): BucketAlreadyExists',
         'The command "pulumi preview" exited with 255.',
       ].join('\n');
-      if (fast) {
-        setIndexUse(true);
-        setShapeMemoUse('always');
-      }
+      setIndexUse(fast);
+      setShapeMemoUse(fast ? 'always' : false);
       // Act
       const analysis = await analyzeLog(log);
       // Assert
