@@ -26,6 +26,12 @@ import { bundledCli } from './cli-bundle.js';
  * 91.4–93.4 with it, for the same CPU (3.6–4.6 s against 3.8–4.1); wall time on the 101 MB mix +0.1 s (1.0 → 1.1 s),
  * the compiling no longer done beside the scan. `--optimize-for-size` took the peak to 86–89 MiB but cost ~15 % CPU.
  *
+ * And it marks the heap all at once when a full collection is due, not incrementally beside the analysis: while V8
+ * marks incrementally the scan goes on allocating and the heap grows until the marking ends, so the peak depended on
+ * whether the last cycle had ended before the report (the 101 MB mix: 93–94 or 102–104 MB over runs of one code as
+ * the timing moved, 105 with `--trace-gc` attached; 96 MB in every run without it; the 500 MB mix 93–94 against
+ * 91–94, the same CPU). A command on a file has no pauses to hide (docs/performance.md, session 82).
+ *
  * From {@link HUGE_LOG_BYTES} on it runs with `--optimize-for-size` as well: session 58's 93 real tools' formats (more
  * expressions compiled, larger automata) put the peak on the 500 MB mix at 101–104 MiB over three runs against 97–99
  * before them (`npm run bench -- --cases mix-500 --before`), over the 100 MB the CLI is held to; with the flag,
@@ -34,7 +40,7 @@ import { bundledCli } from './cli-bundle.js';
  */
 const LOG_COMMANDS = new Set(['analyze', 'extract']);
 const BIG_LOG_BYTES = 64 * 1024 * 1024;
-const BIG_LOG_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50', '--max-inlined-bytecode-size-cumulative=300', '--single-threaded'];
+const BIG_LOG_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50', '--max-inlined-bytecode-size-cumulative=300', '--single-threaded', '--no-incremental-marking'];
 const HUGE_LOG_BYTES = 256 * 1024 * 1024;
 const HUGE_LOG_FLAGS = [...BIG_LOG_FLAGS, '--optimize-for-size'];
 /** Signals meant for the command (Ctrl-C, `timeout`, a supervisor stopping it), which the second process must get. */

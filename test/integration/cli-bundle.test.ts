@@ -259,7 +259,7 @@ describe('guard on a big log', () => {
       };
       const bigRuns = await reports(big);
       expect(bigRuns).toHaveLength(2);
-      expect(bigRuns.some((argv) => ['--max-semi-space-size=4', '--heap-growing-percent=50', '--max-inlined-bytecode-size-cumulative=300', '--single-threaded'].every((flag) => argv.includes(flag)))).toBe(true);
+      expect(bigRuns.some((argv) => ['--max-semi-space-size=4', '--heap-growing-percent=50', '--max-inlined-bytecode-size-cumulative=300', '--single-threaded', '--no-incremental-marking'].every((flag) => argv.includes(flag)))).toBe(true);
       expect(bigRuns.some((argv) => argv.includes('--optimize-for-size'))).toBe(false);
       const smallRuns = await reports(SAMPLE);
       expect(smallRuns).toHaveLength(1);
@@ -284,7 +284,7 @@ describe('guard on a big log', () => {
         timeout: 120_000,
       });
       const argv = JSON.parse(/^argv (.*)$/m.exec(stderr)?.[1] ?? 'null') as string[] | null;
-      expect(argv).toEqual(expect.arrayContaining(['--max-semi-space-size=4', '--heap-growing-percent=50', '--single-threaded', '--optimize-for-size']));
+      expect(argv).toEqual(expect.arrayContaining(['--max-semi-space-size=4', '--heap-growing-percent=50', '--single-threaded', '--no-incremental-marking', '--optimize-for-size']));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
