@@ -285,8 +285,7 @@ interface TablePlan extends TableLayout {
 }
 
 /** An image's parts (see {@link LiteralIndex.image}), checked against its header. */
-interface ImageParts {
-  readonly layout: TableLayout;
+interface ImageParts extends TableLayout {
   readonly always: Uint8Array;
   /** The memory's bytes up to the input: class map, the last line's marks (zero), transitions, marks. */
   readonly tables: Uint8Array;
@@ -297,6 +296,7 @@ const IMAGE_MAGIC = 0x494c4750;
 const IMAGE_VERSION = 1;
 const IMAGE_HEADER_BYTES = 32;
 
+/** The automaton of `expressions`' literals and the layout of its tables, for {@link LiteralIndex}'s build. */
 function planTables(expressions: readonly RegExp[], maxLength: number, known: KnownLiterals | undefined, digits: 'exact' | 'shape'): TablePlan {
   const n = expressions.length;
   const always = new Uint8Array(n);
@@ -345,7 +345,7 @@ function imageParts(bytes: Uint8Array, n: number): ImageParts | null {
   if (markBytes !== ((n + 127) >>> 7) * 16 || marksAt < TABLE_AT || marksAt % 16 !== 0 || inputAt < marksAt || (inputAt - marksAt) % markBytes !== 0) return null;
   if (marking < 0 || marking % 2 !== 0 || bytes.byteLength !== IMAGE_HEADER_BYTES + inputAt + n) return null;
   const tables = bytes.subarray(IMAGE_HEADER_BYTES, IMAGE_HEADER_BYTES + inputAt);
-  return { layout: { markBytes, marksAt, inputAt, marking }, always: bytes.slice(IMAGE_HEADER_BYTES + inputAt), tables };
+  return { markBytes, marksAt, inputAt, marking, always: bytes.slice(IMAGE_HEADER_BYTES + inputAt), tables };
 }
 
 export class LiteralIndex {
@@ -394,13 +394,12 @@ export class LiteralIndex {
     const n = expressions.length;
     if (n > MAX_EXPRESSIONS) throw new Error(`a literal index takes at most ${MAX_EXPRESSIONS} expressions`);
     if (known && known.length !== n) throw new Error('known literals for another list of expressions');
-    const plan = image === undefined ? planTables(expressions, maxLength, known, digits) : null;
-    const layout = plan ?? (image as ImageParts).layout;
-    this.always = plan?.always ?? (image as ImageParts).always;
-    this.markBytes = layout.markBytes;
-    this.marksAt = layout.marksAt;
-    this.inputAt = layout.inputAt;
-    this.marking = layout.marking;
+    const tables: TablePlan | ImageParts = image ?? planTables(expressions, maxLength, known, digits);
+    this.always = tables.always;
+    this.markBytes = tables.markBytes;
+    this.marksAt = tables.marksAt;
+    this.inputAt = tables.inputAt;
+    this.marking = tables.marking;
     this.shapeMetaAt = this.inputAt + INPUT_BYTES;
     this.shapeStoreAt = this.shapeMetaAt + SHAPE_SLOTS * 8;
     this.shapeScratchAt = this.shapeStoreAt + SHAPE_SLOTS * SHAPE_WIDTH;
@@ -412,8 +411,8 @@ export class LiteralIndex {
     } else this.memory = new ArrayBuffer(size);
     this.words = new Int32Array(this.memory);
     this.entries = new Uint16Array(this.memory);
-    if (plan !== null) this.writeTables(plan);
-    else new Uint8Array(this.memory).set((image as ImageParts).tables);
+    if ('tables' in tables) new Uint8Array(this.memory).set(tables.tables);
+    else this.writeTables(tables);
     this.bits = new Int32Array(this.memory, BITS_AT, this.markBytes / 4);
     this.input = new Uint8Array(this.memory, this.inputAt, INPUT_BYTES);
     this.alwaysBits = new Int32Array(this.bits.length);
